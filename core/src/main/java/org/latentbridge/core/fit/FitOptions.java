@@ -1,0 +1,123 @@
+package org.latentbridge.core.fit;
+
+import org.latentbridge.core.metrics.HeldOutMetrics;
+import org.latentbridge.core.translate.Method;
+import org.latentbridge.core.translate.Preprocessing;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * How to fit a translator.
+ *
+ * @param method        the method, or {@code null} for {@code auto}: fit every applicable method, keep the best by
+ *                      held-out MRR
+ * @param holdout       fraction of the shared anchors held out for the reported metrics, in (0, 0.5]
+ * @param seed          seed of the held-out and validation split
+ * @param minQuality    floors on the chosen method's held-out metrics ({@link HeldOutMetrics#NAMES}); a fit below any
+ *                      floor is refused
+ * @param lambdas       ridge lambdas to choose from on a validation split, relative to the mean eigenvalue of the Gram
+ *                      matrix; all positive
+ * @param parallelism   tasks the dense products may use
+ * @param progress      told of each phase of the fit
+ * @param cancelled     polled between phases; when it answers true the fit stops with a {@code CancellationException}
+ */
+public record FitOptions(Method method, Preprocessing preprocessing, double holdout, long seed, Map<String, Double> minQuality,
+                         double[] lambdas, int parallelism, FitProgress progress, BooleanSupplier cancelled) {
+
+    public static final double DEFAULT_HOLDOUT = 0.1;
+    /** Relative ridge lambdas tried by default: from barely regularised to strongly shrunk. */
+    public static final double[] DEFAULT_LAMBDAS = {1e-4, 1e-3, 1e-2, 1e-1, 1};
+
+    public FitOptions {
+        Objects.requireNonNull(preprocessing, "preprocessing");
+        if (method == Method.RELATIVE) {
+            throw new IllegalArgumentException("[method] [relative] is a projection, not a fitted translator; expected one of "
+                + "[auto, orthogonal, linear, affine, inverse_relative]");
+        }
+        if (Double.isNaN(holdout) || holdout <= 0 || holdout > 0.5) {
+            throw new IllegalArgumentException("[holdout] must be in (0, 0.5], got [" + holdout + "]");
+        }
+        minQuality = Map.copyOf(minQuality == null ? Map.of() : minQuality);
+        for (Map.Entry<String, Double> floor : minQuality.entrySet()) {
+            if (HeldOutMetrics.NAMES.contains(floor.getKey()) == false) {
+                throw new IllegalArgumentException("[min_quality] has unknown metric [" + floor.getKey() + "], expected one of "
+                    + HeldOutMetrics.NAMES);
+            }
+            double v = floor.getValue();
+            if (Double.isFinite(v) == false || v < -1 || v > 1) {
+                throw new IllegalArgumentException("[min_quality." + floor.getKey() + "] must be within [-1, 1], got [" + v + "]");
+            }
+        }
+        if (lambdas == null || lambdas.length == 0) {
+            throw new IllegalArgumentException("[lambdas] must not be empty");
+        }
+        lambdas = lambdas.clone();
+        for (double l : lambdas) {
+            if (Double.isFinite(l) == false || l <= 0) {
+                throw new IllegalArgumentException("[lambdas] must be positive and finite (ridge is never unregularised), got ["
+                    + l + "]");
+            }
+        }
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("[parallelism] must be at least 1, got [" + parallelism + "]");
+        }
+        progress = progress == null ? FitProgress.NONE : progress;
+        cancelled = cancelled == null ? () -> false : cancelled;
+    }
+
+    /** Auto method, default preprocessing, 10% held out, seed 0, no quality floor, all processors. */
+    public static FitOptions defaults() {
+        return new FitOptions(null, Preprocessing.DEFAULT, DEFAULT_HOLDOUT, 0, Map.of(), DEFAULT_LAMBDAS,
+            Runtime.getRuntime().availableProcessors(), null, null);
+    }
+
+    public FitOptions withMethod(Method m) {
+        return new FitOptions(m, preprocessing, holdout, seed, minQuality, lambdas, parallelism, progress, cancelled);
+    }
+
+    public FitOptions withPreprocessing(Preprocessing p) {
+        return new FitOptions(method, p, holdout, seed, minQuality, lambdas, parallelism, progress, cancelled);
+    }
+
+    public FitOptions withHoldout(double h) {
+        return new FitOptions(method, preprocessing, h, seed, minQuality, lambdas, parallelism, progress, cancelled);
+    }
+
+    public FitOptions withSeed(long s) {
+        return new FitOptions(method, preprocessing, holdout, s, minQuality, lambdas, parallelism, progress, cancelled);
+    }
+
+    public FitOptions withMinQuality(Map<String, Double> q) {
+        return new FitOptions(method, preprocessing, holdout, seed, q, lambdas, parallelism, progress, cancelled);
+    }
+
+    public FitOptions withLambdas(double... l) {
+        return new FitOptions(method, preprocessing, holdout, seed, minQuality, l, parallelism, progress, cancelled);
+    }
+
+    public FitOptions withParallelism(int p) {
+        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, p, progress, cancelled);
+    }
+
+    public FitOptions withProgress(FitProgress p) {
+        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, parallelism, p, cancelled);
+    }
+
+    public FitOptions withCancellation(BooleanSupplier c) {
+        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, parallelism, progress, c);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FitOptions f && method == f.method && preprocessing.equals(f.preprocessing) && holdout == f.holdout
+            && seed == f.seed && minQuality.equals(f.minQuality) && Arrays.equals(lambdas, f.lambdas) && parallelism == f.parallelism;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(method, preprocessing, holdout, seed, minQuality, Arrays.hashCode(lambdas), parallelism);
+    }
+}

@@ -1,0 +1,16 @@
+package org.latentbridge.core.fit;
+
+import java.util.List;
+
+/**
+ * What the shared anchors of a source and target predict about a translation between them, before trusting a fit.
+ *
+ * @param conditionNumber        of the source's centred, normalised shared anchors
+ * @param effectiveRank          of the same
+ * @param similarityCompression  mean pairwise cosine of the source's raw shared anchors
+ * @param targetSimilarityCompression the same for the target
+ * @param cka                    linear CKA of the two normalised spaces on the shared anchors
+ */
+public record PairDiagnostics(int sharedAnchors, int sourceDims, int targetDims, double conditionNumber, double effectiveRank,
+                              double similarityCompression, double targetSimilarityCompression, double cka, List<String> warnings) {
+}

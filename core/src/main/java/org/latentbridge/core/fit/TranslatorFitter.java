@@ -1,0 +1,268 @@
+package org.latentbridge.core.fit;
+
+import org.latentbridge.core.anchor.AnchorDiagnostics;
+import org.latentbridge.core.anchor.AnchorSet;
+import org.latentbridge.core.linalg.MatrixKernels;
+import org.latentbridge.core.linalg.Spectrum;
+import org.latentbridge.core.metrics.Cka;
+import org.latentbridge.core.metrics.HeldOutMetrics;
+import org.latentbridge.core.metrics.RetrievalMetrics;
+import org.latentbridge.core.translate.LinearTranslator;
+import org.latentbridge.core.translate.Method;
+import org.latentbridge.core.translate.SpaceFrame;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Fits a translator from a source model's anchors to a target model's anchors (DESIGN §3, "Fitting").
+ *
+ * <ol>
+ *   <li>Pair the anchors by id; both frames take their statistics from each model's own anchors.</li>
+ *   <li>Split the shared anchors with a seeded shuffle into fit, validation and held-out rows, and compute the
+ *       {@link Moments} of each part once.</li>
+ *   <li>For each candidate method: choose the ridge lambda on the validation rows (fitted on the fit rows), fit on
+ *       fit + validation rows, and measure retrieval of the held-out rows among all held-out targets.</li>
+ *   <li>Keep the best method by held-out MRR (mean cosine breaks ties), apply the {@code min_quality} gate, and refit
+ *       the chosen method on all shared anchors.</li>
+ * </ol>
+ */
+public final class TranslatorFitter {
+    /** Fewest shared anchors a fit accepts: enough for a held-out and a validation part of a few rows each. */
+    public static final int MIN_SHARED_ANCHORS = 10;
+    /** Held-out top-1 below this marks a pair that translation will serve badly. */
+    public static final double LOW_TOP1 = 0.9;
+    private static final int MIN_HELD_OUT = 50;
+
+    private TranslatorFitter() {}
+
+    public static FitResult fit(AnchorSet source, AnchorSet target, FitOptions options) {
+        long start = System.nanoTime();
+        List<MethodFit> candidates = candidates(options);
+        List<String> shared = sharedIds(source, target);
+        int n = shared.size();
+        if (n < MIN_SHARED_ANCHORS) {
+            throw new IllegalArgumentException("the source and target share [" + n + "] anchors; a translator needs at least ["
+                + MIN_SHARED_ANCHORS + "] anchors with the same ids in both models");
+        }
+        int total = candidates.size() + 2, done = 0;
+        options.progress().phase("prepare", done++, total);
+
+        int held = Math.max(2, Math.min(Math.max((int) Math.round(options.holdout() * n), MIN_HELD_OUT), n / 2));
+        int train = n - held;
+        int val = Math.max(1, Math.min(Math.max((int) Math.round(0.1 * train), Math.min(MIN_HELD_OUT, train / 4)), train / 4));
+        int fitEnd = train - val, valEnd = train;
+
+        SpaceFrame sourceFrame = SpaceFrame.of(source, options.preprocessing());
+        SpaceFrame targetFrame = SpaceFrame.of(target, options.preprocessing());
+        int ds = source.dims(), dt = target.dims();
+        List<String> order = new ArrayList<>(shared);
+        java.util.Collections.shuffle(order, new Random(options.seed()));
+        float[] x = new float[n * ds], y = new float[n * dt], yRaw = new float[n * dt];
+        for (int i = 0; i < n; i++) {
+            String id = order.get(i);
+            float[] sv = source.vector(source.rowOf(id)), tv = target.vector(target.rowOf(id));
+            System.arraycopy(sourceFrame.enter(sv), 0, x, i * ds, ds);
+            System.arraycopy(targetFrame.enter(tv), 0, y, i * dt, dt);
+            System.arraycopy(tv, 0, yRaw, i * dt, dt);
+        }
+        checkCancelled(options);
+        options.progress().phase("moments", done++, total);
+        int par = options.parallelism();
+        Moments fitPart = Moments.of(x, ds, y, dt, 0, fitEnd, par);
+        Moments trainPart = fitPart.plus(Moments.of(x, ds, y, dt, fitEnd, valEnd, par));
+        Moments all = trainPart.plus(Moments.of(x, ds, y, dt, valEnd, n, par));
+        checkSpread(all, source, target);
+
+        Map<Method, HeldOutMetrics> metrics = new LinkedHashMap<>();
+        Map<Method, Double> lambdas = new LinkedHashMap<>();
+        for (MethodFit candidate : candidates) {
+            checkCancelled(options);
+            options.progress().phase("method " + candidate.method().apiName(), done++, total);
+            double lambda = options.lambdas()[0];
+            if (candidate.usesLambda()) {
+                lambda = chooseLambda(candidate, fitPart, options.lambdas(), x, ds, yRaw, dt, fitEnd, valEnd, targetFrame, par);
+                lambdas.put(candidate.method(), lambda);
+            }
+            LinearMap map = candidate.fit(trainPart, lambda, par);
+            metrics.put(candidate.method(), evaluate(map, x, ds, yRaw, dt, valEnd, n, targetFrame, par));
+        }
+        Method chosen = metrics.entrySet().stream()
+            .max(Comparator.comparingDouble((Map.Entry<Method, HeldOutMetrics> e) -> e.getValue().mrr())
+                .thenComparingDouble(e -> e.getValue().meanCosine()))
+            .orElseThrow()
+            .getKey();
+        checkQuality(options, chosen, metrics);
+
+        checkCancelled(options);
+        MethodFit chosenFit = candidates.stream().filter(c -> c.method() == chosen).findFirst().orElseThrow();
+        LinearMap finalMap = chosenFit.fit(all, lambdas.getOrDefault(chosen, options.lambdas()[0]), par);
+        LinearTranslator translator = new LinearTranslator(chosen, sourceFrame, targetFrame, MatrixKernels.toFloat(finalMap.w()),
+            MatrixKernels.toFloat(finalMap.b()), n);
+
+        PairDiagnostics diagnostics = diagnostics(source, target, shared, all, metrics.get(chosen), chosen, options, x, y, n);
+        long took = (System.nanoTime() - start) / 1_000_000;
+        return new FitResult(translator, chosen, metrics, lambdas, diagnostics, n, train, held, took);
+    }
+
+    private static List<MethodFit> candidates(FitOptions options) {
+        if (options.method() != null) {
+            if (options.method() == Method.INVERSE_RELATIVE && options.preprocessing().normalize() == false) {
+                throw new IllegalArgumentException("[method] [inverse_relative] projects onto normalised anchors: it needs "
+                    + "[preprocess.normalize] true");
+            }
+            return List.of(MethodFit.of(options.method()));
+        }
+        List<MethodFit> all = new ArrayList<>(List.of(new OrthogonalFit(), new LinearFit(), new AffineFit()));
+        if (options.preprocessing().normalize()) {
+            all.add(new InverseRelativeFit());
+        }
+        return all;
+    }
+
+    /** Ids present in both sets, sorted so that the split depends on the seed only, not on insertion order. */
+    static List<String> sharedIds(AnchorSet source, AnchorSet target) {
+        List<String> shared = new ArrayList<>();
+        for (String id : source.ids()) {
+            if (target.rowOf(id) >= 0) {
+                shared.add(id);
+            }
+        }
+        shared.sort(null);
+        return shared;
+    }
+
+    /** Anchors that are all the same vector after centring give nothing to fit; say so instead of returning NaN. */
+    private static void checkSpread(Moments all, AnchorSet source, AnchorSet target) {
+        double sx = Moments.trace(Moments.centred(all.gx, all.sumX, all.sumX, all.count), all.ds);
+        double sy = Moments.trace(Moments.centred(all.gy, all.sumY, all.sumY, all.count), all.dt);
+        if (sx <= 1e-12 * all.count || sy <= 1e-12 * all.count) {
+            throw new IllegalArgumentException("the shared anchors of the " + (sx <= 1e-12 * all.count ? "source" : "target")
+                + " are all the same vector after preprocessing: there is nothing to fit (rank 0)");
+        }
+    }
+
+    private static double chooseLambda(MethodFit method, Moments fitPart, double[] grid, float[] x, int ds, float[] yRaw, int dt,
+                                       int from, int to, SpaceFrame targetFrame, int par) {
+        if (grid.length == 1) {
+            return grid[0];
+        }
+        List<LinearMap> maps = method.fitAll(fitPart, grid, par);
+        double best = grid[0];
+        HeldOutMetrics bestMetrics = null;
+        for (int i = 0; i < grid.length; i++) {
+            HeldOutMetrics m = evaluate(maps.get(i), x, ds, yRaw, dt, from, to, targetFrame, par);
+            if (bestMetrics == null || m.mrr() > bestMetrics.mrr()
+                || (m.mrr() == bestMetrics.mrr() && m.meanCosine() > bestMetrics.meanCosine())) {
+                best = grid[i];
+                bestMetrics = m;
+            }
+        }
+        return best;
+    }
+
+    /** Held-out metrics of {@code map} on rows {@code from..to}, measured in the target's raw space as a search would. */
+    private static HeldOutMetrics evaluate(LinearMap map, float[] x, int ds, float[] yRaw, int dt, int from, int to,
+                                           SpaceFrame targetFrame, int par) {
+        float[] translated = translateRows(map, x, ds, from, to, targetFrame, par);
+        float[] truth = java.util.Arrays.copyOfRange(yRaw, from * dt, to * dt);
+        return RetrievalMetrics.heldOut(translated, truth, dt, par);
+    }
+
+    static float[] translateRows(LinearMap map, float[] x, int ds, int from, int to, SpaceFrame targetFrame, int par) {
+        int h = to - from, dt = map.dt();
+        float[] xt = new float[ds * h]; // rows' transpose, so that (X_h^T)^T W = X_h W
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < ds; j++) {
+                xt[j * h + i] = x[(from + i) * ds + j];
+            }
+        }
+        double[] product = new double[h * dt];
+        MatrixKernels.transposeProduct(xt, h, MatrixKernels.toFloat(map.w()), dt, 0, ds, product, par);
+        float[] out = new float[h * dt];
+        float[] row = new float[dt];
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < dt; j++) {
+                row[j] = (float) (product[i * dt + j] + map.b()[j]);
+            }
+            System.arraycopy(targetFrame.leave(row, false), 0, out, i * dt, dt);
+        }
+        return out;
+    }
+
+    private static void checkQuality(FitOptions options, Method chosen, Map<Method, HeldOutMetrics> metrics) {
+        HeldOutMetrics m = metrics.get(chosen);
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<String, Double> floor : options.minQuality().entrySet()) {
+            double value = m.get(floor.getKey());
+            if (value < floor.getValue()) {
+                failures.add(String.format(Locale.ROOT, "%s %.4f < %.4f", floor.getKey(), value, floor.getValue()));
+            }
+        }
+        if (failures.isEmpty() == false) {
+            throw new QualityGateException("translator refused by [min_quality]: method [" + chosen.apiName()
+                + "] held-out " + String.join(", ", failures) + "; metrics " + m.asMap(), chosen, metrics);
+        }
+    }
+
+    private static PairDiagnostics diagnostics(AnchorSet source, AnchorSet target, List<String> shared, Moments all,
+                                               HeldOutMetrics chosenMetrics, Method chosen, FitOptions options,
+                                               float[] x, float[] y, int n) {
+        int ds = all.ds, dt = all.dt;
+        double[] scatterX = Moments.centred(all.gx, all.sumX, all.sumX, all.count);
+        double[] sv = Spectrum.singularValues(scatterX, ds);
+        int possibleRank = Math.min(n - 1, ds);
+        double cka = Cka.fromScatter(scatterX, Moments.centred(all.cxy, all.sumX, all.sumY, all.count),
+            Moments.centred(all.gy, all.sumY, all.sumY, all.count));
+        AnchorSet sharedSource = subset(source, shared), sharedTarget = subset(target, shared);
+        double compressionS = AnchorDiagnostics.similarityCompression(sharedSource);
+        double compressionT = AnchorDiagnostics.similarityCompression(sharedTarget);
+        List<String> warnings = new ArrayList<>();
+        int dMax = Math.max(ds, dt);
+        if (n < dMax) {
+            warnings.add("n < d: " + n + " shared anchors for " + dMax + " dimensions; expect poor orthogonal and inverse_relative "
+                + "fits (use at least " + dMax + " anchors, better " + (3 * dMax / 2) + " or more)");
+        }
+        int rank = Math.min(Spectrum.numericalRank(sv), possibleRank);
+        if (rank < possibleRank) {
+            warnings.add("rank-deficient: the source's shared anchors span " + rank + " of " + possibleRank
+                + " possible directions (duplicate or linearly dependent anchors)");
+        }
+        for (double c : new double[] {compressionS, compressionT}) {
+            if (c > AnchorDiagnostics.HIGH_COMPRESSION) {
+                warnings.add(String.format(Locale.ROOT, "similarity compression %.2f: a strongly anisotropic encoder; keep centring on", c));
+                break;
+            }
+        }
+        if (chosenMetrics.top1() < LOW_TOP1) {
+            warnings.add(String.format(Locale.ROOT, "held-out top1 %.3f is below %.2f: translation will serve this pair badly",
+                chosenMetrics.top1(), LOW_TOP1));
+        }
+        if (chosen == Method.INVERSE_RELATIVE && options.method() == null) {
+            warnings.add("auto chose inverse_relative: on real encoders it usually trails orthogonal; check the anchors and metrics");
+        }
+        return new PairDiagnostics(n, ds, dt, Spectrum.conditionNumber(sv, possibleRank), Spectrum.effectiveRank(sv),
+            compressionS, compressionT, cka, List.copyOf(warnings));
+    }
+
+    private static AnchorSet subset(AnchorSet set, List<String> ids) {
+        int d = set.dims();
+        float[] m = new float[ids.size() * d];
+        for (int i = 0; i < ids.size(); i++) {
+            System.arraycopy(set.matrix(), set.rowOf(ids.get(i)) * d, m, i * d, d);
+        }
+        return AnchorSet.ofMatrix(d, ids.toArray(String[]::new), m);
+    }
+
+    private static void checkCancelled(FitOptions options) {
+        if (options.cancelled().getAsBoolean()) {
+            throw new CancellationException("the fit was cancelled");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package org.latentbridge.core.translate;
+
+import java.util.Locale;
+
+/** The translation methods, by their API names. */
+public enum Method {
+    /** Orthogonal Procrustes on the normalised anchors. */
+    ORTHOGONAL,
+    /** Ridge least squares, lambda chosen on a validation split. */
+    LINEAR,
+    /** Ridge least squares with an unregularised bias. */
+    AFFINE,
+    /** Relative projection with the source's anchors, then a ridge pseudo-inverse of the target's anchors. */
+    INVERSE_RELATIVE,
+    /** Cosines to an ordered list of anchors: the relative space itself. */
+    RELATIVE;
+
+    public String apiName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses an API name; the message lists the accepted names. */
+    public static Method fromApiName(String name) {
+        for (Method m : values()) {
+            if (m.apiName().equals(name)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown method [" + name + "], expected one of [orthogonal, linear, affine, inverse_relative, relative]");
+    }
+}
