@@ -1,0 +1,106 @@
+package org.latentbridge.benchmarks;
+
+import org.latentbridge.core.anchor.AnchorSet;
+import org.latentbridge.core.fit.FitOptions;
+import org.latentbridge.core.fit.FitResult;
+import org.latentbridge.core.fit.TranslatorFitter;
+import org.latentbridge.core.metrics.HeldOutMetrics;
+import org.latentbridge.core.translate.LinearTranslator;
+import org.latentbridge.core.translate.Method;
+import org.latentbridge.testing.Encoder;
+import org.latentbridge.testing.ManPageCorpus;
+import org.latentbridge.testing.RetrievalExperiment;
+import org.latentbridge.testing.Role;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Translation quality on real encoders and the manual-page corpus: held-out anchor metrics per method, cross-model
+ * retrieval against the native and untranslated baselines, the mean weight that serves retrieval best, and what the
+ * anchor count buys. Prints tables for BENCHMARKS.md.
+ *
+ * <p>Arguments: {@code [anchors=2000] [eval=1000] [pairs=bge-small:minilm,minilm:bge-small,e5-small:minilm] [seed=0]}.
+ */
+public final class TranslationQuality {
+    private static final double[] MEAN_WEIGHTS = {0, 0.25, 0.5, 0.75, 1.0};
+    private static final int[] ANCHOR_COUNTS = {250, 500, 1000, 2000};
+
+    public static void main(String[] args) {
+        Map<String, String> a = new java.util.HashMap<>();
+        for (String arg : args) {
+            String[] kv = arg.split("=", 2);
+            a.put(kv[0], kv.length > 1 ? kv[1] : "");
+        }
+        int anchors = Integer.parseInt(a.getOrDefault("anchors", "2000"));
+        int eval = Integer.parseInt(a.getOrDefault("eval", "1000"));
+        long seed = Long.parseLong(a.getOrDefault("seed", "0"));
+        String pairs = a.getOrDefault("pairs", "bge-small:minilm,minilm:bge-small,e5-small:minilm");
+        ManPageCorpus corpus = ManPageCorpus.load();
+        System.out.printf(Locale.ROOT, "corpus: %d manual pages; anchors %d, evaluation queries %d, seed %d%n%n", corpus.size(), anchors,
+            eval, seed);
+        for (String pair : pairs.split(",")) {
+            String[] st = pair.split(":");
+            report(new RetrievalExperiment(corpus, Encoder.byId(st[0]), Encoder.byId(st[1]), anchors, eval, seed), anchors);
+        }
+    }
+
+    private static void report(RetrievalExperiment ex, int anchors) {
+        System.out.printf(Locale.ROOT, "## %s -> %s%n%n", ex.source().id(), ex.target().id());
+        RetrievalExperiment.Scores nat = ex.nativeScores();
+        RetrievalExperiment.Scores none = ex.score(UnaryOperator.identity());
+        for (Role sourceRole : new Role[] {Role.QUERY, Role.DOCUMENT}) {
+            AnchorSet source = ex.anchors(ex.source(), sourceRole), target = ex.anchors(ex.target(), Role.DOCUMENT);
+            FitResult auto = TranslatorFitter.fit(source, target, FitOptions.defaults());
+            System.out.printf(Locale.ROOT, "source anchors in role %s; auto chose %s (fit %d ms); diagnostics cka %.3f, warnings %s%n%n",
+                sourceRole.name().toLowerCase(Locale.ROOT), auto.method().apiName(), auto.tookMillis(), auto.diagnostics().cka(),
+                auto.diagnostics().warnings());
+            System.out.println("| method | held-out top1 | top10 | mrr | mean cos | query hit@1 | hit@10 | mrr | hit@10 / native | top-10 overlap with native |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+            row("native (target model)", null, nat, nat);
+            row("untranslated", null, none, nat);
+            for (Map.Entry<Method, HeldOutMetrics> m : auto.metrics().entrySet()) {
+                FitResult one = TranslatorFitter.fit(source, target, FitOptions.defaults().withMethod(m.getKey()));
+                LinearTranslator t = one.translator();
+                row(m.getKey().apiName(), m.getValue(), ex.score(v -> t.translate(v, true)), nat);
+            }
+            System.out.println();
+            System.out.println("mean_weight (auto translator, postprocessing only):");
+            System.out.println();
+            System.out.println("| mean_weight | hit@10 | mrr | hit@10 / native | top-10 overlap |");
+            System.out.println("|---|---|---|---|---|");
+            for (double w : MEAN_WEIGHTS) {
+                LinearTranslator t = auto.translator().withMeanWeight(w);
+                RetrievalExperiment.Scores s = ex.score(v -> t.translate(v, true));
+                System.out.printf(Locale.ROOT, "| %.2f | %.3f | %.3f | %.3f | %.3f |%n", w, s.hitAt10(), s.mrr(), s.hitAt10() / nat.hitAt10(),
+                    s.overlapAt10WithNative());
+            }
+            System.out.println();
+        }
+        System.out.println("anchor count (source role query, orthogonal and auto):");
+        System.out.println();
+        System.out.println("| anchors | method | held-out top1 | hit@10 / native | top-10 overlap |");
+        System.out.println("|---|---|---|---|---|");
+        for (int n : ANCHOR_COUNTS) {
+            if (n > anchors) {
+                continue;
+            }
+            AnchorSet source = ex.anchors(ex.source(), Role.QUERY, n), target = ex.anchors(ex.target(), Role.DOCUMENT, n);
+            for (Method m : new Method[] {Method.ORTHOGONAL, null}) {
+                FitResult fit = TranslatorFitter.fit(source, target, FitOptions.defaults().withMethod(m));
+                RetrievalExperiment.Scores s = ex.score(v -> fit.translator().translate(v, true));
+                System.out.printf(Locale.ROOT, "| %d | %s | %.3f | %.3f | %.3f |%n", n, m == null ? "auto (" + fit.method().apiName() + ")"
+                    : m.apiName(), fit.chosenMetrics().top1(), s.hitAt10() / nat.hitAt10(), s.overlapAt10WithNative());
+            }
+        }
+        System.out.println();
+    }
+
+    private static void row(String name, HeldOutMetrics h, RetrievalExperiment.Scores s, RetrievalExperiment.Scores nat) {
+        String held = h == null ? "| - | - | - | - " : String.format(Locale.ROOT, "| %.3f | %.3f | %.3f | %.3f ", h.top1(), h.top10(), h.mrr(),
+            h.meanCosine());
+        System.out.printf(Locale.ROOT, "| %s %s| %.3f | %.3f | %.3f | %.3f | %.3f |%n", name, held, s.hitAt1(), s.hitAt10(), s.mrr(),
+            s.hitAt10() / nat.hitAt10(), s.overlapAt10WithNative());
+    }
+}
