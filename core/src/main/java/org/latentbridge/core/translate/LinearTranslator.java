@@ -45,10 +45,14 @@ public final class LinearTranslator implements Translator {
     @Override
     public float[] translate(float[] vector, boolean unitLength) {
         checkInput(vector, source.dims());
+        float[] shifted = new float[source.dims()];
+        double norm = source.shiftInto(vector, shifted);
         float[] y = new float[target.dims()];
-        MatrixKernels.vectorTimesMatrix(source.enter(vector), matrix, source.dims(), target.dims(), y);
+        MatrixKernels.vectorTimesMatrix(shifted, matrix, source.dims(), target.dims(), y);
+        // the map is linear up to its bias: normalising the product equals multiplying the normalised input
+        float inv = source.preprocessing().normalize() && norm > 0 ? (float) (1 / norm) : 1f;
         for (int j = 0; j < y.length; j++) {
-            y[j] += bias[j];
+            y[j] = y[j] * inv + bias[j];
         }
         return target.leave(y, unitLength);
     }
@@ -56,8 +60,15 @@ public final class LinearTranslator implements Translator {
     static void checkInput(float[] vector, int dims) {
         Objects.requireNonNull(vector, "vector");
         Vectors.checkDimensions("vector", dims, vector.length);
-        Vectors.checkFinite("vector", vector);
-        if (Vectors.norm(vector) == 0) {
+        boolean zero = true;
+        for (int i = 0; i < vector.length; i++) {
+            float v = vector[i];
+            if (Float.isFinite(v) == false) {
+                throw new IllegalArgumentException("[vector] has a non-finite value at [" + i + "]: " + v);
+            }
+            zero &= v == 0;
+        }
+        if (zero) {
             throw new IllegalArgumentException("[vector] is a zero vector: it has no direction to translate");
         }
     }

@@ -34,11 +34,11 @@ public final class SpaceFrame {
         SpaceFrame unscaled = new SpaceFrame(preprocessing, stats.mean(), stats.std(), 1);
         int n = anchors.size(), d = anchors.dims();
         float[] m = anchors.matrix();
-        float[] row = new float[d];
+        float[] row = new float[d], shifted = new float[d];
         double normSum = 0;
         for (int i = 0; i < n; i++) {
             System.arraycopy(m, i * d, row, 0, d);
-            normSum += Vectors.norm(unscaled.shift(row));
+            normSum += unscaled.shiftInto(row, shifted);
         }
         double scale = normSum / n;
         // every anchor equal to the mean: no spread to restore, keep unit length rather than fail later
@@ -65,29 +65,39 @@ public final class SpaceFrame {
         return scale;
     }
 
-    /** Centres and standardises {@code x} in place as configured (no normalisation); returns {@code x}. */
-    private float[] shift(float[] x) {
-        if (preprocessing.center()) {
-            for (int j = 0; j < x.length; j++) {
-                x[j] -= mean[j];
-            }
-        }
-        if (preprocessing.standardize()) {
-            for (int j = 0; j < x.length; j++) {
-                x[j] /= std[j];
-            }
-        }
-        return x;
-    }
-
     /** A new array: {@code x} in the translator space. A vector equal to the mean enters as the zero vector. */
     public float[] enter(float[] x) {
-        Vectors.checkDimensions("vector", mean.length, x.length);
-        float[] out = shift(x.clone());
-        if (preprocessing.normalize()) {
-            Vectors.normalizeInPlace(out);
+        float[] out = new float[mean.length];
+        double norm = shiftInto(x, out);
+        if (preprocessing.normalize() && norm > 0) {
+            float inv = (float) (1 / norm);
+            for (int j = 0; j < out.length; j++) {
+                out[j] *= inv;
+            }
         }
         return out;
+    }
+
+    /**
+     * Writes {@code x} centred and standardised as configured (not normalised) into {@code out}, in one pass, and
+     * returns the norm of the result. Translation is linear up to its bias, so callers may normalise afterwards.
+     */
+    double shiftInto(float[] x, float[] out) {
+        Vectors.checkDimensions("vector", mean.length, x.length);
+        boolean center = preprocessing.center(), standardize = preprocessing.standardize();
+        double sumSq = 0;
+        for (int j = 0; j < x.length; j++) {
+            float v = x[j];
+            if (center) {
+                v -= mean[j];
+            }
+            if (standardize) {
+                v /= std[j];
+            }
+            out[j] = v;
+            sumSq += (double) v * v;
+        }
+        return Math.sqrt(sumSq);
     }
 
     /** Every row of a row-major matrix, entered; a new array. */
@@ -109,28 +119,28 @@ public final class SpaceFrame {
      */
     public float[] leave(float[] y, boolean unitLength) {
         Vectors.checkDimensions("vector", mean.length, y.length);
+        float factor = 1f;
         if (preprocessing.normalize()) {
             double n = Vectors.norm(y);
-            if (n > 0) {
-                float f = (float) (scale / n);
-                for (int j = 0; j < y.length; j++) {
-                    y[j] *= f;
-                }
-            }
+            factor = n > 0 ? (float) (scale / n) : 1f;
         }
-        if (preprocessing.standardize()) {
+        boolean standardize = preprocessing.standardize();
+        float w = preprocessing.center() ? (float) preprocessing.meanWeight() : 0f;
+        double sumSq = 0;
+        for (int j = 0; j < y.length; j++) {
+            float v = y[j] * factor;
+            if (standardize) {
+                v *= std[j];
+            }
+            v += w * mean[j];
+            y[j] = v;
+            sumSq += (double) v * v;
+        }
+        if (unitLength && sumSq > 0) {
+            float inv = (float) (1 / Math.sqrt(sumSq));
             for (int j = 0; j < y.length; j++) {
-                y[j] *= std[j];
+                y[j] *= inv;
             }
-        }
-        if (preprocessing.center()) {
-            float w = (float) preprocessing.meanWeight();
-            for (int j = 0; j < y.length; j++) {
-                y[j] += w * mean[j];
-            }
-        }
-        if (unitLength) {
-            Vectors.normalizeInPlace(y);
         }
         return y;
     }
