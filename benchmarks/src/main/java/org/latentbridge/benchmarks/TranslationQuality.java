@@ -21,11 +21,11 @@ import java.util.function.UnaryOperator;
  * retrieval against the native and untranslated baselines, the mean weight that serves retrieval best, and what the
  * anchor count buys. Prints tables for BENCHMARKS.md.
  *
- * <p>Arguments: {@code [anchors=2000] [eval=1000] [pairs=bge-small:minilm,minilm:bge-small,e5-small:minilm] [seed=0]}.
+ * <p>Arguments: {@code [anchors=1500] [eval=800] [pairs=bge-small:minilm,minilm:bge-small,e5-small:minilm] [seed=0]}.
  */
 public final class TranslationQuality {
     private static final double[] MEAN_WEIGHTS = {0, 0.25, 0.5, 0.75, 1.0};
-    private static final int[] ANCHOR_COUNTS = {250, 500, 1000, 2000};
+    private static final int[] ANCHOR_COUNTS = {250, 500, 1000, 1500};
 
     public static void main(String[] args) {
         Map<String, String> a = new java.util.HashMap<>();
@@ -33,8 +33,8 @@ public final class TranslationQuality {
             String[] kv = arg.split("=", 2);
             a.put(kv[0], kv.length > 1 ? kv[1] : "");
         }
-        int anchors = Integer.parseInt(a.getOrDefault("anchors", "2000"));
-        int eval = Integer.parseInt(a.getOrDefault("eval", "1000"));
+        int anchors = Integer.parseInt(a.getOrDefault("anchors", "1500"));
+        int eval = Integer.parseInt(a.getOrDefault("eval", "800"));
         long seed = Long.parseLong(a.getOrDefault("seed", "0"));
         String pairs = a.getOrDefault("pairs", "bge-small:minilm,minilm:bge-small,e5-small:minilm");
         ManPageCorpus corpus = ManPageCorpus.load();
