@@ -12,6 +12,8 @@ import java.util.List;
  * of the centred anchors, similarity compression (mean pairwise cosine of the raw anchors: high for anisotropic
  * encoders), and plain-language warnings.
  *
+ * @param conditionNumber largest over smallest singular value of the centred anchors, over the directions they span
+ *
  * @param numericalRank rank of the centred anchors at {@link Spectrum#RELATIVE_TOLERANCE}; at most {@code min(n - 1, d)}
  */
 public record AnchorDiagnostics(int anchors, int dims, double conditionNumber, double effectiveRank, int numericalRank,
@@ -50,13 +52,13 @@ public record AnchorDiagnostics(int anchors, int dims, double conditionNumber, d
         }
         if (possibleRank > 0 && rank < possibleRank) {
             warnings.add("rank-deficient: the centred anchors span " + rank + " of " + possibleRank
-                + " possible directions (duplicate or linearly dependent anchors)");
+                + " possible directions (duplicate or linearly dependent anchors, or an encoder whose outputs span a subspace)");
         }
         if (compression > HIGH_COMPRESSION) {
             warnings.add(String.format(java.util.Locale.ROOT,
                 "similarity compression %.2f: the encoder is strongly anisotropic; keep centring on", compression));
         }
-        return new AnchorDiagnostics(n, d, Spectrum.conditionNumber(sv, possibleRank), Spectrum.effectiveRank(sv), rank,
+        return new AnchorDiagnostics(n, d, Spectrum.conditionNumber(sv), Spectrum.effectiveRank(sv), rank,
             compression, List.copyOf(warnings));
     }
 

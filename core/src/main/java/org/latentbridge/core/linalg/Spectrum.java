@@ -11,8 +11,12 @@ import java.util.Arrays;
  * figures built on them.
  */
 public final class Spectrum {
-    /** Singular values below this fraction of the largest count as zero (float data carries ~1e-7 relative noise). */
-    public static final double RELATIVE_TOLERANCE = 1e-6;
+    /**
+     * Singular values below this fraction of the largest count as zero. They are read off a scatter matrix summed from
+     * float data, whose relative error (~1e-6) becomes its square root (~1e-3) in the singular values; a direction
+     * holding less than a millionth of the variance is useless to a translator anyway.
+     */
+    public static final double RELATIVE_TOLERANCE = 1e-3;
 
     private Spectrum() {}
 
@@ -49,16 +53,13 @@ public final class Spectrum {
     }
 
     /**
-     * Largest over smallest of the first {@code expectedRank} singular values; infinite when one of them is zero
-     * (the anchors span fewer directions than they could).
+     * Largest over smallest numerically non-zero singular value: the conditioning of the directions the data does span.
+     * Directions it does not span are reported by {@link #numericalRank}, not folded into an infinite number (some
+     * encoders' outputs live in a subspace: all-MiniLM-L6-v2's span 381 of 384 dimensions). 0 for all-zero data.
      */
-    public static double conditionNumber(double[] descending, int expectedRank) {
-        int k = Math.min(expectedRank, descending.length);
-        if (k < 1 || descending[0] == 0) {
-            return Double.POSITIVE_INFINITY;
-        }
-        double smallest = descending[k - 1];
-        return smallest <= descending[0] * RELATIVE_TOLERANCE ? Double.POSITIVE_INFINITY : descending[0] / smallest;
+    public static double conditionNumber(double[] descending) {
+        int r = numericalRank(descending);
+        return r == 0 ? 0 : descending[0] / descending[r - 1];
     }
 
     /** Effective rank (Roy and Vetterli, 2007): {@code exp} of the entropy of the normalised singular values. */

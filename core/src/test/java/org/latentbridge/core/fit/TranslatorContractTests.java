@@ -76,7 +76,7 @@ class TranslatorContractTests {
         } else {
             assertTrue(fit.metrics().size() >= 3, "auto tries every applicable method");
             double best = fit.metrics().values().stream().mapToDouble(HeldOutMetrics::mrr).max().orElseThrow();
-            assertEquals(best, fit.chosenMetrics().mrr(), 0.0, "auto keeps the best held-out MRR");
+            assertTrue(fit.chosenMetrics().mrr() >= best - TranslatorFitter.MRR_TIE, "auto keeps the best held-out MRR, up to ties");
         }
         for (HeldOutMetrics m : fit.metrics().values()) {
             assertTrue(m.top1() >= 0 && m.top1() <= m.top10() && m.top10() <= 1, m.toString());

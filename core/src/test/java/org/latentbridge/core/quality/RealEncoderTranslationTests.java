@@ -43,9 +43,12 @@ class RealEncoderTranslationTests {
         HeldOutMetrics translated = fit.chosenMetrics();
         // untranslated: bge-small vectors compared with MiniLM vectors directly (both 384-d), among all anchors
         HeldOutMetrics untranslated = RetrievalMetrics.heldOut(source.matrix(), target.matrix(), 384, 2);
+        // measured: translated top1 1.000 (150 held out); untranslated 0.373 among 1,500. The untranslated baseline is
+        // far from chance because both encoders descend from the same MiniLM checkpoint: their raw axes partly agree.
         assertTrue(translated.top1() >= 0.90, "held-out top1 " + translated);
         assertTrue(translated.mrr() >= 0.93, "held-out mrr " + translated);
-        assertTrue(untranslated.top1() <= 0.05, "untranslated top1 " + untranslated);
+        assertTrue(untranslated.top1() <= 0.6, "untranslated top1 " + untranslated);
+        assertTrue(translated.top1() - untranslated.top1() >= 0.3, "translated " + translated + " vs untranslated " + untranslated);
     }
 
     @Test
@@ -61,8 +64,10 @@ class RealEncoderTranslationTests {
         RetrievalExperiment.Scores untranslated = experiment.score(UnaryOperator.identity());
         String report = "native " + nativeScores + ", translated " + translated + ", untranslated " + untranslated;
         assertTrue(nativeScores.hitAt10() >= 0.5, "the corpus pairs are answerable at all: " + report);
-        assertTrue(translated.hitAt10() >= 0.75 * nativeScores.hitAt10(), report);
-        assertTrue(untranslated.hitAt10() <= 0.1 * nativeScores.hitAt10(), report);
-        assertTrue(translated.overlapAt10WithNative() >= 0.4, report);
+        // measured hit@10: native 0.948, translated 0.886 (0.935 of native), untranslated 0.428
+        assertTrue(translated.hitAt10() >= 0.80 * nativeScores.hitAt10(), report);
+        assertTrue(translated.hitAt10() - untranslated.hitAt10() >= 0.25, report);
+        assertTrue(translated.mrr() >= 2 * untranslated.mrr(), report);
+        assertTrue(translated.overlapAt10WithNative() >= 0.45, report);
     }
 }
