@@ -1,27 +1,104 @@
 package org.latentbridge.plugin;
 
+import org.elasticsearch.cluster.node.DiscoveryNodes;
+import org.elasticsearch.common.settings.Setting;
+import org.elasticsearch.common.settings.Settings;
+import org.elasticsearch.common.util.concurrent.EsExecutors;
+import org.elasticsearch.features.NodeFeature;
+import org.elasticsearch.indices.SystemIndexDescriptor;
+import org.elasticsearch.plugins.ActionPlugin;
 import org.elasticsearch.plugins.Plugin;
+import org.elasticsearch.plugins.SystemIndexPlugin;
+import org.elasticsearch.rest.RestHandler;
+import org.elasticsearch.rest.RestRequest.Method;
+import org.elasticsearch.threadpool.ExecutorBuilder;
+import org.elasticsearch.threadpool.FixedExecutorBuilder;
+import org.latentbridge.plugin.action.LatentServices;
+import org.latentbridge.plugin.action.ModelActions;
+import org.latentbridge.plugin.action.NodesCacheAction;
+import org.latentbridge.plugin.action.TranslatorActions;
+import org.latentbridge.plugin.rest.LatentRestHandler;
+import org.latentbridge.plugin.rest.RestStatsHandler;
+import org.latentbridge.plugin.store.LatentSystemIndex;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static org.elasticsearch.rest.RestHandler.Route;
 
 /**
- * Entry point Elasticsearch instantiates for the {@code latent-bridge} plugin (named by {@code classname} in
- * {@code config/plugin-descriptor.properties}).
- *
- * <p>Step 1 of the project only proves the packaging and the real-node test harness, so the class registers
- * nothing yet. Later steps make it implement {@code ActionPlugin} (anchor and translator management),
- * {@code SearchPlugin} (the translated kNN query and query vector builder), {@code IngestPlugin} (translate at
- * index time) and {@code SystemIndexPlugin} (the store of anchors and translators). The maths stays in
- * {@code latent-bridge-core}, which has no Elasticsearch dependency; this module is the only place that uses
- * Elasticsearch APIs, and within it version-specific calls should stay in as few classes as possible, so that
- * moving to a new Elasticsearch release touches little code.
- *
- * <p>Elasticsearch accepts a public no-argument constructor (as here), or one taking {@code Settings}, or
- * {@code (Settings, Path)}.
+ * Latent Bridge: cross-model vector search. Registers the anchor store (a system index, a node cache, REST endpoints
+ * under {@code /_latent}), its fit pool and settings. Version-specific Elasticsearch API use is kept to this class and
+ * the actions' constructors.
  */
-public class LatentBridgePlugin extends Plugin {
+public class LatentBridgePlugin extends Plugin implements ActionPlugin, SystemIndexPlugin {
 
-    /** The plugin name, as in the descriptor and in {@code GET _cat/plugins}. */
-    public static final String NAME = "latent-bridge";
+    @Override
+    public Collection<?> createComponents(PluginServices services) {
+        return List.of(new LatentServices(services.client(), services.threadPool(), services.environment().settings()));
+    }
 
-    /** Called reflectively by the node's {@code PluginsService}. */
-    public LatentBridgePlugin() {}
+    @Override
+    public List<Setting<?>> getSettings() {
+        return LatentSettings.all();
+    }
+
+    @Override
+    public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
+        return List.of(new FixedExecutorBuilder(settings, LatentSettings.FIT_POOL, LatentSettings.FIT_THREADS.get(settings), 100,
+            "latent_bridge.fit_pool", EsExecutors.TaskTrackingConfig.DO_NOT_TRACK));
+    }
+
+    @Override
+    public Collection<ActionHandler> getActions() {
+        return List.of(
+            new ActionHandler(ModelActions.PUT, ModelActions.TransportPut.class),
+            new ActionHandler(ModelActions.GET, ModelActions.TransportGet.class),
+            new ActionHandler(ModelActions.DELETE, ModelActions.TransportDelete.class),
+            new ActionHandler(ModelActions.PUT_ANCHORS, ModelActions.TransportPutAnchors.class),
+            new ActionHandler(TranslatorActions.PUT, TranslatorActions.TransportPut.class),
+            new ActionHandler(TranslatorActions.GET, TranslatorActions.TransportGet.class),
+            new ActionHandler(TranslatorActions.DELETE, TranslatorActions.TransportDelete.class),
+            new ActionHandler(TranslatorActions.TRANSLATE, TranslatorActions.TransportTranslate.class),
+            new ActionHandler(NodesCacheAction.INVALIDATE, NodesCacheAction.TransportInvalidate.class),
+            new ActionHandler(NodesCacheAction.STATS, NodesCacheAction.TransportStats.class));
+    }
+
+    @Override
+    public Collection<RestHandler> getRestHandlers(RestHandlersServices services, Supplier<DiscoveryNodes> nodesInCluster,
+                                                   Predicate<NodeFeature> clusterSupportsFeature) {
+        return List.of(
+            new LatentRestHandler("latent_put_model", List.of(new Route(Method.PUT, "/_latent/model/{model}")), ModelActions.PUT, "model"),
+            new LatentRestHandler("latent_get_model", List.of(new Route(Method.GET, "/_latent/model/{model}"),
+                new Route(Method.GET, "/_latent/model")), ModelActions.GET, "model"),
+            new LatentRestHandler("latent_delete_model", List.of(new Route(Method.DELETE, "/_latent/model/{model}")), ModelActions.DELETE,
+                "model", "force"),
+            new LatentRestHandler("latent_put_anchors", List.of(new Route(Method.POST, "/_latent/model/{model}/_anchors"),
+                new Route(Method.PUT, "/_latent/model/{model}/_anchors")), ModelActions.PUT_ANCHORS, "model"),
+            new LatentRestHandler("latent_put_translator", List.of(new Route(Method.PUT, "/_latent/translator/{source}/{target}")),
+                TranslatorActions.PUT, "source", "target", "wait_for_completion"),
+            new LatentRestHandler("latent_get_translator", List.of(new Route(Method.GET, "/_latent/translator/{source}/{target}"),
+                new Route(Method.GET, "/_latent/translator")), TranslatorActions.GET, "source", "target", "source_role", "target_role"),
+            new LatentRestHandler("latent_delete_translator", List.of(new Route(Method.DELETE, "/_latent/translator/{source}/{target}")),
+                TranslatorActions.DELETE, "source", "target", "source_role", "target_role"),
+            new LatentRestHandler("latent_translate", List.of(new Route(Method.POST, "/_latent/_translate")), TranslatorActions.TRANSLATE),
+            new RestStatsHandler());
+    }
+
+    @Override
+    public Collection<SystemIndexDescriptor> getSystemIndexDescriptors(Settings settings) {
+        return List.of(LatentSystemIndex.descriptor());
+    }
+
+    @Override
+    public String getFeatureName() {
+        return "latent_bridge";
+    }
+
+    @Override
+    public String getFeatureDescription() {
+        return "Latent Bridge models, anchors and translators";
+    }
 }

@@ -1,0 +1,90 @@
+package org.latentbridge.plugin.action;
+
+import org.latentbridge.core.anchor.AnchorDiagnostics;
+import org.latentbridge.core.anchor.AnchorStatistics;
+import org.latentbridge.core.fit.FitResult;
+import org.latentbridge.core.fit.PairDiagnostics;
+import org.latentbridge.core.metrics.HeldOutMetrics;
+import org.latentbridge.core.translate.Preprocessing;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The API shapes of core's results (field names are the contract of DESIGN §4). */
+final class Reports {
+    private Reports() {}
+
+    static Map<String, Object> statistics(AnchorStatistics s) {
+        double meanNorm = 0, stdMean = 0;
+        for (float m : s.mean()) {
+            meanNorm += m * m;
+        }
+        for (float v : s.std()) {
+            stdMean += v;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", s.count());
+        m.put("mean_norm", Math.sqrt(meanNorm));
+        m.put("mean_std", stdMean / s.std().length);
+        m.put("mean_centered_norm", s.meanCenteredNorm());
+        m.put("mean_standardized_norm", s.meanStandardizedNorm());
+        return m;
+    }
+
+    static Map<String, Object> diagnostics(AnchorDiagnostics d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("condition_number", d.conditionNumber());
+        m.put("effective_rank", d.effectiveRank());
+        m.put("numerical_rank", d.numericalRank());
+        m.put("similarity_compression", d.similarityCompression());
+        m.put("warnings", d.warnings());
+        return m;
+    }
+
+    static Map<String, Object> metrics(HeldOutMetrics h) {
+        Map<String, Object> m = new LinkedHashMap<>(h.asMap());
+        m.put("held_out", h.count());
+        return m;
+    }
+
+    static Map<String, Object> allMetrics(Map<org.latentbridge.core.translate.Method, HeldOutMetrics> metrics) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        metrics.forEach((method, h) -> m.put(method.apiName(), metrics(h)));
+        return m;
+    }
+
+    static Map<String, Object> preprocessing(Preprocessing p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("center", p.center());
+        m.put("standardize", p.standardize());
+        m.put("normalize", p.normalize());
+        m.put("mean_weight", p.meanWeight());
+        return m;
+    }
+
+    /** The fit report stored with a translator and returned by PUT and GET translator. */
+    static Map<String, Object> fit(FitResult fit, Preprocessing preprocessing, double holdout, long seed) {
+        PairDiagnostics d = fit.diagnostics();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", fit.method().apiName());
+        m.put("took_millis", fit.tookMillis());
+        m.put("anchors", Map.of("shared", fit.sharedAnchors(), "fit", fit.fitAnchors(), "held_out", fit.heldOut()));
+        m.put("metrics", allMetrics(fit.metrics()));
+        Map<String, Object> lambdas = new LinkedHashMap<>();
+        fit.lambdas().forEach((method, l) -> lambdas.put(method.apiName(), l));
+        m.put("lambdas", lambdas);
+        Map<String, Object> diag = new LinkedHashMap<>();
+        diag.put("condition_number", d.conditionNumber());
+        diag.put("effective_rank", d.effectiveRank());
+        diag.put("numerical_rank", d.numericalRank());
+        diag.put("similarity_compression", d.similarityCompression());
+        diag.put("target_similarity_compression", d.targetSimilarityCompression());
+        diag.put("cka", d.cka());
+        diag.put("warnings", d.warnings());
+        m.put("diagnostics", diag);
+        m.put("preprocess", preprocessing(preprocessing));
+        m.put("holdout", holdout);
+        m.put("seed", seed);
+        return m;
+    }
+}

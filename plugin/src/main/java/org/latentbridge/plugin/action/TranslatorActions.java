@@ -1,0 +1,246 @@
+package org.latentbridge.plugin.action;
+
+import org.elasticsearch.ExceptionsHelper;
+import org.elasticsearch.ResourceNotFoundException;
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.ActionType;
+import org.elasticsearch.action.support.ActionFilters;
+import org.elasticsearch.injection.guice.Inject;
+import org.elasticsearch.tasks.Task;
+import org.elasticsearch.threadpool.ThreadPool;
+import org.elasticsearch.transport.TransportService;
+import org.latentbridge.core.anchor.AnchorSet;
+import org.latentbridge.core.fit.FitOptions;
+import org.latentbridge.core.fit.FitResult;
+import org.latentbridge.core.fit.QualityGateException;
+import org.latentbridge.core.fit.TranslatorFitter;
+import org.latentbridge.core.io.BinaryCodec;
+import org.latentbridge.core.translate.Method;
+import org.latentbridge.core.translate.Preprocessing;
+import org.latentbridge.core.translate.Translator;
+import org.latentbridge.plugin.LatentExceptions;
+import org.latentbridge.plugin.store.LatentCache;
+import org.latentbridge.plugin.store.ModelRecord;
+import org.latentbridge.plugin.store.TranslatorRecord;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** The translator endpoints: fit, read, delete, and translate vectors. */
+public final class TranslatorActions {
+    public static final ActionType<LatentResponse> PUT = new ActionType<>("cluster:admin/latent/translator/put");
+    public static final ActionType<LatentResponse> GET = new ActionType<>("cluster:monitor/latent/translator/get");
+    public static final ActionType<LatentResponse> DELETE = new ActionType<>("cluster:admin/latent/translator/delete");
+    public static final ActionType<LatentResponse> TRANSLATE = new ActionType<>("cluster:monitor/latent/translate");
+
+    public static final String RELATIVE_TARGET = "_relative";
+
+    private TranslatorActions() {}
+
+    /** Roles of a translator between two models: requested (defaults query/document), then resolved against each model. */
+    record Pair(ModelRecord source, String sourceRole, ModelRecord target, String targetRole) {
+        static Pair of(ModelRecord source, String sourceRole, ModelRecord target, String targetRole) {
+            return new Pair(source, source.resolveRole(sourceRole == null ? ModelRecord.QUERY_ROLE : sourceRole), target,
+                target.resolveRole(targetRole == null ? ModelRecord.DOCUMENT_ROLE : targetRole));
+        }
+
+        String key() {
+            return TranslatorRecord.key(source.model(), sourceRole, target.model(), targetRole);
+        }
+
+        long sourceGeneration() {
+            ModelRecord.RoleAnchors a = source.anchorsOf(sourceRole);
+            return a == null ? 0 : a.generation();
+        }
+
+        long targetGeneration() {
+            ModelRecord.RoleAnchors a = target.anchorsOf(targetRole);
+            return a == null ? 0 : a.generation();
+        }
+    }
+
+    static boolean stale(TranslatorRecord t, ModelRecord source, ModelRecord target) {
+        ModelRecord.RoleAnchors s = source.anchorsOf(t.sourceRole()), g = target.anchorsOf(t.targetRole());
+        return s == null || g == null || s.generation() != t.sourceGeneration() || g.generation() != t.targetGeneration();
+    }
+
+    /** Both models, fresh from the index. */
+    static void models(LatentServices services, String source, String target, ActionListener<ModelRecord[]> listener) {
+        services.store().getModel(source, listener.delegateFailureAndWrap((l, s) -> services.store().getModel(target,
+            l.map(t -> new ModelRecord[] {s, t}))));
+    }
+
+    /**
+     * {@code PUT /_latent/translator/{source}/{target}}: fits on the fit pool and stores the result only if neither
+     * model's anchors changed during the fit (else 409). A refusal by {@code min_quality} keeps the previous translator.
+     */
+    public static final class TransportPut extends LatentAction {
+        @Inject
+        public TransportPut(TransportService ts, ActionFilters af, LatentServices services) {
+            super(PUT, ts, af, services.fitPool(), services);
+        }
+
+        @Override
+        void run(Task task, LatentRequest request, ActionListener<LatentResponse> listener) {
+            String sourceName = request.param("source"), targetName = request.param("target");
+            Body body = request.body(Set.of("method", "source_role", "target_role", "preprocess", "holdout", "seed", "min_quality"));
+            String methodName = body.string("method", "auto");
+            Method method = methodName.equals("auto") ? null : Method.fromApiName(methodName);
+            Body pre = body.object("preprocess", Set.of("center", "standardize", "normalize", "mean_weight"));
+            Preprocessing d = Preprocessing.DEFAULT;
+            Preprocessing preprocessing = new Preprocessing(pre.bool("center", d.center()), pre.bool("standardize", d.standardize()),
+                pre.bool("normalize", d.normalize()), pre.number("mean_weight", d.meanWeight()));
+            double holdout = body.number("holdout", FitOptions.DEFAULT_HOLDOUT);
+            long seed = body.integer("seed", 0);
+            Body quality = body.object("min_quality", Set.copyOf(org.latentbridge.core.metrics.HeldOutMetrics.NAMES));
+            Map<String, Double> minQuality = quality.keys().stream().collect(Collectors.toMap(Function.identity(), k -> quality.number(k, 0.0)));
+            FitOptions options = FitOptions.defaults().withMethod(method).withPreprocessing(preprocessing).withHoldout(holdout).withSeed(seed)
+                .withMinQuality(minQuality).withCancellation(cancelled(task));
+            String sourceRole = body.string("source_role", null), targetRole = body.string("target_role", null);
+
+            models(services, sourceName, targetName, listener.delegateFailureAndWrap((l, m) -> {
+                Pair pair = Pair.of(m[0], sourceRole, m[1], targetRole);
+                services.cache().anchors(pair.source(), pair.sourceRole(), l.delegateFailureAndWrap((l2, sourceAnchors) ->
+                    services.cache().anchors(pair.target(), pair.targetRole(), l2.delegateFailureAndWrap((l3, targetAnchors) ->
+                        services.fitPool().execute(() -> fitAndStore(task, pair, sourceAnchors, targetAnchors, options, l3))))));
+            }));
+        }
+
+        private void fitAndStore(Task task, Pair pair, AnchorSet sourceAnchors, AnchorSet targetAnchors, FitOptions options,
+                                 ActionListener<LatentResponse> listener) {
+            FitResult fit;
+            try {
+                fit = TranslatorFitter.fit(sourceAnchors, targetAnchors, options);
+            } catch (QualityGateException e) {
+                listener.onFailure(new LatentQualityException(e.getMessage(), Reports.allMetrics(e.metrics())));
+                return;
+            } catch (Exception e) {
+                listener.onFailure(e);
+                return;
+            }
+            Map<String, Object> report = Reports.fit(fit, options.preprocessing(), options.holdout(), options.seed());
+            byte[] blob = BinaryCodec.encode(fit.translator());
+            models(services, pair.source().model(), pair.target().model(), listener.delegateFailureAndWrap((l, now) -> {
+                Pair current = new Pair(now[0], pair.sourceRole(), now[1], pair.targetRole());
+                if (current.sourceGeneration() != pair.sourceGeneration() || current.targetGeneration() != pair.targetGeneration()) {
+                    throw LatentExceptions.conflict("the anchors of [" + pair.source().model() + "] or [" + pair.target().model()
+                        + "] changed during the fit; the translator was not stored, fit again");
+                }
+                services.store().getTranslator(pair.key(), false, ActionListener.wrap(
+                    previous -> store(pair, previous.version() + 1, report, blob, l),
+                    e -> {
+                        if (ExceptionsHelper.unwrapCause(e) instanceof ResourceNotFoundException) {
+                            store(pair, 1, report, blob, l);
+                        } else {
+                            l.onFailure(e);
+                        }
+                    }));
+            }));
+        }
+
+        private void store(Pair pair, long version, Map<String, Object> report, byte[] blob, ActionListener<LatentResponse> listener) {
+            TranslatorRecord record = new TranslatorRecord(pair.source().model(), pair.sourceRole(), pair.target().model(), pair.targetRole(),
+                version, pair.sourceGeneration(), pair.targetGeneration(), report, blob);
+            services.store().putTranslator(record, listener.delegateFailureAndWrap((l, ignored) -> services.invalidateThen(
+                List.of(pair.source().model(), pair.target().model()), new LatentResponse(record.toApi(false)), l)));
+        }
+    }
+
+    /** {@code GET /_latent/translator[/{source}/{target}]}: the fit report, and whether newer anchors exist ({@code stale}). */
+    public static final class TransportGet extends LatentAction {
+        @Inject
+        public TransportGet(TransportService ts, ActionFilters af, ThreadPool tp, LatentServices services) {
+            super(GET, ts, af, tp.generic(), services);
+        }
+
+        @Override
+        void run(Task task, LatentRequest request, ActionListener<LatentResponse> listener) {
+            String source = request.param("source"), target = request.param("target");
+            if (source == null) {
+                services.store().listTranslators(null, listener.delegateFailureAndWrap((l, translators) -> services.store().listModels(
+                    l.map(models -> {
+                        Map<String, ModelRecord> byName = models.stream().collect(Collectors.toMap(ModelRecord::model, x -> x));
+                        return new LatentResponse(Map.of("translators", translators.stream().map(t -> t.toApi(byName.containsKey(t.source()) == false
+                            || byName.containsKey(t.target()) == false || stale(t, byName.get(t.source()), byName.get(t.target())))).toList()));
+                    }))));
+                return;
+            }
+            models(services, source, target, listener.delegateFailureAndWrap((l, m) -> {
+                Pair pair = Pair.of(m[0], request.param("source_role"), m[1], request.param("target_role"));
+                services.store().getTranslator(pair.key(), false, l.map(t -> new LatentResponse(t.toApi(stale(t, m[0], m[1])))));
+            }));
+        }
+    }
+
+    /** {@code DELETE /_latent/translator/{source}/{target}[?source_role=&target_role=]}. */
+    public static final class TransportDelete extends LatentAction {
+        @Inject
+        public TransportDelete(TransportService ts, ActionFilters af, ThreadPool tp, LatentServices services) {
+            super(DELETE, ts, af, tp.generic(), services);
+        }
+
+        @Override
+        void run(Task task, LatentRequest request, ActionListener<LatentResponse> listener) {
+            models(services, request.param("source"), request.param("target"), listener.delegateFailureAndWrap((l, m) -> {
+                Pair pair = Pair.of(m[0], request.param("source_role"), m[1], request.param("target_role"));
+                services.store().deleteTranslator(pair.key(), l.delegateFailureAndWrap((l2, ignored) -> services.invalidateThen(
+                    List.of(m[0].model(), m[1].model()), new LatentResponse(Map.of("acknowledged", true, "translator", pair.key())), l2)));
+            }));
+        }
+    }
+
+    /**
+     * {@code POST /_latent/_translate}: vectors of {@code from} into {@code to}'s space with the stored translator, or
+     * into {@code from}'s relative space with {@code "to": "_relative"}. Served from this node's cache.
+     */
+    public static final class TransportTranslate extends LatentAction {
+        @Inject
+        public TransportTranslate(TransportService ts, ActionFilters af, ThreadPool tp, LatentServices services) {
+            super(TRANSLATE, ts, af, tp.generic(), services);
+        }
+
+        @Override
+        void run(Task task, LatentRequest request, ActionListener<LatentResponse> listener) {
+            Body body = request.body(Set.of("from", "to", "vectors", "role", "normalize"));
+            String from = body.requiredString("from"), to = body.requiredString("to");
+            String role = body.string("role", ModelRecord.QUERY_ROLE);
+            boolean normalize = body.bool("normalize", false);
+            LatentCache cache = services.cache();
+            cache.model(from, listener.delegateFailureAndWrap((l, source) -> {
+                float[][] vectors = body.vectors("vectors", source.dims(), services.maxTranslateVectors());
+                String sourceRole = source.resolveRole(role);
+                if (to.equals(RELATIVE_TARGET)) {
+                    cache.relative(source, sourceRole, l.map(p -> respond(p, vectors, true, Map.of("to", RELATIVE_TARGET, "role", sourceRole,
+                        "dims", p.targetDims()))));
+                    return;
+                }
+                cache.model(to, l.delegateFailureAndWrap((l2, target) -> {
+                    Pair pair = Pair.of(source, sourceRole, target, null);
+                    cache.translator(pair.key(), List.of(from, to), ActionListener.wrap(t -> l2.onResponse(respond(t.translator(), vectors,
+                        normalize, Map.of("method", t.translator().method().apiName(), "translator_version", t.record().version(), "stale",
+                            stale(t.record(), source, target)))), e -> {
+                        if (ExceptionsHelper.unwrapCause(e) instanceof ResourceNotFoundException) {
+                            l2.onFailure(new ResourceNotFoundException("latent translator [" + pair.key() + "] not found; fit it with PUT "
+                                + "/_latent/translator/" + from + "/" + to));
+                        } else {
+                            l2.onFailure(e);
+                        }
+                    }));
+                }));
+            }));
+        }
+
+        private LatentResponse respond(Translator translator, float[][] vectors, boolean normalize, Map<String, Object> extra) {
+            long start = System.nanoTime();
+            float[][] out = translator.translateAll(vectors, normalize);
+            services.cache().recordTranslations(out.length, System.nanoTime() - start);
+            Map<String, Object> body = new LinkedHashMap<>(extra);
+            body.put("vectors", out);
+            return new LatentResponse(body);
+        }
+    }
+}

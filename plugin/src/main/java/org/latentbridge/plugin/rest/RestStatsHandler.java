@@ -1,0 +1,27 @@
+package org.latentbridge.plugin.rest;
+
+import org.elasticsearch.client.internal.node.NodeClient;
+import org.elasticsearch.rest.BaseRestHandler;
+import org.elasticsearch.rest.RestRequest;
+import org.elasticsearch.rest.action.RestToXContentListener;
+import org.latentbridge.plugin.action.NodesCacheAction;
+
+import java.util.List;
+
+/** {@code GET /_latent/_stats}: every node's cache and translation counters. */
+public final class RestStatsHandler extends BaseRestHandler {
+    @Override
+    public String getName() {
+        return "latent_stats";
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.of(new Route(RestRequest.Method.GET, "/_latent/_stats"));
+    }
+
+    @Override
+    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
+        return channel -> client.execute(NodesCacheAction.STATS, new NodesCacheAction.Request(List.of()), new RestToXContentListener<>(channel));
+    }
+}

@@ -1,0 +1,309 @@
+package org.latentbridge.plugin.store;
+
+import org.elasticsearch.ExceptionsHelper;
+import org.elasticsearch.ResourceAlreadyExistsException;
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.DocWriteRequest;
+import org.elasticsearch.action.admin.indices.create.CreateIndexRequest;
+import org.elasticsearch.action.bulk.BulkRequest;
+import org.elasticsearch.action.delete.DeleteRequest;
+import org.elasticsearch.action.get.GetRequest;
+import org.elasticsearch.action.index.IndexRequest;
+import org.elasticsearch.action.search.SearchRequest;
+import org.elasticsearch.action.support.ContextPreservingActionListener;
+import org.elasticsearch.action.support.WriteRequest;
+import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.common.util.concurrent.ThreadContext;
+import org.elasticsearch.index.IndexNotFoundException;
+import org.elasticsearch.index.query.BoolQueryBuilder;
+import org.elasticsearch.index.query.QueryBuilders;
+import org.elasticsearch.search.SearchHit;
+import org.elasticsearch.search.builder.SearchSourceBuilder;
+import org.latentbridge.core.anchor.AnchorSet;
+import org.latentbridge.core.io.BinaryCodec;
+import org.latentbridge.plugin.LatentExceptions;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Reads and writes the system index, always under a stashed thread context so that no user needs rights on it (and
+ * none gets them through us). Every method is asynchronous; continuations that decode large binary forms run on the
+ * given executor, never on the network thread that delivered the response.
+ */
+public final class LatentStore {
+    /** Raw anchor bytes per chunk document: small enough for any indexing-pressure limit, large enough to be few. */
+    static final int CHUNK_BYTES = 2 * 1024 * 1024;
+    private static final int MAX_LISTED = 10_000;
+
+    private final Client client;
+    private final Executor heavy;
+
+    public LatentStore(Client client, Executor heavy) {
+        this.client = client;
+        this.heavy = heavy;
+    }
+
+    /** Runs {@code op} with the thread context stashed; the listener is called back in the caller's context. */
+    private <T> void stashed(Consumer<ActionListener<T>> op, ActionListener<T> listener) {
+        ThreadContext tc = client.threadPool().getThreadContext();
+        Supplier<ThreadContext.StoredContext> restore = tc.newRestorableContext(false);
+        try (ThreadContext.StoredContext ignored = tc.stashContext()) {
+            op.accept(new ContextPreservingActionListener<>(restore, listener));
+        }
+    }
+
+    /** Creates the system index explicitly: the internal user may create it but not auto-create it. */
+    private void ensureIndex(ActionListener<Void> listener) {
+        client.admin().indices().create(new CreateIndexRequest(LatentSystemIndex.NAME), ActionListener.wrap(r -> listener.onResponse(null), e -> {
+            if (ExceptionsHelper.unwrapCause(e) instanceof ResourceAlreadyExistsException) {
+                listener.onResponse(null);
+            } else {
+                listener.onFailure(e);
+            }
+        }));
+    }
+
+    private static boolean missingIndex(Exception e) {
+        return ExceptionsHelper.unwrapCause(e) instanceof IndexNotFoundException;
+    }
+
+    // ---- models ----
+
+    public void getModel(String model, ActionListener<ModelRecord> listener) {
+        stashed(l -> client.get(new GetRequest(LatentSystemIndex.NAME, LatentSystemIndex.modelId(model)).realtime(true), ActionListener.wrap(r -> {
+            if (r.isExists() == false) {
+                l.onFailure(LatentExceptions.modelNotFound(model));
+            } else {
+                l.onResponse(ModelRecord.fromSource(r.getSourceAsMap(), r.getSeqNo(), r.getPrimaryTerm()));
+            }
+        }, e -> l.onFailure(missingIndex(e) ? LatentExceptions.modelNotFound(model) : e))), listener);
+    }
+
+    public void listModels(ActionListener<List<ModelRecord>> listener) {
+        search(QueryBuilders.termQuery("type", "model"), new String[0],
+            h -> ModelRecord.fromSource(h.getSourceAsMap(), h.getSeqNo(), h.getPrimaryTerm()), ActionListener.wrap(models -> {
+                models.sort((a, b) -> a.model().compareTo(b.model()));
+                listener.onResponse(models);
+            }, listener::onFailure));
+    }
+
+    /**
+     * Writes a model document: {@code create} fails with 409 when it exists; otherwise the write succeeds only if the
+     * document is still the one {@code record} was read from (same sequence number and primary term), else 409.
+     */
+    public void putModel(ModelRecord record, boolean create, ActionListener<ModelRecord> listener) {
+        stashed(l -> ensureIndex(ActionListener.wrap(ignored -> {
+            IndexRequest req = new IndexRequest(LatentSystemIndex.NAME).id(LatentSystemIndex.modelId(record.model()))
+                .source(record.toSource())
+                .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+            if (create) {
+                req.opType(DocWriteRequest.OpType.CREATE);
+            } else {
+                req.setIfSeqNo(record.seqNo()).setIfPrimaryTerm(record.primaryTerm());
+            }
+            client.index(req, ActionListener.wrap(r -> l.onResponse(new ModelRecord(record.model(), record.dims(), record.description(),
+                record.roles(), record.version(), record.anchors(), record.createdMillis(), r.getSeqNo(), r.getPrimaryTerm())), e -> {
+                    if (ExceptionsHelper.unwrapCause(e) instanceof org.elasticsearch.index.engine.VersionConflictEngineException) {
+                        l.onFailure(LatentExceptions.conflict("latent model [" + record.model() + "] " + (create ? "already exists"
+                            : "was changed by another request; retry")));
+                    } else {
+                        l.onFailure(e);
+                    }
+                }));
+        }, l::onFailure)), listener);
+    }
+
+    // ---- anchors ----
+
+    /** Rows of {@code dims} floats per chunk document. */
+    static int rowsPerChunk(int dims) {
+        return Math.max(1, CHUNK_BYTES / (4 * dims));
+    }
+
+    /**
+     * Writes {@code anchors} as the chunk documents of a new generation, one after another (bounded memory per request).
+     * Nothing refers to them until the model document flips to this generation. Answers the number of chunks.
+     */
+    public void writeAnchors(String model, String role, long generation, AnchorSet anchors, ActionListener<Integer> listener) {
+        int perChunk = rowsPerChunk(anchors.dims());
+        int chunks = (anchors.size() + perChunk - 1) / perChunk;
+        stashed(l -> ensureIndex(ActionListener.wrap(ignored -> writeChunk(model, role, generation, anchors, perChunk, 0, chunks, l),
+            l::onFailure)), listener);
+    }
+
+    private void writeChunk(String model, String role, long generation, AnchorSet anchors, int perChunk, int chunk, int chunks,
+                            ActionListener<Integer> listener) {
+        if (chunk == chunks) {
+            listener.onResponse(chunks);
+            return;
+        }
+        int from = chunk * perChunk, to = Math.min(anchors.size(), from + perChunk), d = anchors.dims();
+        String[] ids = anchors.ids().subList(from, to).toArray(String[]::new);
+        byte[] blob = BinaryCodec.encode(AnchorSet.ofMatrix(d, ids, Arrays.copyOfRange(anchors.matrix(), from * d, to * d)));
+        IndexRequest req = new IndexRequest(LatentSystemIndex.NAME).id(LatentSystemIndex.chunkId(model, role, generation, chunk))
+            .source(Map.of("type", "anchors", "model", model, "role", role, "generation", generation, "chunk", chunk, "blob", blob));
+        client.index(req, ActionListener.wrap(
+            r -> heavy.execute(() -> writeChunk(model, role, generation, anchors, perChunk, chunk + 1, chunks, listener)),
+            listener::onFailure));
+    }
+
+    /** Reads a generation's chunks one after another and joins them, decoding off the network threads. */
+    public void loadAnchors(String model, String role, long generation, int chunks, int dims, ActionListener<AnchorSet> listener) {
+        if (chunks == 0) {
+            listener.onFailure(LatentExceptions.badRequest("latent model [" + model + "] has no anchors for role [" + role + "]"));
+            return;
+        }
+        List<AnchorSet> parts = new ArrayList<>(chunks);
+        this.<Void>stashed(l -> readChunk(model, role, generation, 0, chunks, parts, l), ActionListener.wrap(ignored -> {
+            int n = parts.stream().mapToInt(AnchorSet::size).sum();
+            String[] ids = new String[n];
+            float[] m = new float[n * dims];
+            int row = 0;
+            for (AnchorSet p : parts) {
+                System.arraycopy(p.matrix(), 0, m, row * dims, p.size() * dims);
+                for (int i = 0; i < p.size(); i++) {
+                    ids[row++] = p.id(i);
+                }
+            }
+            listener.onResponse(AnchorSet.ofMatrix(dims, ids, m));
+        }, listener::onFailure));
+    }
+
+    private void readChunk(String model, String role, long generation, int chunk, int chunks, List<AnchorSet> parts,
+                           ActionListener<Void> listener) {
+        if (chunk == chunks) {
+            listener.onResponse(null);
+            return;
+        }
+        String id = LatentSystemIndex.chunkId(model, role, generation, chunk);
+        client.get(new GetRequest(LatentSystemIndex.NAME, id).realtime(true), ActionListener.wrap(r -> heavy.execute(() -> {
+            try {
+                if (r.isExists() == false) {
+                    throw new IllegalStateException("anchor chunk [" + id + "] is missing from [" + LatentSystemIndex.NAME + "]");
+                }
+                parts.add(BinaryCodec.decodeAnchors(Base64.getDecoder().decode((String) r.getSourceAsMap().get("blob"))));
+            } catch (Exception e) {
+                listener.onFailure(e);
+                return;
+            }
+            readChunk(model, role, generation, chunk + 1, chunks, parts, listener);
+        }), listener::onFailure));
+    }
+
+    /** Best effort: old generations are unreachable once the model document flipped, so a failure here only wastes space. */
+    public void deleteAnchors(String model, String role, long generation, int chunks) {
+        if (chunks == 0) {
+            return;
+        }
+        BulkRequest bulk = new BulkRequest();
+        for (int c = 0; c < chunks; c++) {
+            bulk.add(new DeleteRequest(LatentSystemIndex.NAME, LatentSystemIndex.chunkId(model, role, generation, c)));
+        }
+        this.<org.elasticsearch.action.bulk.BulkResponse>stashed(l -> client.bulk(bulk, l), ActionListener.noop());
+    }
+
+    // ---- translators ----
+
+    /** The translator document; without its binary form (an empty one) unless {@code withBlob}. */
+    public void getTranslator(String key, boolean withBlob, ActionListener<TranslatorRecord> listener) {
+        GetRequest get = new GetRequest(LatentSystemIndex.NAME, LatentSystemIndex.translatorId(key)).realtime(true);
+        if (withBlob == false) {
+            get.fetchSourceContext(org.elasticsearch.search.fetch.subphase.FetchSourceContext.of(true, null, new String[] {"blob"}));
+        }
+        stashed(l -> client.get(get,
+            ActionListener.wrap(r -> {
+                if (r.isExists() == false) {
+                    l.onFailure(LatentExceptions.translatorNotFound(key));
+                } else {
+                    Map<String, Object> src = new java.util.HashMap<>(r.getSourceAsMap());
+                    src.putIfAbsent("blob", "");
+                    l.onResponse(TranslatorRecord.fromSource(src));
+                }
+            }, e -> l.onFailure(missingIndex(e) ? LatentExceptions.translatorNotFound(key) : e))), listener);
+    }
+
+    /** Translators, optionally only those that read or write {@code model}; without their binary forms. */
+    public void listTranslators(String model, ActionListener<List<TranslatorRecord>> listener) {
+        BoolQueryBuilder q = QueryBuilders.boolQuery().filter(QueryBuilders.termQuery("type", "translator"));
+        if (model != null) {
+            q.filter(QueryBuilders.boolQuery().should(QueryBuilders.termQuery("source", model)).should(QueryBuilders.termQuery("target", model))
+                .minimumShouldMatch(1));
+        }
+        search(q, new String[] {"blob"}, h -> {
+            Map<String, Object> src = new java.util.HashMap<>(h.getSourceAsMap());
+            src.put("blob", "");
+            return TranslatorRecord.fromSource(src);
+        }, ActionListener.wrap(out -> {
+            out.sort((a, b) -> a.key().compareTo(b.key()));
+            listener.onResponse(out);
+        }, listener::onFailure));
+    }
+
+    public void putTranslator(TranslatorRecord record, ActionListener<Void> listener) {
+        stashed(l -> ensureIndex(ActionListener.wrap(ignored -> client.index(new IndexRequest(LatentSystemIndex.NAME)
+                .id(LatentSystemIndex.translatorId(record.key())).source(record.toSource()).setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE),
+            ActionListener.wrap(r -> l.onResponse(null), l::onFailure)), l::onFailure)), listener);
+    }
+
+    public void deleteTranslator(String key, ActionListener<Void> listener) {
+        stashed(l -> client.delete(new DeleteRequest(LatentSystemIndex.NAME, LatentSystemIndex.translatorId(key))
+            .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE), ActionListener.wrap(r -> {
+                if (r.getResult() == org.elasticsearch.action.DocWriteResponse.Result.NOT_FOUND) {
+                    l.onFailure(LatentExceptions.translatorNotFound(key));
+                } else {
+                    l.onResponse(null);
+                }
+            }, e -> l.onFailure(missingIndex(e) ? LatentExceptions.translatorNotFound(key) : e))), listener);
+    }
+
+    /** Deletes every document of {@code model} (the model, all anchor generations) and every translator reading or writing it. */
+    public void deleteModel(String model, ActionListener<Integer> listener) {
+        BoolQueryBuilder q = QueryBuilders.boolQuery()
+            .should(QueryBuilders.termQuery("model", model))
+            .should(QueryBuilders.termQuery("source", model))
+            .should(QueryBuilders.termQuery("target", model))
+            .minimumShouldMatch(1);
+        search(q, new String[] {"blob", "body"}, SearchHit::getId, ActionListener.wrap(hits -> {
+            BulkRequest bulk = new BulkRequest().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+            for (String id : hits) {
+                bulk.add(new DeleteRequest(LatentSystemIndex.NAME, id));
+            }
+            // the model document itself, in case the search has not seen it yet
+            bulk.add(new DeleteRequest(LatentSystemIndex.NAME, LatentSystemIndex.modelId(model)));
+            stashed(l -> client.bulk(bulk, ActionListener.wrap(r -> {
+                if (r.hasFailures()) {
+                    l.onFailure(new IllegalStateException("deleting latent model [" + model + "] failed: " + r.buildFailureMessage()));
+                } else {
+                    l.onResponse(hits.size());
+                }
+            }, l::onFailure)), listener);
+        }, listener::onFailure));
+    }
+
+    /** Up to {@link #MAX_LISTED} documents, mapped while the response is alive (search hits are released after it). */
+    private <T> void search(org.elasticsearch.index.query.QueryBuilder query, String[] excludes, java.util.function.Function<SearchHit, T> mapper,
+                            ActionListener<List<T>> listener) {
+        SearchRequest req = new SearchRequest(LatentSystemIndex.NAME).source(new SearchSourceBuilder().query(query).size(MAX_LISTED)
+            .seqNoAndPrimaryTerm(true).fetchSource(new String[] {"*"}, excludes));
+        stashed(l -> client.search(req, ActionListener.wrap(r -> {
+            List<T> out = new ArrayList<>();
+            for (SearchHit h : r.getHits().getHits()) {
+                out.add(mapper.apply(h));
+            }
+            l.onResponse(out);
+        }, e -> {
+            if (missingIndex(e)) {
+                l.onResponse(List.of());
+            } else {
+                l.onFailure(e);
+            }
+        })), listener);
+    }
+}

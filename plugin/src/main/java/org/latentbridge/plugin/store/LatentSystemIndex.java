@@ -1,0 +1,68 @@
+package org.latentbridge.plugin.store;
+
+import org.elasticsearch.cluster.metadata.IndexMetadata;
+import org.elasticsearch.common.settings.Settings;
+import org.elasticsearch.indices.SystemIndexDescriptor;
+
+/**
+ * The system index {@code .latent-bridge}: model documents, anchor chunk documents and translator documents. Bodies are
+ * not indexed ({@code enabled: false}); only the fields used to find documents are keywords, and binary forms are
+ * stored as base64 {@code binary} fields.
+ */
+public final class LatentSystemIndex {
+    public static final String NAME = ".latent-bridge";
+    /** Bumped with every mapping change; see {@link #descriptor()}. */
+    static final int MAPPINGS_VERSION = 1;
+
+    private LatentSystemIndex() {}
+
+    static final String MAPPINGS = """
+        {
+          "_doc": {
+            "_meta": { "managed_index_mappings_version": %d },
+            "dynamic": "strict",
+            "properties": {
+              "type": { "type": "keyword" },
+              "model": { "type": "keyword" },
+              "role": { "type": "keyword" },
+              "generation": { "type": "long" },
+              "chunk": { "type": "integer" },
+              "source": { "type": "keyword" },
+              "source_role": { "type": "keyword" },
+              "target": { "type": "keyword" },
+              "target_role": { "type": "keyword" },
+              "body": { "type": "object", "enabled": false },
+              "blob": { "type": "binary" }
+            }
+          }
+        }
+        """.formatted(MAPPINGS_VERSION);
+
+    public static SystemIndexDescriptor descriptor() {
+        return SystemIndexDescriptor.builder()
+            .setIndexPattern(NAME + "*")
+            .setPrimaryIndex(NAME)
+            .setDescription("Latent Bridge models, anchors and translators")
+            .setMappings(MAPPINGS)
+            .setSettings(Settings.builder()
+                .put(IndexMetadata.SETTING_NUMBER_OF_SHARDS, 1)
+                .put(IndexMetadata.SETTING_AUTO_EXPAND_REPLICAS, "0-1")
+                .put(IndexMetadata.SETTING_INDEX_HIDDEN, true)
+                .build())
+            .setOrigin("latent_bridge")
+            .setType(SystemIndexDescriptor.Type.INTERNAL_MANAGED)
+            .build();
+    }
+
+    static String modelId(String model) {
+        return "model:" + model;
+    }
+
+    static String chunkId(String model, String role, long generation, int chunk) {
+        return "anchors:" + model + ":" + role + ":" + generation + ":" + chunk;
+    }
+
+    static String translatorId(String key) {
+        return "translator:" + key;
+    }
+}

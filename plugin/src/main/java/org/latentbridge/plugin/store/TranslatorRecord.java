@@ -1,0 +1,60 @@
+package org.latentbridge.plugin.store;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A fitted translator as stored: its key, the fit report the API returns, the anchor generations it was fitted on
+ * (to tell when it is stale) and the binary form of the translator itself.
+ */
+public record TranslatorRecord(String source, String sourceRole, String target, String targetRole, long version, long sourceGeneration,
+                               long targetGeneration, Map<String, Object> report, byte[] blob) {
+
+    public String key() {
+        return key(source, sourceRole, target, targetRole);
+    }
+
+    public static String key(String source, String sourceRole, String target, String targetRole) {
+        return source + "/" + sourceRole + "->" + target + "/" + targetRole;
+    }
+
+    public Map<String, Object> toSource() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("version", version);
+        body.put("source_generation", sourceGeneration);
+        body.put("target_generation", targetGeneration);
+        body.put("report", report);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("type", "translator");
+        doc.put("source", source);
+        doc.put("source_role", sourceRole);
+        doc.put("target", target);
+        doc.put("target_role", targetRole);
+        doc.put("body", body);
+        doc.put("blob", blob);
+        return doc;
+    }
+
+    @SuppressWarnings("unchecked")
+    public static TranslatorRecord fromSource(Map<String, Object> doc) {
+        Map<String, Object> body = (Map<String, Object>) doc.get("body");
+        Object blob = doc.get("blob");
+        byte[] bytes = blob instanceof byte[] b ? b : java.util.Base64.getDecoder().decode((String) blob);
+        return new TranslatorRecord((String) doc.get("source"), (String) doc.get("source_role"), (String) doc.get("target"),
+            (String) doc.get("target_role"), ((Number) body.get("version")).longValue(), ((Number) body.get("source_generation")).longValue(),
+            ((Number) body.get("target_generation")).longValue(), (Map<String, Object>) body.get("report"), bytes);
+    }
+
+    /** The API form: the fit report plus the key, version and whether newer anchors exist. */
+    public Map<String, Object> toApi(boolean stale) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", source);
+        m.put("source_role", sourceRole);
+        m.put("target", target);
+        m.put("target_role", targetRole);
+        m.put("version", version);
+        m.put("stale", stale);
+        report.forEach(m::putIfAbsent);
+        return m;
+    }
+}
