@@ -1,12 +1,6 @@
 package org.latentbridge.it.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.latentbridge.core.anchor.AnchorSet;
-import org.latentbridge.core.fit.FitOptions;
-import org.latentbridge.core.fit.FitResult;
-import org.latentbridge.core.fit.TranslatorFitter;
-import org.latentbridge.core.metrics.HeldOutMetrics;
-import org.latentbridge.core.translate.LinearTranslator;
 import org.latentbridge.it.ElasticsearchCluster;
 import org.latentbridge.it.EsHttp;
 import org.latentbridge.testing.EmbeddingCache;
@@ -26,8 +20,8 @@ import java.util.Random;
  * The end-to-end demo (the README's first command): an index of all-MiniLM-L6-v2 vectors in a real Elasticsearch
  * 9.5.3 node with the plugin installed, searched with queries embedded by bge-small-en-v1.5.
  *
- * <p>Until the {@code latent_knn} query lands (step 3) the translation runs here, in the client, with the same core
- * code the plugin uses; the search itself is Elasticsearch's own kNN over an HNSW field.
+ * <p>Anchors, the fit and the translation go through the plugin's REST API. Until the {@code latent_knn} query lands,
+ * the translated vectors come back from {@code _translate} and the search is Elasticsearch's own kNN over an HNSW field.
  */
 public final class MigrationDemo {
     private static final int ANCHORS = 1500;
@@ -55,17 +49,6 @@ public final class MigrationDemo {
         float[][] bgeAnchorTexts = cache.embed(Encoder.BGE_SMALL, Role.QUERY, corpus.descriptions());
 
         List<String> anchorIds = anchorRows.stream().map(r -> pages.get(r).id()).toList();
-        AnchorSet source = AnchorSet.of(384, anchorIds, anchorRows.stream().map(r -> bgeAnchorTexts[r]).toList());
-        AnchorSet target = AnchorSet.of(384, anchorIds, anchorRows.stream().map(r -> minilmDocs[r]).toList());
-        FitResult fit = TranslatorFitter.fit(source, target, FitOptions.defaults());
-        say("translator bge-small -> minilm fitted in %d ms: auto chose [%s]", fit.tookMillis(), fit.method().apiName());
-        for (Map.Entry<?, HeldOutMetrics> m : fit.metrics().entrySet()) {
-            HeldOutMetrics h = m.getValue();
-            say("  held-out %-16s top1 %.3f  top10 %.3f  mrr %.3f  mean cosine %.3f", m.getKey().toString().toLowerCase(Locale.ROOT),
-                h.top1(), h.top10(), h.mrr(), h.meanCosine());
-        }
-        say("  diagnostics: cka %.3f, warnings %s", fit.diagnostics().cka(), fit.diagnostics().warnings());
-
         try (ElasticsearchCluster cluster = ElasticsearchCluster.builder("demo").nodes(1).heap("1g").build()) {
             say("starting a single Elasticsearch node ...");
             cluster.start();
@@ -88,10 +71,36 @@ public final class MigrationDemo {
             }
             say("indexed %d MiniLM page vectors into [%s] (dense_vector, hnsw, cosine)", docRows.size(), INDEX);
 
-            LinearTranslator translator = fit.translator();
+            say("registering both models and their %d anchors with the plugin (PUT /_latent/model, POST .../_anchors) ...", ANCHORS);
+            es.put("_latent/model/minilm", Map.of("dims", 384, "description", "all-MiniLM-L6-v2")).ok();
+            es.put("_latent/model/bge-small", Map.of("dims", 384, "description", "bge-small-en-v1.5", "roles", List.of("query", "document")))
+                .ok();
+            es.post("_latent/model/minilm/_anchors", Map.of("role", "document", "ids", anchorIds, "vectors",
+                anchorRows.stream().map(r -> minilmDocs[r]).toList())).ok();
+            es.post("_latent/model/bge-small/_anchors", Map.of("role", "query", "ids", anchorIds, "vectors",
+                anchorRows.stream().map(r -> bgeAnchorTexts[r]).toList())).ok();
+            JsonNode fit = es.put("_latent/translator/bge-small/minilm", Map.of("method", "auto", "min_quality", Map.of("top1", 0.9))).ok();
+            say("PUT /_latent/translator/bge-small/minilm: auto chose [%s] in %d ms on %d shared anchors", fit.path("method").asText(),
+                fit.path("took_millis").asLong(), fit.path("anchors").path("shared").asInt());
+            fit.path("metrics").fields().forEachRemaining(m -> say("  held-out %-16s top1 %.3f  top10 %.3f  mrr %.3f  mean cosine %.3f",
+                m.getKey(), m.getValue().path("top1").asDouble(), m.getValue().path("top10").asDouble(), m.getValue().path("mrr").asDouble(),
+                m.getValue().path("mean_cosine").asDouble()));
+            say("  diagnostics: cka %.3f, warnings %s", fit.path("diagnostics").path("cka").asDouble(), fit.path("diagnostics").path("warnings"));
+
+            say("translating %d bge-small query vectors through POST /_latent/_translate ...", docRows.size());
+            JsonNode out = es.post("_latent/_translate", Map.of("from", "bge-small", "to", "minilm", "role", "query", "normalize", true,
+                "vectors", docRows.stream().map(r -> bgeQueries[r]).toList())).ok().path("vectors");
+            Map<Integer, float[]> translatedByRow = new java.util.HashMap<>();
+            for (int i = 0; i < docRows.size(); i++) {
+                float[] v = new float[384];
+                for (int j = 0; j < 384; j++) {
+                    v[j] = (float) out.get(i).get(j).asDouble();
+                }
+                translatedByRow.put(docRows.get(i), v);
+            }
             double[] nat = search(es, docRows, pages, r -> minilmQueries[r]);
             double[] raw = search(es, docRows, pages, r -> bgeQueries[r]);
-            double[] translated = search(es, docRows, pages, r -> translator.translate(bgeQueries[r], true));
+            double[] translated = search(es, docRows, pages, translatedByRow::get);
             say("Elasticsearch kNN (k=10, num_candidates=100) over %d queries:", docRows.size());
             say("  %-42s hit@10 %.3f  mrr %.3f", "MiniLM queries (native, needs re-embedding)", nat[0], nat[1]);
             say("  %-42s hit@10 %.3f  mrr %.3f", "bge-small queries, untranslated", raw[0], raw[1]);
@@ -99,7 +108,7 @@ public final class MigrationDemo {
                 100 * translated[0] / nat[0]);
             int example = docRows.get(0);
             say("example query \"%s\" (page %s):", pages.get(example).summary(), pages.get(example).title());
-            for (JsonNode hit : knn(es, translator.translate(bgeQueries[example], true), 3).path("hits").path("hits")) {
+            for (JsonNode hit : knn(es, translatedByRow.get(example), 3).path("hits").path("hits")) {
                 say("  %.3f  %s", hit.path("_score").asDouble(), hit.path("fields").path("title").get(0).asText());
             }
         }
