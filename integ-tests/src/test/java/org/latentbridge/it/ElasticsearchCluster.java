@@ -80,6 +80,8 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
 
     private final List<ClusterNode> nodes = new ArrayList<>();
     private Path clusterDir;
+    /** The distribution copy the nodes were started from; kept to restart single nodes. */
+    private Path esHome;
 
     private ElasticsearchCluster(Builder b) {
         this.name = b.name;
@@ -160,6 +162,7 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
         }
         List<Path> zips = plugins != null ? plugins : List.of(ItEnvironment.pluginZip());
         Path esHome = EsDistribution.withPlugins(zips);
+        this.esHome = esHome;
         for (int attempt = 1; ; attempt++) {
             try {
                 long t0 = System.nanoTime();
@@ -169,7 +172,7 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
                 startNodes(esHome);
                 long t2 = System.nanoTime();
                 Timings.record("cluster " + name + ": start " + nodeCount + " node(s) (-d returned)", t2 - t1);
-                waitForGreen();
+                waitForGreenAtStart();
                 Timings.record("cluster " + name + ": start to green", System.nanoTime() - t1);
                 return;
             } catch (StartFailure e) {
@@ -194,6 +197,55 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
         long t0 = System.nanoTime();
         stopNodes();
         Timings.record("cluster " + name + ": stop", System.nanoTime() - t0);
+    }
+
+    /**
+     * Stops one node by pid (SIGTERM, then SIGKILL after 60 s) and waits for it to exit; its directories (data
+     * included) stay, so {@link #startNode(int)} brings the same node back. The other nodes keep running.
+     */
+    public synchronized void stopNode(int index) {
+        ClusterNode node = node(index);
+        if (node.pid() <= 0) {
+            readPid(node);
+        }
+        if (node.pid() <= 0) {
+            throw new IllegalStateException(node + " is not running");
+        }
+        long t0 = System.nanoTime();
+        terminate(List.of(node), Duration.ofSeconds(60));
+        RUNNING.remove(node);
+        Timings.record("cluster " + name + ": stop node " + index, System.nanoTime() - t0);
+    }
+
+    /**
+     * Starts a node stopped with {@link #stopNode(int)} again, with the same config, data and ports, and returns once
+     * its start script returned (the node is up); call {@link #waitForGreen()} to wait for it to rejoin.
+     */
+    public synchronized void startNode(int index) {
+        ClusterNode node = node(index);
+        if (node.pid() > 0 && RUNNING.contains(node)) {
+            throw new IllegalStateException(node + " is already running");
+        }
+        if (esHome == null) {
+            throw new IllegalStateException("Cluster " + name + " was never started");
+        }
+        long t0 = System.nanoTime();
+        String failure = startNode(esHome, NodeUser.current(), node);
+        if (failure != null) {
+            throw new IllegalStateException("Restarting " + node + " failed:" + failure);
+        }
+        Timings.record("cluster " + name + ": restart node " + index + " (-d returned)", System.nanoTime() - t0);
+    }
+
+    /**
+     * Waits until the cluster is green with all its nodes, asking the first running node; fails with the nodes' log
+     * tails after the start timeout.
+     */
+    public void waitForGreen() {
+        long t0 = System.nanoTime();
+        waitForGreenVia(nodes().stream().filter(n -> n.pid() > 0).findFirst().orElseThrow(
+                () -> new IllegalStateException("No node of cluster " + name + " is running")));
+        Timings.record("cluster " + name + ": wait for green", System.nanoTime() - t0);
     }
 
     @Override
@@ -393,8 +445,16 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
                 + "\n--- " + node.serverLog() + " (tail) ---\n" + ClusterNode.tail(node.serverLog(), 30) + "\n";
     }
 
-    private void waitForGreen() {
-        EsHttp http = http().withTimeout(startTimeout.plusSeconds(10));
+    private void waitForGreenAtStart() {
+        try {
+            waitForGreenVia(node(0));
+        } catch (IllegalStateException e) {
+            throw new StartFailure(e.getMessage(), false, null);
+        }
+    }
+
+    private void waitForGreenVia(ClusterNode via) {
+        EsHttp http = via.http().withTimeout(startTimeout.plusSeconds(10));
         String path = "_cluster/health?wait_for_status=green&wait_for_nodes=" + nodeCount + "&timeout=" + startTimeout.toSeconds() + "s";
         long deadline = System.nanoTime() + startTimeout.toNanos();
         String last;
@@ -418,7 +478,7 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
         }
         StringBuilder logs = new StringBuilder();
         nodes.forEach(n -> logs.append("\n=== ").append(n).append(describeLogs(n)));
-        throw new StartFailure("Cluster " + name + " did not become green with " + nodeCount + " node(s): " + last + logs, false, null);
+        throw new IllegalStateException("Cluster " + name + " did not become green with " + nodeCount + " node(s): " + last + logs);
     }
 
     /** SIGTERM to every known pid, wait up to 60 s each, SIGKILL what is left. */

@@ -222,7 +222,8 @@ public final class ModelActions {
             int added = update.size() - replaced;
             AnchorStatistics stats = AnchorStatistics.of(merged);
             AnchorDiagnostics diagnostics = AnchorDiagnostics.of(merged, Runtime.getRuntime().availableProcessors());
-            long generation = model.version() + 1;
+            // random, never reused: caches key anchors by generation, and model versions restart when a model is re-created
+            long generation = java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
             ModelRecord.RoleAnchors previous = model.anchorsOf(role);
             services.store().writeAnchors(model.model(), role, generation, merged, listener.delegateFailureAndWrap((l, chunks) -> {
                 ModelRecord flipped = model.withRoleAnchors(role, new ModelRecord.RoleAnchors(merged.size(), generation, chunks,

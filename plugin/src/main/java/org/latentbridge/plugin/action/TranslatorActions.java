@@ -144,7 +144,7 @@ public final class TranslatorActions {
 
         private void store(Pair pair, long version, Map<String, Object> report, byte[] blob, ActionListener<LatentResponse> listener) {
             TranslatorRecord record = new TranslatorRecord(pair.source().model(), pair.sourceRole(), pair.target().model(), pair.targetRole(),
-                version, pair.sourceGeneration(), pair.targetGeneration(), report, blob);
+                version, org.elasticsearch.common.UUIDs.randomBase64UUID(), pair.sourceGeneration(), pair.targetGeneration(), report, blob);
             services.store().putTranslator(record, listener.delegateFailureAndWrap((l, ignored) -> services.invalidateThen(
                 List.of(pair.source().model(), pair.target().model()), new LatentResponse(record.toApi(false)), l)));
         }

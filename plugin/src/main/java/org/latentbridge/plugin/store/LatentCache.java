@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Two tiers. Metadata (model and translator documents, small) is invalidated by writes and also expires after a
  * time to live, which bounds how long a node that missed an invalidation can serve old metadata. Data (anchors,
- * decoded translators, relative projections, large) is keyed by the anchor generation or translator version it was
- * decoded from, which never change once written, so it is only ever evicted by size.
+ * decoded translators, relative projections, large) is keyed by the anchor generation or translator uid it was decoded
+ * from, both drawn at random for every write and never reused, so it is only ever evicted by size.
  */
 public final class LatentCache {
 
@@ -146,7 +146,7 @@ public final class LatentCache {
     public void translator(String key, List<String> models, ActionListener<LoadedTranslator> listener) {
         Key recordKey = new Key("translator", models, key);
         ActionListener<TranslatorRecord> withRecord = listener.delegateFailureAndWrap((l, record) -> {
-            Key dataKey = new Key("translator-data", models, key + "@" + record.version());
+            Key dataKey = new Key("translator-data", models, key + "@" + record.uid());
             if (served(cache, dataKey, l)) {
                 return;
             }

@@ -26,7 +26,7 @@ public record ModelRecord(String model, int dims, String description, List<Strin
     /**
      * Where one role's anchors live.
      *
-     * @param generation the chunk documents of this generation hold the anchors; 0 when there are none
+     * @param generation the chunk documents of this generation hold the anchors; drawn at random per write, 0 when none
      */
     public record RoleAnchors(int count, long generation, int chunks, Map<String, Object> statistics, Map<String, Object> diagnostics) {
         Map<String, Object> toSource() {
