@@ -34,7 +34,7 @@ class AnchorStoreClusterIT {
     static final ElasticsearchCluster CLUSTER = ElasticsearchCluster.builder("anchor-store-cluster").nodes(3).heap("512m").build();
 
     static final float[][] SOURCE = new float[N][DIMS], TARGET = new float[N][DIMS], NEW_TARGET = new float[N][DIMS];
-    static final double[][] ROTATION = AnchorStoreIT.rotation(DIMS, new Random(11)), NEW_ROTATION = AnchorStoreIT.rotation(DIMS,
+    static final double[][] ROTATION = SyntheticAnchors.rotation(DIMS, new Random(11)), NEW_ROTATION = SyntheticAnchors.rotation(DIMS,
         new Random(12));
     static final List<float[]> QUERIES = new ArrayList<>();
 
@@ -44,8 +44,8 @@ class AnchorStoreClusterIT {
             for (int j = 0; j < DIMS; j++) {
                 SOURCE[i][j] = (float) (random.nextGaussian() + 0.3);
             }
-            TARGET[i] = rotate(SOURCE[i], ROTATION, 2);
-            NEW_TARGET[i] = rotate(SOURCE[i], NEW_ROTATION, 3);
+            TARGET[i] = SyntheticAnchors.rotate(SOURCE[i], ROTATION, 2);
+            NEW_TARGET[i] = SyntheticAnchors.rotate(SOURCE[i], NEW_ROTATION, 3);
         }
         for (int q = 0; q < 3; q++) {
             float[] v = new float[DIMS];
@@ -54,18 +54,6 @@ class AnchorStoreClusterIT {
             }
             QUERIES.add(v);
         }
-    }
-
-    static float[] rotate(float[] x, double[][] rotation, double scale) {
-        float[] y = new float[x.length];
-        for (int j = 0; j < x.length; j++) {
-            double s = 0;
-            for (int k = 0; k < x.length; k++) {
-                s += x[k] * rotation[k][j];
-            }
-            y[j] = (float) (scale * s);
-        }
-        return y;
     }
 
     static List<String> ids() {
@@ -163,7 +151,7 @@ class AnchorStoreClusterIT {
         assertTrue(ownStats(2).path("cache").path("hits").asLong() > hitsBefore, "node 2 served the second translation from its cache");
         assertEquals(1, before.path("translator_version").asLong(), before.toString());
         assertArrayEquals(bits(before.path("vectors")), bits(translate(0, query).ok().path("vectors")), "nodes 0 and 2 agree");
-        assertTrue(AnchorStoreIT.cosine(before.path("vectors").get(0), rotate(query.get(0), ROTATION, 2)) > 0.95, before.toString());
+        assertTrue(SyntheticAnchors.cosine(before.path("vectors").get(0), SyntheticAnchors.rotate(query.get(0), ROTATION, 2)) > 0.95, before.toString());
 
         // new target anchors through node 0: node 2 must see the model change (stale) but keep the stored translator
         JsonNode anchors = CLUSTER.http(0).post("_latent/model/tgt/_anchors", Map.of("ids", ids(), "vectors", List.of(NEW_TARGET))).ok();
@@ -183,7 +171,7 @@ class AnchorStoreClusterIT {
         assertArrayEquals(bits(after0.path("vectors")), bits(after2.path("vectors")),
             "node 2 answers exactly what node 0 answers after the refit: node 0 " + after0.path("vectors") + ", node 2 " + after2.path("vectors"));
         assertNotEquals(before.path("vectors"), after2.path("vectors"), "the translation changed");
-        assertTrue(AnchorStoreIT.cosine(after2.path("vectors").get(0), rotate(query.get(0), NEW_ROTATION, 3)) > 0.95,
+        assertTrue(SyntheticAnchors.cosine(after2.path("vectors").get(0), SyntheticAnchors.rotate(query.get(0), NEW_ROTATION, 3)) > 0.95,
             "the new translator maps onto the new rotation: " + after2);
         assertEquals(2, CLUSTER.http(2).get("_latent/translator/src/tgt").ok().path("version").asLong());
         // and node 1, which never translated, agrees too

@@ -7,16 +7,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.latentbridge.it.SyntheticAnchors.base64;
+import static org.latentbridge.it.SyntheticAnchors.cosine;
+import static org.latentbridge.it.SyntheticAnchors.ids;
+import static org.latentbridge.it.SyntheticAnchors.rows;
+import static org.latentbridge.it.SyntheticAnchors.toFloats;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +35,7 @@ class AnchorStoreIT {
     static final ElasticsearchCluster CLUSTER = ElasticsearchCluster.builder("anchor-store").nodes(1).build();
 
     static final float[][] SOURCE = new float[N][DIMS], TARGET = new float[N][DIMS];
-    static final double[][] ROTATION = rotation(DIMS, new Random(3));
+    static final double[][] ROTATION = SyntheticAnchors.rotation(DIMS, new Random(3));
 
     static {
         Random random = new Random(1);
@@ -41,74 +43,8 @@ class AnchorStoreIT {
             for (int j = 0; j < DIMS; j++) {
                 SOURCE[i][j] = (float) (random.nextGaussian() + 0.3);
             }
-            TARGET[i] = rotate(SOURCE[i]);
+            TARGET[i] = SyntheticAnchors.rotate(SOURCE[i], ROTATION, 2);
         }
-    }
-
-    static double[][] rotation(int d, Random random) {
-        double[][] q = new double[d][d];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < d; j++) {
-                q[i][j] = random.nextGaussian();
-            }
-            for (int k = 0; k < i; k++) { // Gram-Schmidt against earlier rows
-                double dot = 0;
-                for (int j = 0; j < d; j++) {
-                    dot += q[i][j] * q[k][j];
-                }
-                for (int j = 0; j < d; j++) {
-                    q[i][j] -= dot * q[k][j];
-                }
-            }
-            double norm = 0;
-            for (int j = 0; j < d; j++) {
-                norm += q[i][j] * q[i][j];
-            }
-            for (int j = 0; j < d; j++) {
-                q[i][j] /= Math.sqrt(norm);
-            }
-        }
-        return q;
-    }
-
-    static float[] rotate(float[] x) {
-        float[] y = new float[x.length];
-        for (int j = 0; j < x.length; j++) {
-            double s = 0;
-            for (int k = 0; k < x.length; k++) {
-                s += x[k] * ROTATION[k][j];
-            }
-            y[j] = (float) (2 * s);
-        }
-        return y;
-    }
-
-    static List<String> ids(int from, int to) {
-        List<String> ids = new ArrayList<>();
-        for (int i = from; i < to; i++) {
-            ids.add("a" + i);
-        }
-        return ids;
-    }
-
-    static List<float[]> rows(float[][] m, int from, int to) {
-        return List.of(m).subList(from, to);
-    }
-
-    static String base64(float[] v) {
-        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(v);
-        return Base64.getEncoder().encodeToString(b.array());
-    }
-
-    static double cosine(JsonNode a, float[] b) {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < b.length; i++) {
-            dot += a.get(i).asDouble() * b[i];
-            na += a.get(i).asDouble() * a.get(i).asDouble();
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 
     @Test
@@ -197,14 +133,6 @@ class AnchorStoreIT {
         JsonNode got = es.get("_latent/translator/src/tgt").ok();
         assertEquals("orthogonal", got.path("method").asText());
         assertEquals(1, es.get("_latent/translator").ok().path("translators").size());
-    }
-
-    static float[] toFloats(JsonNode a) {
-        float[] f = new float[a.size()];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) a.get(i).asDouble();
-        }
-        return f;
     }
 
     @Test

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.latentbridge.it.SyntheticAnchors.ids;
+import static org.latentbridge.it.SyntheticAnchors.rows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,7 +75,7 @@ class AnchorStoreSecurityIT {
         .build();
 
     static final float[][] SOURCE = new float[N][DIMS], TARGET = new float[N][DIMS];
-    static final double[][] ROTATION = AnchorStoreIT.rotation(DIMS, new Random(17));
+    static final double[][] ROTATION = SyntheticAnchors.rotation(DIMS, new Random(17));
 
     static {
         Random random = new Random(5);
@@ -81,32 +83,8 @@ class AnchorStoreSecurityIT {
             for (int j = 0; j < DIMS; j++) {
                 SOURCE[i][j] = (float) (random.nextGaussian() + 0.3);
             }
-            TARGET[i] = rotate(SOURCE[i]);
+            TARGET[i] = SyntheticAnchors.rotate(SOURCE[i], ROTATION, 2);
         }
-    }
-
-    static float[] rotate(float[] x) {
-        float[] y = new float[x.length];
-        for (int j = 0; j < x.length; j++) {
-            double s = 0;
-            for (int k = 0; k < x.length; k++) {
-                s += x[k] * ROTATION[k][j];
-            }
-            y[j] = (float) (2 * s);
-        }
-        return y;
-    }
-
-    static List<String> ids(int from, int to) {
-        List<String> ids = new ArrayList<>();
-        for (int i = from; i < to; i++) {
-            ids.add("a" + i);
-        }
-        return ids;
-    }
-
-    static List<float[]> rows(float[][] m, int from, int to) {
-        return List.of(m).subList(from, to);
     }
 
     static EsHttp as(String user) {
@@ -157,7 +135,7 @@ class AnchorStoreSecurityIT {
         assertEquals(1, fit.path("version").asLong());
         assertEquals(1.0, fit.path("metrics").path("orthogonal").path("top1").asDouble(), 1e-9, fit.toString());
         JsonNode translated = es.post("_latent/_translate", Map.of("from", "src", "to", "tgt", "vectors", List.of(SOURCE[3]))).ok();
-        assertTrue(AnchorStoreIT.cosine(translated.path("vectors").get(0), TARGET[3]) > 0.95, translated.toString());
+        assertTrue(SyntheticAnchors.cosine(translated.path("vectors").get(0), TARGET[3]) > 0.95, translated.toString());
     }
 
     @Test
@@ -171,7 +149,7 @@ class AnchorStoreSecurityIT {
         assertEquals("orthogonal", translator.path("method").asText(), translator.toString());
         assertEquals(1, es.get("_latent/translator").ok().path("translators").size());
         JsonNode translated = es.post("_latent/_translate", Map.of("from", "src", "to", "tgt", "vectors", List.of(SOURCE[5]))).ok();
-        assertTrue(AnchorStoreIT.cosine(translated.path("vectors").get(0), TARGET[5]) > 0.95, translated.toString());
+        assertTrue(SyntheticAnchors.cosine(translated.path("vectors").get(0), TARGET[5]) > 0.95, translated.toString());
         JsonNode relative = es.post("_latent/_translate", Map.of("from", "src", "to", "_relative", "vectors", List.of(SOURCE[5]))).ok();
         assertEquals(N, relative.path("vectors").get(0).size());
         JsonNode stats = es.get("_latent/_stats").ok();
@@ -330,7 +308,7 @@ class AnchorStoreSecurityIT {
         assertEquals(1.0, fit.path("metrics").path("orthogonal").path("top1").asDouble(), 1e-9, fit.toString());
         assertEquals("orthogonal", es.get("_latent/translator/raw/tgt").ok().path("method").asText());
         JsonNode translated = es.post("_latent/_translate", Map.of("from", "raw", "to", "tgt", "vectors", List.of(SOURCE[9]))).ok();
-        assertTrue(AnchorStoreIT.cosine(translated.path("vectors").get(0), TARGET[9]) > 0.95, translated.toString());
+        assertTrue(SyntheticAnchors.cosine(translated.path("vectors").get(0), TARGET[9]) > 0.95, translated.toString());
         assertEquals(1, es.get("_latent/_stats").ok().path("nodes").size());
         es.delete("_latent/translator/raw/tgt").ok();
         es.delete("_latent/model/raw").ok();

@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,12 +48,6 @@ class LargeAnchorSetIT {
         return t;
     }
 
-    private static String base64(float[] v) {
-        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(v);
-        return Base64.getEncoder().encodeToString(b.array());
-    }
-
     private static void say(String format, Object... args) {
         System.out.println("[large-anchors] " + String.format(Locale.ROOT, format, args));
     }
@@ -72,7 +63,7 @@ class LargeAnchorSetIT {
             List<String> ids = new ArrayList<>(), vectors = new ArrayList<>();
             for (int i = from; i < from + BATCH; i++) {
                 ids.add("a" + i);
-                vectors.add(base64(source(i)));
+                vectors.add(SyntheticAnchors.base64(source(i)));
             }
             es.post("_latent/model/big-src/_anchors", Map.of("ids", ids, "vectors", vectors)).ok();
         }
@@ -142,8 +133,8 @@ class LargeAnchorSetIT {
                 w[j] = -v[(j + 5) % d] + (float) (0.1 * r.nextGaussian());
             }
             ids.add("a" + i);
-            s.add(base64(v));
-            t.add(base64(w));
+            s.add(SyntheticAnchors.base64(v));
+            t.add(SyntheticAnchors.base64(w));
             queries.add(v);
         }
         es.post("_latent/model/s384/_anchors", Map.of("ids", ids, "vectors", s)).ok();

@@ -41,13 +41,13 @@ class TranslatorFitIT {
         List<float[]> x = gaussian(1);
         es.put("_latent/model/s", Map.of("dims", DIMS)).ok();
         es.put("_latent/model/t", Map.of("dims", DIMS)).ok();
-        es.post("_latent/model/s/_anchors", Map.of("ids", AnchorStoreIT.ids(0, N), "vectors", x)).ok();
-        es.post("_latent/model/t/_anchors", Map.of("ids", AnchorStoreIT.ids(0, N), "vectors", x)).ok(); // identical spaces
+        es.post("_latent/model/s/_anchors", Map.of("ids", SyntheticAnchors.ids(0, N), "vectors", x)).ok();
+        es.post("_latent/model/t/_anchors", Map.of("ids", SyntheticAnchors.ids(0, N), "vectors", x)).ok(); // identical spaces
         JsonNode good = es.put("_latent/translator/s/t", Map.of("min_quality", Map.of("top1", 0.9))).ok();
         assertEquals(1, good.path("version").asLong());
 
         // the target's anchors become unrelated noise: the refit falls below the floor and is refused
-        es.post("_latent/model/t/_anchors", Map.of("ids", AnchorStoreIT.ids(0, N), "vectors", gaussian(2))).ok();
+        es.post("_latent/model/t/_anchors", Map.of("ids", SyntheticAnchors.ids(0, N), "vectors", gaussian(2))).ok();
         EsResponse refused = es.put("_latent/translator/s/t", Map.of("min_quality", Map.of("top1", 0.9))).expectStatus(400);
         JsonNode error = refused.json().path("error");
         assertTrue(error.path("reason").asText().contains("refused by [min_quality]"), refused.body());
@@ -63,7 +63,7 @@ class TranslatorFitIT {
     @Order(2)
     void aFitRunsAsATaskWhenAskedNotToWait() {
         EsHttp es = CLUSTER.http();
-        es.post("_latent/model/t/_anchors", Map.of("ids", AnchorStoreIT.ids(0, N), "vectors", gaussian(1))).ok();
+        es.post("_latent/model/t/_anchors", Map.of("ids", SyntheticAnchors.ids(0, N), "vectors", gaussian(1))).ok();
         JsonNode started = es.put("_latent/translator/s/t?wait_for_completion=false", Map.of()).ok();
         String task = started.path("task").asText();
         assertTrue(task.contains(":"), started.toString());

@@ -8,6 +8,7 @@ import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.indices.SystemIndexDescriptor;
 import org.elasticsearch.plugins.ActionPlugin;
 import org.elasticsearch.plugins.Plugin;
+import org.elasticsearch.plugins.SearchPlugin;
 import org.elasticsearch.plugins.SystemIndexPlugin;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.rest.RestRequest.Method;
@@ -19,6 +20,8 @@ import org.latentbridge.plugin.action.NodesCacheAction;
 import org.latentbridge.plugin.action.TranslatorActions;
 import org.latentbridge.plugin.rest.LatentRestHandler;
 import org.latentbridge.plugin.rest.RestStatsHandler;
+import org.latentbridge.plugin.search.LatentKnnQueryBuilder;
+import org.latentbridge.plugin.search.LatentTranslationQueryVectorBuilder;
 import org.latentbridge.plugin.store.LatentSystemIndex;
 
 import java.util.Collection;
@@ -30,10 +33,11 @@ import static org.elasticsearch.rest.RestHandler.Route;
 
 /**
  * Latent Bridge: cross-model vector search. Registers the anchor store (a system index, a node cache, REST endpoints
- * under {@code /_latent}), its fit pool and settings. Version-specific Elasticsearch API use is kept to this class and
+ * under {@code /_latent}), its fit pool and settings, the {@code latent_knn} query and the {@code latent_translation}
+ * query vector builder. Version-specific Elasticsearch API use is kept to this class and
  * the actions' constructors.
  */
-public class LatentBridgePlugin extends Plugin implements ActionPlugin, SystemIndexPlugin {
+public class LatentBridgePlugin extends Plugin implements ActionPlugin, SystemIndexPlugin, SearchPlugin {
 
     @Override
     public Collection<?> createComponents(PluginServices services) {
@@ -85,6 +89,17 @@ public class LatentBridgePlugin extends Plugin implements ActionPlugin, SystemIn
                 TranslatorActions.DELETE, "source", "target", "source_role", "target_role"),
             new LatentRestHandler("latent_translate", List.of(new Route(Method.POST, "/_latent/_translate")), TranslatorActions.TRANSLATE),
             new RestStatsHandler());
+    }
+
+    @Override
+    public List<QuerySpec<?>> getQueries() {
+        return List.of(new QuerySpec<>(LatentKnnQueryBuilder.NAME, LatentKnnQueryBuilder::new, LatentKnnQueryBuilder::fromXContent));
+    }
+
+    @Override
+    public List<QueryVectorBuilderSpec<?>> getQueryVectorBuilders() {
+        return List.of(new QueryVectorBuilderSpec<>(LatentTranslationQueryVectorBuilder.NAME, LatentTranslationQueryVectorBuilder::new,
+            LatentTranslationQueryVectorBuilder.PARSER::apply));
     }
 
     @Override

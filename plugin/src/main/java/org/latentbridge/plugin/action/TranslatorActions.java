@@ -205,8 +205,13 @@ public final class TranslatorActions {
 
         @Override
         void run(Task task, LatentRequest request, ActionListener<LatentResponse> listener) {
-            Body body = request.body(Set.of("from", "to", "vectors", "role", "normalize"));
+            Body body = request.body(Set.of("from", "to", "vectors", "role", "normalize", "method"));
             String from = body.requiredString("from"), to = body.requiredString("to");
+            String method = body.string("method", "auto");
+            if (method.equals("auto") == false && method.equals(Method.INVERSE_RELATIVE.apiName()) == false) {
+                throw LatentExceptions.badRequest("[method] must be [auto] (the stored translator) or [inverse_relative] (no pairwise fit), got ["
+                    + method + "]");
+            }
             String role = body.string("role", ModelRecord.QUERY_ROLE);
             boolean normalize = body.bool("normalize", false);
             LatentCache cache = services.cache();
@@ -220,6 +225,11 @@ public final class TranslatorActions {
                 }
                 cache.model(to, l.delegateFailureAndWrap((l2, target) -> {
                     Pair pair = Pair.of(source, sourceRole, target, null);
+                    if (method.equals(Method.INVERSE_RELATIVE.apiName())) {
+                        cache.inverseRelative(source, sourceRole, target, pair.targetRole(), l2.map(t -> respond(t, vectors, normalize,
+                            Map.of("method", Method.INVERSE_RELATIVE.apiName()))));
+                        return;
+                    }
                     cache.translator(pair.key(), List.of(from, to), ActionListener.wrap(t -> l2.onResponse(respond(t.translator(), vectors,
                         normalize, Map.of("method", t.translator().method().apiName(), "translator_version", t.record().version(), "stale",
                             stale(t.record(), source, target)))), e -> {

@@ -60,8 +60,8 @@ public final class LatentCache {
         if (value instanceof LoadedTranslator t) {
             return base + t.translator().ramBytesUsed() + 2048;
         }
-        if (value instanceof RelativeProjection p) {
-            return base + p.ramBytesUsed();
+        if (value instanceof Translator t) {
+            return base + t.ramBytesUsed();
         }
         return base + 4096; // model records: a few small maps
     }
@@ -165,6 +165,33 @@ public final class LatentCache {
         if (served(meta, recordKey, withRecord) == false) {
             store.getTranslator(key, false, caching(meta, recordKey, epochsOf(models), withRecord));
         }
+    }
+
+    /**
+     * Inverse relative projection between two models' anchors, fitted on first use and cached by both anchor
+     * generations: what a query gets when it asks for {@code inverse_relative} and no translator was fitted.
+     */
+    public void inverseRelative(ModelRecord source, String sourceRole, ModelRecord target, String targetRole,
+                                ActionListener<Translator> listener) {
+        ModelRecord.RoleAnchors s = source.anchorsOf(sourceRole), t = target.anchorsOf(targetRole);
+        Key key = new Key("inverse-relative", List.of(source.model(), target.model()), sourceRole + "@" + (s == null ? 0 : s.generation())
+            + "->" + targetRole + "@" + (t == null ? 0 : t.generation()));
+        if (served(cache, key, listener)) {
+            return;
+        }
+        long[] before = epochsOf(key.models());
+        anchors(source, sourceRole, listener.delegateFailureAndWrap((l, sa) -> anchors(target, targetRole, l.delegateFailureAndWrap(
+            (l2, ta) -> heavy.execute(() -> {
+                Translator fitted;
+                try {
+                    fitted = org.latentbridge.core.fit.TranslatorFitter.fit(sa, ta, org.latentbridge.core.fit.FitOptions.defaults()
+                        .withMethod(org.latentbridge.core.translate.Method.INVERSE_RELATIVE)).translator();
+                } catch (Exception e) {
+                    l2.onFailure(e);
+                    return;
+                }
+                caching(cache, key, before, l2).onResponse(fitted);
+            })))));
     }
 
     /** Drops every entry that depends on one of {@code models}; loads already in flight for them will not be cached. */

@@ -1,0 +1,106 @@
+package org.latentbridge.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Synthetic anchors for API tests: Gaussian source rows and targets that are a fixed rotation and scaling of them,
+ * so every fit must be near perfect and every translation checkable. Never used for claims about real encoders.
+ */
+final class SyntheticAnchors {
+    private SyntheticAnchors() {}
+
+    /** A random {@code d x d} orthogonal matrix (Gram-Schmidt on Gaussian rows). */
+    static double[][] rotation(int d, Random random) {
+        double[][] q = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                q[i][j] = random.nextGaussian();
+            }
+            for (int k = 0; k < i; k++) {
+                double dot = 0;
+                for (int j = 0; j < d; j++) {
+                    dot += q[i][j] * q[k][j];
+                }
+                for (int j = 0; j < d; j++) {
+                    q[i][j] -= dot * q[k][j];
+                }
+            }
+            double norm = 0;
+            for (int j = 0; j < d; j++) {
+                norm += q[i][j] * q[i][j];
+            }
+            for (int j = 0; j < d; j++) {
+                q[i][j] /= Math.sqrt(norm);
+            }
+        }
+        return q;
+    }
+
+    /** {@code scale * x Q}. */
+    static float[] rotate(float[] x, double[][] rotation, double scale) {
+        float[] y = new float[x.length];
+        for (int j = 0; j < x.length; j++) {
+            double s = 0;
+            for (int k = 0; k < x.length; k++) {
+                s += x[k] * rotation[k][j];
+            }
+            y[j] = (float) (scale * s);
+        }
+        return y;
+    }
+
+    /** Gaussian rows shifted by {@code offset}, so that centring matters. */
+    static float[][] gaussian(int n, int d, double offset, Random random) {
+        float[][] m = new float[n][d];
+        for (float[] row : m) {
+            for (int j = 0; j < d; j++) {
+                row[j] = (float) (random.nextGaussian() + offset);
+            }
+        }
+        return m;
+    }
+
+    static List<String> ids(int from, int to) {
+        List<String> ids = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            ids.add("a" + i);
+        }
+        return ids;
+    }
+
+    static List<float[]> rows(float[][] m, int from, int to) {
+        return List.of(m).subList(from, to);
+    }
+
+    /** One vector as base64 little-endian float32, the API's compact form. */
+    static String base64(float[] v) {
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(v);
+        return Base64.getEncoder().encodeToString(b.array());
+    }
+
+    static double cosine(JsonNode a, float[] b) {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < b.length; i++) {
+            dot += a.get(i).asDouble() * b[i];
+            na += a.get(i).asDouble() * a.get(i).asDouble();
+            nb += b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+
+    static float[] toFloats(JsonNode a) {
+        float[] f = new float[a.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) a.get(i).asDouble();
+        }
+        return f;
+    }
+}

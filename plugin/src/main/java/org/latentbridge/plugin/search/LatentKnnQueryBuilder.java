@@ -1,0 +1,359 @@
+package org.latentbridge.plugin.search;
+
+import org.apache.lucene.search.Query;
+import org.elasticsearch.TransportVersion;
+import org.elasticsearch.action.ResolvedIndices;
+import org.elasticsearch.cluster.metadata.IndexMetadata;
+import org.elasticsearch.common.ParsingException;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.index.query.AbstractQueryBuilder;
+import org.elasticsearch.index.query.QueryBuilder;
+import org.elasticsearch.index.query.QueryRewriteContext;
+import org.elasticsearch.index.query.SearchExecutionContext;
+import org.elasticsearch.xcontent.XContentBuilder;
+import org.elasticsearch.xcontent.XContentParser;
+import org.latentbridge.plugin.LatentExceptions;
+import org.latentbridge.plugin.store.ModelRecord;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * {@code latent_knn}: a kNN search with a query vector of another model. On the coordinating node it reads each
+ * searched index's field model from the mapping ({@code meta.latent_model}, or {@code field_model}), translates the
+ * query vector once per distinct model (asynchronously, through the node's cache), and then rewrites to
+ * Elasticsearch's own {@code knn} query: on the coordinator when every index wants the same vector, otherwise on each
+ * shard with that index's vector. Nothing is evaluated per document by this plugin.
+ */
+public final class LatentKnnQueryBuilder extends AbstractQueryBuilder<LatentKnnQueryBuilder> {
+    public static final String NAME = "latent_knn";
+    /** Elasticsearch's limit on {@code num_candidates}. */
+    static final int MAX_NUM_CANDIDATES = 10_000;
+
+    private final String field;
+    private final float[] queryVector;
+    private final String model;
+    private final String role;
+    private final Integer k;
+    private final Integer numCandidates;
+    private final String method;
+    private final List<QueryBuilder> filters;
+    private final Float similarity;
+    private final String fieldModel;
+    /** Translated vectors by {@link #vectorKey}, once fetched; null before the coordinator's rewrite. */
+    private final Map<String, float[]> vectors;
+    private final transient Supplier<Map<String, float[]>> pending;
+
+    public LatentKnnQueryBuilder(String field, float[] queryVector, String model, String role, Integer k, Integer numCandidates, String method,
+                                 List<QueryBuilder> filters, Float similarity, String fieldModel) {
+        this(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, null, null);
+    }
+
+    private LatentKnnQueryBuilder(String field, float[] queryVector, String model, String role, Integer k, Integer numCandidates,
+                                  String method, List<QueryBuilder> filters, Float similarity, String fieldModel, Map<String, float[]> vectors,
+                                  Supplier<Map<String, float[]>> pending) {
+        if (field == null || field.isEmpty()) {
+            throw LatentExceptions.badRequest("[" + NAME + "] requires [field]");
+        }
+        if (model == null || model.isEmpty()) {
+            throw LatentExceptions.badRequest("[" + NAME + "] requires [model], the model that embedded [query_vector]");
+        }
+        if (queryVector == null || queryVector.length == 0) {
+            throw LatentExceptions.badRequest("[" + NAME + "] requires a non-empty [query_vector]");
+        }
+        for (int i = 0; i < queryVector.length; i++) {
+            if (Float.isFinite(queryVector[i]) == false) {
+                throw LatentExceptions.badRequest("[" + NAME + "] [query_vector][" + i + "] must be a finite number, got [" + queryVector[i] + "]");
+            }
+        }
+        if (k != null && k < 1) {
+            throw LatentExceptions.badRequest("[" + NAME + "] [k] must be at least 1, got [" + k + "]");
+        }
+        if (numCandidates != null && (numCandidates > MAX_NUM_CANDIDATES || numCandidates < (k == null ? 1 : k))) {
+            throw LatentExceptions.badRequest("[" + NAME + "] [num_candidates] must be within [" + (k == null ? 1 : k) + ", " + MAX_NUM_CANDIDATES
+                + "] (at least [k]), got [" + numCandidates + "]");
+        }
+        if (method.equals("auto") == false && method.equals("inverse_relative") == false) {
+            throw LatentExceptions.badRequest("[" + NAME + "] [method] must be [auto] (the stored translator) or [inverse_relative] (no "
+                + "pairwise fit, lower quality), got [" + method + "]");
+        }
+        this.field = field;
+        this.queryVector = queryVector;
+        this.model = model;
+        this.role = role;
+        this.k = k;
+        this.numCandidates = numCandidates;
+        this.method = method;
+        this.filters = List.copyOf(filters);
+        this.similarity = similarity;
+        this.fieldModel = fieldModel;
+        this.vectors = vectors;
+        this.pending = pending;
+    }
+
+    public LatentKnnQueryBuilder(StreamInput in) throws IOException {
+        super(in);
+        field = in.readString();
+        queryVector = in.readFloatArray();
+        model = in.readString();
+        role = in.readString();
+        k = in.readOptionalVInt();
+        numCandidates = in.readOptionalVInt();
+        method = in.readString();
+        filters = in.readNamedWriteableCollectionAsList(QueryBuilder.class);
+        similarity = in.readOptionalFloat();
+        fieldModel = in.readOptionalString();
+        vectors = in.readBoolean() ? in.readMap(StreamInput::readFloatArray) : null;
+        pending = null;
+    }
+
+    @Override
+    protected void doWriteTo(StreamOutput out) throws IOException {
+        if (pending != null) {
+            throw new IllegalStateException("[" + NAME + "] cannot be serialised before its translation is fetched: missing a rewriteAndFetch?");
+        }
+        out.writeString(field);
+        out.writeFloatArray(queryVector);
+        out.writeString(model);
+        out.writeString(role);
+        out.writeOptionalVInt(k);
+        out.writeOptionalVInt(numCandidates);
+        out.writeString(method);
+        out.writeNamedWriteableCollection(filters);
+        out.writeOptionalFloat(similarity);
+        out.writeOptionalString(fieldModel);
+        out.writeBoolean(vectors != null);
+        if (vectors != null) {
+            out.writeMap(new TreeMap<>(vectors), StreamOutput::writeFloatArray);
+        }
+    }
+
+    static String vectorKey(FieldModels f) {
+        return f.model() + (f.unitLength() ? "|unit" : "|raw");
+    }
+
+    @Override
+    protected QueryBuilder doRewrite(QueryRewriteContext ctx) throws IOException {
+        if (pending != null) {
+            Map<String, float[]> fetched = pending.get();
+            return fetched == null ? this : withVectors(fetched);
+        }
+        List<QueryBuilder> rewrittenFilters = new ArrayList<>(filters.size());
+        boolean filtersChanged = false;
+        for (QueryBuilder f : filters) {
+            QueryBuilder r = f.rewrite(ctx);
+            filtersChanged |= r != f;
+            rewrittenFilters.add(r);
+        }
+        if (filtersChanged) {
+            return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, rewrittenFilters, similarity, fieldModel,
+                vectors, null).boost(boost).queryName(queryName);
+        }
+        SearchExecutionContext shard = ctx.convertToSearchExecutionContext();
+        if (shard != null) {
+            if (vectors == null) {
+                throw new IllegalStateException("[" + NAME + "] reached a shard untranslated; it must be rewritten on the coordinating node");
+            }
+            FieldModels f = FieldModels.of(shard.getIndexSettings().getIndexMetadata(), field, fieldModel);
+            return knn(vectorFor(f));
+        }
+        if (vectors != null) {
+            // one vector serves every index: become a plain knn query already on the coordinator
+            return vectors.size() == 1 ? knn(vectors.values().iterator().next()) : this;
+        }
+        ResolvedIndices resolved = ctx.getResolvedIndices();
+        if (resolved == null) {
+            return this;
+        }
+        if (resolved.getRemoteClusterIndices().isEmpty() == false) {
+            throw LatentExceptions.badRequest("[" + NAME + "] does not support cross-cluster search");
+        }
+        Map<String, FieldModels> needed = new LinkedHashMap<>();
+        for (IndexMetadata index : resolved.getConcreteLocalIndicesMetadata().values()) {
+            FieldModels f = FieldModels.of(index, field, fieldModel);
+            if (f.dims() > 0 && model.equals(f.model()) && f.dims() != queryVector.length) {
+                throw LatentExceptions.badRequest("[" + NAME + "] [query_vector] has [" + queryVector.length + "] dimensions but field [" + field
+                    + "] of index [" + index.getIndex().getName() + "] holds [" + f.dims() + "]");
+            }
+            needed.putIfAbsent(vectorKey(f), f);
+        }
+        if (needed.isEmpty()) {
+            return this;
+        }
+        Map<String, float[]> fetched = new ConcurrentHashMap<>();
+        String queryRole = role;
+        for (Map.Entry<String, FieldModels> e : needed.entrySet()) {
+            FieldModels f = e.getValue();
+            if (f.model().equals(model)) {
+                fetched.put(e.getKey(), queryVector); // same model: nothing to translate
+                continue;
+            }
+            ctx.registerAsyncAction((client, listener) -> SearchTranslation.translate(client, model, queryRole, f.model(), method, queryVector,
+                f.unitLength(), listener.map(v -> {
+                    fetched.put(e.getKey(), v);
+                    return null;
+                })));
+        }
+        int expected = needed.size();
+        Supplier<Map<String, float[]>> supplier = () -> fetched.size() == expected ? Map.copyOf(fetched) : null;
+        if (fetched.size() == expected) {
+            return withVectors(Map.copyOf(fetched));
+        }
+        return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, null,
+            supplier).boost(boost).queryName(queryName);
+    }
+
+    private float[] vectorFor(FieldModels f) {
+        float[] v = vectors.get(vectorKey(f));
+        if (v == null) {
+            throw new IllegalStateException("[" + NAME + "] has no translation for model [" + f.model() + "]");
+        }
+        return v;
+    }
+
+    private LatentKnnQueryBuilder withVectors(Map<String, float[]> fetched) {
+        return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, fetched,
+            null).boost(boost).queryName(queryName);
+    }
+
+    private QueryBuilder knn(float[] vector) {
+        return KnnQueries.knn(field, vector, k, numCandidates, similarity, filters).boost(boost).queryName(queryName);
+    }
+
+    @Override
+    protected Query doToQuery(SearchExecutionContext context, org.elasticsearch.search.internal.MaxClauseCountQueryVisitor visitor) {
+        throw new IllegalStateException("[" + NAME + "] must be rewritten to a knn query before it is executed");
+    }
+
+    @Override
+    protected void doXContent(XContentBuilder builder, Params params) throws IOException {
+        builder.startObject(NAME);
+        builder.field("field", field);
+        builder.array("query_vector", queryVector);
+        builder.field("model", model);
+        builder.field("role", role);
+        if (k != null) {
+            builder.field("k", k);
+        }
+        if (numCandidates != null) {
+            builder.field("num_candidates", numCandidates);
+        }
+        builder.field("method", method);
+        if (filters.isEmpty() == false) {
+            builder.startArray("filter");
+            for (QueryBuilder f : filters) {
+                f.toXContent(builder, params);
+            }
+            builder.endArray();
+        }
+        if (similarity != null) {
+            builder.field("similarity", similarity);
+        }
+        if (fieldModel != null) {
+            builder.field("field_model", fieldModel);
+        }
+        boostAndQueryNameToXContent(builder);
+        builder.endObject();
+    }
+
+    public static LatentKnnQueryBuilder fromXContent(XContentParser parser) throws IOException {
+        String field = null, model = null, role = ModelRecord.QUERY_ROLE, method = "auto", fieldModel = null, queryName = null;
+        float[] vector = null;
+        Integer k = null, numCandidates = null;
+        Float similarity = null;
+        float boost = DEFAULT_BOOST;
+        List<QueryBuilder> filters = new ArrayList<>();
+        String current = null;
+        XContentParser.Token token;
+        while ((token = parser.nextToken()) != XContentParser.Token.END_OBJECT) {
+            if (token == XContentParser.Token.FIELD_NAME) {
+                current = parser.currentName();
+            } else if ("query_vector".equals(current)) {
+                if (token != XContentParser.Token.START_ARRAY) {
+                    throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [query_vector] must be an array of numbers");
+                }
+                List<Float> values = new ArrayList<>();
+                while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
+                    if (parser.currentToken() != XContentParser.Token.VALUE_NUMBER) {
+                        throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [query_vector][" + values.size()
+                            + "] must be a number, got [" + parser.text() + "]");
+                    }
+                    values.add(parser.floatValue());
+                }
+                vector = new float[values.size()];
+                for (int i = 0; i < vector.length; i++) {
+                    vector[i] = values.get(i);
+                }
+            } else if ("filter".equals(current)) {
+                if (token == XContentParser.Token.START_ARRAY) {
+                    while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
+                        filters.add(parseInnerQueryBuilder(parser));
+                    }
+                } else {
+                    filters.add(parseInnerQueryBuilder(parser));
+                }
+            } else if (token.isValue() || token == XContentParser.Token.VALUE_NULL) {
+                switch (current) {
+                    case "field" -> field = parser.text();
+                    case "model" -> model = parser.text();
+                    case "role" -> role = parser.text();
+                    case "method" -> method = parser.text();
+                    case "field_model" -> fieldModel = parser.text();
+                    case "k" -> k = parser.intValue();
+                    case "num_candidates" -> numCandidates = parser.intValue();
+                    case "similarity" -> similarity = parser.floatValue();
+                    case "boost" -> boost = parser.floatValue();
+                    case "_name" -> queryName = parser.text();
+                    default -> throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] unknown field [" + current + "]");
+                }
+            } else {
+                throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] unknown field [" + current + "] or wrong type");
+            }
+        }
+        try {
+            return new LatentKnnQueryBuilder(field, vector, model, role, k, numCandidates, method, filters, similarity, fieldModel).boost(boost)
+                .queryName(queryName);
+        } catch (IllegalArgumentException e) {
+            throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected boolean doEquals(LatentKnnQueryBuilder o) {
+        return field.equals(o.field) && Arrays.equals(queryVector, o.queryVector) && model.equals(o.model) && role.equals(o.role)
+            && Objects.equals(k, o.k) && Objects.equals(numCandidates, o.numCandidates) && method.equals(o.method) && filters.equals(o.filters)
+            && Objects.equals(similarity, o.similarity) && Objects.equals(fieldModel, o.fieldModel) && vectorsEqual(vectors, o.vectors)
+            && Objects.equals(pending, o.pending);
+    }
+
+    private static boolean vectorsEqual(Map<String, float[]> a, Map<String, float[]> b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return a.keySet().equals(b.keySet()) && a.keySet().stream().allMatch(key -> Arrays.equals(a.get(key), b.get(key)));
+    }
+
+    @Override
+    protected int doHashCode() {
+        return Objects.hash(field, Arrays.hashCode(queryVector), model, role, k, numCandidates, method, filters, similarity, fieldModel);
+    }
+
+    @Override
+    public String getWriteableName() {
+        return NAME;
+    }
+
+    @Override
+    public TransportVersion getMinimalSupportedVersion() {
+        return TransportVersion.minimumCompatible();
+    }
+}

@@ -1,0 +1,126 @@
+package org.latentbridge.plugin.search;
+
+import org.elasticsearch.TransportVersion;
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.search.vectors.QueryVectorBuilder;
+import org.elasticsearch.xcontent.ConstructingObjectParser;
+import org.elasticsearch.xcontent.ParseField;
+import org.elasticsearch.xcontent.XContentBuilder;
+import org.latentbridge.plugin.LatentExceptions;
+import org.latentbridge.plugin.store.ModelRecord;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+import static org.elasticsearch.xcontent.ConstructingObjectParser.constructorArg;
+import static org.elasticsearch.xcontent.ConstructingObjectParser.optionalConstructorArg;
+
+/**
+ * {@code latent_translation}, a {@code query_vector_builder} for the {@code knn} search section and the {@code knn}
+ * query: translates {@code vector} of {@code model} into {@code target_model}'s space with the stored translator. A
+ * vector builder never sees the field it feeds, so the target model is named here, not read from a mapping.
+ */
+public final class LatentTranslationQueryVectorBuilder implements QueryVectorBuilder {
+    public static final String NAME = "latent_translation";
+
+    @SuppressWarnings("unchecked")
+    public static final ConstructingObjectParser<LatentTranslationQueryVectorBuilder, Void> PARSER = new ConstructingObjectParser<>(NAME,
+        a -> new LatentTranslationQueryVectorBuilder(toArray((List<Float>) a[0]), (String) a[1], (String) a[2], (String) a[3],
+            (Boolean) a[4]));
+
+    static {
+        PARSER.declareFloatArray(constructorArg(), new ParseField("vector"));
+        PARSER.declareString(constructorArg(), new ParseField("model"));
+        PARSER.declareString(constructorArg(), new ParseField("target_model"));
+        PARSER.declareString(optionalConstructorArg(), new ParseField("role"));
+        PARSER.declareBoolean(optionalConstructorArg(), new ParseField("normalize"));
+    }
+
+    private final float[] vector;
+    private final String model;
+    private final String targetModel;
+    private final String role;
+    private final boolean normalize;
+
+    public LatentTranslationQueryVectorBuilder(float[] vector, String model, String targetModel, String role, Boolean normalize) {
+        if (vector.length == 0) {
+            throw LatentExceptions.badRequest("[" + NAME + "] requires a non-empty [vector]");
+        }
+        for (int i = 0; i < vector.length; i++) {
+            if (Float.isFinite(vector[i]) == false) {
+                throw LatentExceptions.badRequest("[" + NAME + "] [vector][" + i + "] must be a finite number, got [" + vector[i] + "]");
+            }
+        }
+        this.vector = vector;
+        this.model = model;
+        this.targetModel = targetModel;
+        this.role = role == null ? ModelRecord.QUERY_ROLE : role;
+        this.normalize = normalize == null || normalize;
+    }
+
+    public LatentTranslationQueryVectorBuilder(StreamInput in) throws IOException {
+        vector = in.readFloatArray();
+        model = in.readString();
+        targetModel = in.readString();
+        role = in.readString();
+        normalize = in.readBoolean();
+    }
+
+    private static float[] toArray(List<Float> values) {
+        float[] v = new float[values.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = values.get(i);
+        }
+        return v;
+    }
+
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        out.writeFloatArray(vector);
+        out.writeString(model);
+        out.writeString(targetModel);
+        out.writeString(role);
+        out.writeBoolean(normalize);
+    }
+
+    @Override
+    public void buildVector(Client client, ActionListener<float[]> listener) {
+        if (model.equals(targetModel)) {
+            listener.onResponse(vector);
+            return;
+        }
+        SearchTranslation.translate(client, model, role, targetModel, "auto", vector, normalize, listener);
+    }
+
+    @Override
+    public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+        return builder.startObject().array("vector", vector).field("model", model).field("target_model", targetModel).field("role", role)
+            .field("normalize", normalize).endObject();
+    }
+
+    @Override
+    public String getWriteableName() {
+        return NAME;
+    }
+
+    @Override
+    public TransportVersion getMinimalSupportedVersion() {
+        return TransportVersion.minimumCompatible();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LatentTranslationQueryVectorBuilder b && Arrays.equals(vector, b.vector) && model.equals(b.model)
+            && targetModel.equals(b.targetModel) && role.equals(b.role) && normalize == b.normalize;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(Arrays.hashCode(vector), model, targetModel, role, normalize);
+    }
+}
