@@ -75,7 +75,7 @@ class LatentKnnIT {
         return Map.of("latent_knn", q);
     }
 
-    private static List<String> ids(JsonNode response) {
+    private static List<String> hitIds(JsonNode response) {
         List<String> out = new ArrayList<>();
         for (JsonNode hit : response.path("hits").path("hits")) {
             out.add(hit.path("_index").asText() + "/" + hit.path("_id").asText());
@@ -92,9 +92,9 @@ class LatentKnnIT {
             "normalize", true)).ok().path("vectors").get(0));
         JsonNode nativeKnn = es.post("docs-old/_search", Map.of("query", Map.of("knn", Map.of("field", "emb", "query_vector", translated,
             "k", 5, "num_candidates", 50)), "size", 5)).ok();
-        assertEquals(ids(nativeKnn), ids(latent));
-        assertEquals("docs-old/d7", ids(latent).get(0), "the item's own document comes first");
-        for (int i = 0; i < ids(latent).size(); i++) {
+        assertEquals(hitIds(nativeKnn), hitIds(latent));
+        assertEquals("docs-old/d7", hitIds(latent).get(0), "the item's own document comes first");
+        for (int i = 0; i < hitIds(latent).size(); i++) {
             assertEquals(nativeKnn.path("hits").path("hits").get(i).path("_score").asDouble(),
                 latent.path("hits").path("hits").get(i).path("_score").asDouble(), 1e-6);
         }
@@ -104,7 +104,7 @@ class LatentKnnIT {
     void oneSearchTranslatesPerIndexModel() {
         JsonNode r = CLUSTER.http().post("docs-old,docs-new/_search", Map.of("query", latentKnn(SOURCE[12], Map.of("k", 3)), "size", 10))
             .ok();
-        List<String> hits = ids(r);
+        List<String> hits = hitIds(r);
         assertTrue(hits.contains("docs-old/d12") && hits.contains("docs-new/d12"), "each index answered with its own model: " + hits);
         assertTrue(r.path("hits").path("hits").get(0).path("_score").asDouble() > 0.99, r.toString());
     }
@@ -126,8 +126,8 @@ class LatentKnnIT {
         assertEquals(3 * plain, top.path("_score").asDouble(), 1e-4);
         assertEquals("translated", top.path("matched_queries").get(0).asText(), top.toString());
         JsonNode hybrid = es.post("docs-old/_search", Map.of("query", Map.of("bool", Map.of("should", List.of(latentKnn(SOURCE[8], Map.of()),
-            Map.of("match", Map.of("text", "answer")))))), "size", 10)).ok();
-        List<String> hits = ids(hybrid);
+            Map.of("match", Map.of("text", "answer"))))), "size", 10)).ok();
+        List<String> hits = hitIds(hybrid);
         assertTrue(hits.contains("docs-old/d8") && hits.contains("docs-old/d42"), "both clauses contribute: " + hits);
     }
 
@@ -137,17 +137,18 @@ class LatentKnnIT {
         Map<String, Object> builder = Map.of("latent_translation", Map.of("vector", SOURCE[9], "model", "new", "target_model", "old"));
         JsonNode top = es.post("docs-old/_search", Map.of("knn", Map.of("field", "emb", "k", 3, "num_candidates", 30,
             "query_vector_builder", builder))).ok();
-        assertEquals("docs-old/d9", ids(top).get(0));
+        assertEquals("docs-old/d9", hitIds(top).get(0));
         JsonNode query = es.post("docs-old/_search", Map.of("query", Map.of("knn", Map.of("field", "emb", "k", 3, "num_candidates", 30,
             "query_vector_builder", builder)))).ok();
-        assertEquals("docs-old/d9", ids(query).get(0));
+        assertEquals("docs-old/d9", hitIds(query).get(0));
     }
 
     @Test
     void otherSearchEndpoints() throws Exception {
         EsHttp es = CLUSTER.http();
         Map<String, Object> query = latentKnn(SOURCE[7], Map.of());
-        assertEquals(5, es.post("docs-old/_count", Map.of("query", query)).ok().path("count").asInt(), "k per shard... at most k*shards");
+        // the knn query (not the top-level knn section) finds k per shard: 2 shards x k=5
+        assertEquals(10, es.post("docs-old/_count", Map.of("query", query)).ok().path("count").asInt());
         String ms = "{\"index\":\"docs-old\"}\n" + EsHttp.JSON.writeValueAsString(Map.of("query", query, "size", 1)) + "\n"
             + "{\"index\":\"docs-new\"}\n" + EsHttp.JSON.writeValueAsString(Map.of("query", query, "size", 1)) + "\n";
         JsonNode msearch = es.post("_msearch", ms).ok().path("responses");
@@ -164,7 +165,7 @@ class LatentKnnIT {
         es.post("_latent/model/lonely/_anchors", Map.of("ids", ids(0, N), "vectors", rows(TARGET, 0, N))).ok();
         Map<String, Object> body = Map.of("query", Map.of("latent_knn", Map.of("field", "emb", "query_vector", SOURCE[11], "model", "new",
             "field_model", "lonely", "method", "inverse_relative", "k", 3)), "size", 3);
-        assertEquals("docs-old/d11", ids(es.post("docs-old/_search", body).ok()).get(0));
+        assertEquals("docs-old/d11", hitIds(es.post("docs-old/_search", body).ok()).get(0));
     }
 
     private static void refused(EsResponse r, int status, String fragment) {
