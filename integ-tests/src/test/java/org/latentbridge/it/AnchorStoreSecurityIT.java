@@ -319,6 +319,31 @@ class AnchorStoreSecurityIT {
     }
 
     @Test
+    @Order(8)
+    void aUserWhoMayOnlyReadTheIndexSearchesItWithLatentKnn() throws Exception {
+        EsHttp admin = CLUSTER.http();
+        admin.put("vecs-docs", Map.of("mappings", Map.of("properties", Map.of("emb", Map.of("type", "dense_vector", "dims", DIMS,
+            "index_options", Map.of("type", "hnsw"), "meta", Map.of("latent_model", "tgt")))))).ok();
+        StringBuilder bulk = new StringBuilder();
+        for (int i = 0; i < N; i++) {
+            bulk.append("{\"index\":{\"_index\":\"vecs-docs\",\"_id\":\"d").append(i).append("\"}}\n");
+            bulk.append(EsHttp.JSON.writeValueAsString(Map.of("emb", TARGET[i]))).append('\n');
+        }
+        admin.post("_bulk?refresh=true", bulk.toString()).ok();
+        EsHttp reader = as(VECS_READER);
+        JsonNode hits = reader.post("vecs-docs/_search", Map.of("query", Map.of("latent_knn", Map.of("field", "emb", "query_vector", SOURCE[5],
+            "model", "src", "k", 3)))).ok().path("hits").path("hits");
+        assertEquals("d5", hits.get(0).path("_id").asText(), hits.toString());
+        JsonNode knn = reader.post("vecs-docs/_search", Map.of("knn", Map.of("field", "emb", "k", 3, "num_candidates", 20,
+            "query_vector_builder", Map.of("latent_translation", Map.of("vector", SOURCE[6], "model", "src", "target_model", "tgt")))))
+            .ok().path("hits").path("hits");
+        assertEquals("d6", knn.get(0).path("_id").asText(), knn.toString());
+        // the translation ran as the plugin, not as this user, who still may not call the API itself
+        forbidden(reader.post("_latent/_translate", Map.of("from", "src", "to", "tgt", "vectors", List.of(SOURCE[5]))), VECS_READER,
+            "cluster:monitor/latent/translate");
+    }
+
+    @Test
     @Order(9)
     void aManagerDeletesTranslatorsAndModels() {
         EsHttp es = as(MANAGER);
