@@ -34,7 +34,7 @@ import java.util.zip.GZIPInputStream;
 public final class ManPageCorpus {
 
     /** Directory name under {@code <cache>/corpus}; bump it whenever the pinned packages change. */
-    public static final String CORPUS_NAME = "debian-manpages-v1";
+    public static final String CORPUS_NAME = "debian-corpus-v2";
     /** Descriptions shorter than this carry too little to be a document. */
     public static final int MIN_DESCRIPTION_CHARS = 80;
     /** System property naming the shared cache directory. */
@@ -105,6 +105,18 @@ public final class ManPageCorpus {
         }
         List<ManPage> kept = unique.values().stream().sorted(Comparator.comparing(ManPage::id)).toList();
         return new ManPageCorpus(manRoot, kept);
+    }
+
+    /**
+     * These pages plus up to {@code maxTerms} FOLDOC terms ({@link FoldocDictionary}, fetched with the manual pages):
+     * for searches that need more documents than the manual pages give. Ids stay unique ({@code foldoc/<term>}).
+     */
+    public ManPageCorpus withFoldoc(int maxTerms) {
+        Path tree = root.endsWith(Path.of("usr", "share", "man")) ? root.getParent().getParent().getParent() : root;
+        List<ManPage> all = new java.util.ArrayList<>(pages);
+        all.addAll(FoldocDictionary.entries(tree, maxTerms));
+        all.sort(Comparator.comparing(ManPage::id));
+        return new ManPageCorpus(root, all);
     }
 
     /** Whether the page's file is named after the first name it documents. */

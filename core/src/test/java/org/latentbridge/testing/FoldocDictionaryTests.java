@@ -1,0 +1,47 @@
+package org.latentbridge.testing;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The FOLDOC extension of the corpus: clean term/definition pairs, a stable selection, unique ids. */
+class FoldocDictionaryTests {
+
+    @Test
+    void dictdNumbersDecode() {
+        assertEquals(0, FoldocDictionary.decode("A"));
+        assertEquals(64 + 1, FoldocDictionary.decode("BB"));
+        assertEquals(63, FoldocDictionary.decode("/"));
+    }
+
+    @Test
+    void definitionsAreCleanProse() {
+        String entry = "abstract data type\n\n   <programming> (ADT) A kind of {data abstraction} where a\n   type's internal form "
+            + "is hidden (http://example.org/x).\n\n   (2003-07-03)\n";
+        assertEquals("(ADT) A kind of data abstraction where a type's internal form is hidden .", FoldocDictionary.definition(entry));
+    }
+
+    @Test
+    void theCorpusGrowsPastFiveThousandDocumentsWithUniqueIds() {
+        ManPageCorpus base = ManPageCorpus.load();
+        ManPageCorpus large = base.withFoldoc(3000);
+        assertEquals(base.size() + 3000, large.size());
+        assertEquals(large.size(), large.pages().stream().map(ManPage::id).distinct().count());
+        assertTrue(large.size() >= 5000, "size " + large.size());
+        List<ManPage> terms = large.pages().stream().filter(p -> p.section().equals("foldoc")).toList();
+        for (ManPage p : terms) {
+            assertTrue(p.description().length() >= FoldocDictionary.MIN_DEFINITION_CHARS, p.toString());
+            assertFalse(p.description().contains("{") || p.description().contains("http://"), p.toString());
+        }
+        ManPage adt = large.byId("foldoc/abstract data type").orElse(null);
+        if (adt != null) {
+            assertTrue(adt.description().contains("data abstraction"), adt.toString());
+        }
+        assertEquals(terms, ManPageCorpus.load().withFoldoc(3000).pages().stream().filter(p -> p.section().equals("foldoc")).toList(),
+            "the selection is stable");
+    }
+}
