@@ -38,11 +38,45 @@ public final class TranslationQuality {
         long seed = Long.parseLong(a.getOrDefault("seed", "0"));
         String pairs = a.getOrDefault("pairs", "bge-small:minilm,minilm:bge-small,e5-small:minilm");
         ManPageCorpus corpus = ManPageCorpus.load();
+        if (a.containsKey("sweep")) {
+            sweep(corpus.withFoldoc(3000), pairs, seed);
+            return;
+        }
         System.out.printf(Locale.ROOT, "corpus: %d manual pages; anchors %d, evaluation queries %d, seed %d%n%n", corpus.size(), anchors,
             eval, seed);
         for (String pair : pairs.split(",")) {
             String[] st = pair.split(":");
             report(new RetrievalExperiment(corpus, Encoder.byId(st[0]), Encoder.byId(st[1]), anchors, eval, seed), anchors);
+        }
+    }
+
+    /**
+     * Recall@10 ratio to native for every pair, method and anchor count from 500 to 4,000, on the manual pages plus 3,000
+     * FOLDOC terms: the first 4,000 shuffled documents are the anchor pool, the rest the evaluation queries.
+     */
+    private static void sweep(ManPageCorpus corpus, String pairs, long seed) {
+        int pool = 4000, eval = corpus.size() - pool;
+        int[] counts = {500, 1000, 2000, 4000};
+        System.out.printf(Locale.ROOT, "corpus: %d documents (manual pages + FOLDOC); anchor pool %d, evaluation queries %d, seed %d%n%n",
+            corpus.size(), pool, eval, seed);
+        System.out.println("| pair | method | 500 | 1,000 | 2,000 | 4,000 |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (String pair : pairs.split(",")) {
+            String[] st = pair.split(":");
+            RetrievalExperiment ex = new RetrievalExperiment(corpus, Encoder.byId(st[0]), Encoder.byId(st[1]), pool, eval, seed);
+            double nat = ex.nativeScores().hitAt10();
+            System.out.printf(Locale.ROOT, "| %s -> %s | native hit@10 %.3f, untranslated %.3f of native | | | | |%n", st[0], st[1], nat,
+                ex.score(UnaryOperator.identity()).hitAt10() / nat);
+            for (Method m : new Method[] {null, Method.ORTHOGONAL, Method.LINEAR, Method.AFFINE, Method.INVERSE_RELATIVE}) {
+                StringBuilder row = new StringBuilder("| | " + (m == null ? "auto" : m.apiName()) + " |");
+                for (int n : counts) {
+                    AnchorSet source = ex.anchors(ex.source(), Role.QUERY, n), target = ex.anchors(ex.target(), Role.DOCUMENT, n);
+                    FitResult fit = TranslatorFitter.fit(source, target, FitOptions.defaults().withMethod(m));
+                    double r = ex.score(v -> fit.translator().translate(v, true)).hitAt10() / nat;
+                    row.append(String.format(Locale.ROOT, " %.3f%s |", r, m == null ? " (" + fit.method().apiName().charAt(0) + ")" : ""));
+                }
+                System.out.println(row);
+            }
         }
     }
 
