@@ -7,6 +7,8 @@ import org.elasticsearch.common.util.concurrent.EsExecutors;
 import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.indices.SystemIndexDescriptor;
 import org.elasticsearch.plugins.ActionPlugin;
+import org.elasticsearch.ingest.Processor;
+import org.elasticsearch.plugins.IngestPlugin;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.plugins.SearchPlugin;
 import org.elasticsearch.plugins.SystemIndexPlugin;
@@ -20,6 +22,8 @@ import org.latentbridge.plugin.action.NodesCacheAction;
 import org.latentbridge.plugin.action.TranslatorActions;
 import org.latentbridge.plugin.rest.LatentRestHandler;
 import org.latentbridge.plugin.rest.RestStatsHandler;
+import org.latentbridge.plugin.ingest.LatentRelativeProcessor;
+import org.latentbridge.plugin.ingest.LatentTranslateProcessor;
 import org.latentbridge.plugin.search.LatentKnnQueryBuilder;
 import org.latentbridge.plugin.search.LatentTranslationQueryVectorBuilder;
 import org.latentbridge.plugin.store.LatentSystemIndex;
@@ -33,11 +37,11 @@ import static org.elasticsearch.rest.RestHandler.Route;
 
 /**
  * Latent Bridge: cross-model vector search. Registers the anchor store (a system index, a node cache, REST endpoints
- * under {@code /_latent}), its fit pool and settings, the {@code latent_knn} query and the {@code latent_translation}
- * query vector builder. Version-specific Elasticsearch API use is kept to this class and
+ * under {@code /_latent}), its fit pool and settings, the {@code latent_knn} query, the {@code latent_translation}
+ * query vector builder, and the {@code latent_translate} and {@code latent_relative} ingest processors. Version-specific Elasticsearch API use is kept to this class and
  * the actions' constructors.
  */
-public class LatentBridgePlugin extends Plugin implements ActionPlugin, SystemIndexPlugin, SearchPlugin {
+public class LatentBridgePlugin extends Plugin implements ActionPlugin, SystemIndexPlugin, SearchPlugin, IngestPlugin {
 
     @Override
     public Collection<?> createComponents(PluginServices services) {
@@ -100,6 +104,12 @@ public class LatentBridgePlugin extends Plugin implements ActionPlugin, SystemIn
     public List<QueryVectorBuilderSpec<?>> getQueryVectorBuilders() {
         return List.of(new QueryVectorBuilderSpec<>(LatentTranslationQueryVectorBuilder.NAME, LatentTranslationQueryVectorBuilder::new,
             LatentTranslationQueryVectorBuilder.PARSER::apply));
+    }
+
+    @Override
+    public java.util.Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
+        return java.util.Map.of(LatentTranslateProcessor.TYPE, new LatentTranslateProcessor.Factory(parameters.client),
+            LatentRelativeProcessor.TYPE, new LatentRelativeProcessor.Factory(parameters.client));
     }
 
     @Override

@@ -205,7 +205,7 @@ public final class TranslatorActions {
 
         @Override
         void run(Task task, LatentRequest request, ActionListener<LatentResponse> listener) {
-            Body body = request.body(Set.of("from", "to", "vectors", "role", "normalize", "method"));
+            Body body = request.body(Set.of("from", "to", "vectors", "role", "normalize", "method", "top_k", "exponent"));
             String from = body.requiredString("from"), to = body.requiredString("to");
             String method = body.string("method", "auto");
             if (method.equals("auto") == false && method.equals(Method.INVERSE_RELATIVE.apiName()) == false) {
@@ -219,8 +219,13 @@ public final class TranslatorActions {
                 float[][] vectors = body.vectors("vectors", source.dims(), services.maxTranslateVectors());
                 String sourceRole = source.resolveRole(role);
                 if (to.equals(RELATIVE_TARGET)) {
-                    cache.relative(source, sourceRole, l.map(p -> respond(p, vectors, true, Map.of("to", RELATIVE_TARGET, "role", sourceRole,
-                        "dims", p.targetDims()))));
+                    Integer topK = body.integer("top_k", null);
+                    double exponent = body.number("exponent", 1.0);
+                    cache.relative(source, sourceRole, topK, exponent, l.map(p -> {
+                        LatentResponse dense = respond(p, vectors, true, Map.of("to", RELATIVE_TARGET, "role", sourceRole, "dims", p.targetDims(),
+                            "generation", source.anchorsOf(sourceRole).generation()));
+                        return topK == null ? dense : sparse(dense, p.ids());
+                    }));
                     return;
                 }
                 cache.model(to, l.delegateFailureAndWrap((l2, target) -> {
@@ -242,6 +247,25 @@ public final class TranslatorActions {
                     }));
                 }));
             }));
+        }
+
+        /** Sparse relative vectors: anchor id to weight, zeros left out ({@code sparse_vector} fields take positive weights only). */
+        private static LatentResponse sparse(LatentResponse dense, List<String> ids) {
+            float[][] rows = (float[][]) dense.body().get("vectors");
+            List<Map<String, Float>> out = new java.util.ArrayList<>(rows.length);
+            for (float[] row : rows) {
+                Map<String, Float> weights = new LinkedHashMap<>();
+                for (int i = 0; i < row.length; i++) {
+                    if (row[i] > 0) {
+                        weights.put(ids.get(i), row[i]);
+                    }
+                }
+                out.add(weights);
+            }
+            Map<String, Object> body = new LinkedHashMap<>(dense.body());
+            body.remove("vectors");
+            body.put("weights", out);
+            return new LatentResponse(body);
         }
 
         private LatentResponse respond(Translator translator, float[][] vectors, boolean normalize, Map<String, Object> extra) {

@@ -1,23 +1,14 @@
 package org.latentbridge.plugin.search;
 
 import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.support.ContextPreservingActionListener;
 import org.elasticsearch.client.internal.Client;
-import org.elasticsearch.common.bytes.BytesReference;
-import org.elasticsearch.common.util.concurrent.ThreadContext;
-import org.elasticsearch.xcontent.XContentBuilder;
-import org.elasticsearch.xcontent.XContentFactory;
-import org.elasticsearch.xcontent.XContentType;
-import org.latentbridge.plugin.action.LatentRequest;
-import org.latentbridge.plugin.action.TranslatorActions;
+import org.latentbridge.plugin.action.InternalTranslate;
 
-import java.io.IOException;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
- * Translates one query vector for a search, through the node's {@code _translate} action and so through its cache.
- * Runs as the internal user: searching needs only the rights on the searched indices, not on the anchor store.
+ * Translates one query vector for a search ({@link InternalTranslate}).
  */
 final class SearchTranslation {
     private SearchTranslation() {}
@@ -33,21 +24,9 @@ final class SearchTranslation {
 
     static void translate(Client client, String from, String role, String to, String method, float[] vector, boolean unitLength,
                           ActionListener<float[]> listener) {
-        BytesReference body;
-        try (XContentBuilder b = XContentFactory.jsonBuilder()) {
-            b.startObject().field("from", from).field("to", to).field("role", role).field("method", method).field("normalize", unitLength);
-            b.startArray("vectors").value(vector).endArray().endObject();
-            body = BytesReference.bytes(b);
-        } catch (IOException e) {
-            listener.onFailure(e);
-            return;
-        }
-        ThreadContext tc = client.threadPool().getThreadContext();
-        Supplier<ThreadContext.StoredContext> restore = tc.newRestorableContext(false);
-        try (ThreadContext.StoredContext ignored = tc.stashContext()) {
-            client.execute(TranslatorActions.TRANSLATE, new LatentRequest(Map.of(), body, XContentType.JSON),
-                new ContextPreservingActionListener<>(restore, ActionListener.wrap(r -> listener.onResponse(((float[][]) r.body().get("vectors"))[0]),
-                    e -> listener.onFailure(forSearch(e)))));
-        }
+        Map<String, Object> body = Map.of("from", from, "to", to, "role", role, "method", method, "normalize", unitLength, "vectors",
+            List.of(vector));
+        InternalTranslate.execute(client, body, ActionListener.wrap(r -> listener.onResponse(((float[][]) r.body().get("vectors"))[0]),
+            e -> listener.onFailure(forSearch(e))));
     }
 }

@@ -123,8 +123,13 @@ public final class LatentCache {
 
     /** Dense relative projection of the model's anchors of {@code role}, ids in lexicographic order. */
     public void relative(ModelRecord model, String role, ActionListener<RelativeProjection> listener) {
+        relative(model, role, null, 1, listener);
+    }
+
+    /** The relative projection, sparsified to the {@code topK} largest cosines raised to {@code exponent} when topK is set. */
+    public void relative(ModelRecord model, String role, Integer topK, double exponent, ActionListener<RelativeProjection> listener) {
         ModelRecord.RoleAnchors ra = model.anchorsOf(role);
-        Key key = new Key("relative", List.of(model.model()), role + "@" + (ra == null ? 0 : ra.generation()));
+        Key key = new Key("relative", List.of(model.model()), role + "@" + (ra == null ? 0 : ra.generation()) + "/" + topK + "^" + exponent);
         if (served(cache, key, listener)) {
             return;
         }
@@ -133,7 +138,7 @@ public final class LatentCache {
             RelativeProjection p;
             try {
                 p = RelativeProjection.of(anchors, SpaceFrame.of(anchors, Preprocessing.DEFAULT), anchors.ids().stream().sorted().toList(),
-                    null, 1);
+                    topK, exponent);
             } catch (Exception e) {
                 l.onFailure(e);
                 return;

@@ -1,0 +1,109 @@
+package org.latentbridge.plugin.ingest;
+
+import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.cluster.metadata.ProjectId;
+import org.elasticsearch.ingest.ConfigurationUtils;
+import org.elasticsearch.ingest.IngestDocument;
+import org.elasticsearch.ingest.Processor;
+import org.latentbridge.plugin.action.LatentResponse;
+import org.latentbridge.plugin.action.TranslatorActions;
+import org.latentbridge.plugin.store.ModelRecord;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code latent_relative}: maps a vector of {@code model} into that model's relative space: its cosines to the model's
+ * anchors, one coordinate per anchor id in lexicographic order (a {@code dense_vector} of the anchor count's dimension),
+ * or, with {@code top_k}, the largest ones as anchor id to weight for a {@code sparse_vector} field. Models sharing the
+ * anchor ids land in the same space.
+ */
+public final class LatentRelativeProcessor extends LatentVectorProcessor {
+    public static final String TYPE = "latent_relative";
+
+    private final String model, role;
+    private final Integer topK;
+    private final double exponent;
+
+    LatentRelativeProcessor(String tag, String description, Client client, String field, String targetField, boolean ignoreMissing,
+                            String provenanceField, String model, String role, Integer topK, double exponent) {
+        super(tag, description, client, field, targetField, ignoreMissing, provenanceField);
+        this.model = model;
+        this.role = role;
+        this.topK = topK;
+        this.exponent = exponent;
+    }
+
+    @Override
+    public String getType() {
+        return TYPE;
+    }
+
+    @Override
+    Map<String, Object> request(float[] vector) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("from", model);
+        body.put("to", TranslatorActions.RELATIVE_TARGET);
+        body.put("role", role);
+        body.put("vectors", List.of(vector));
+        if (topK != null) {
+            body.put("top_k", topK);
+            body.put("exponent", exponent);
+        }
+        return body;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    void write(IngestDocument document, LatentResponse response) {
+        if (topK == null) {
+            document.setFieldValue(targetField, toList(((float[][]) response.body().get("vectors"))[0]));
+        } else {
+            document.setFieldValue(targetField, ((List<Map<String, Float>>) response.body().get("weights")).get(0));
+        }
+        if (provenanceField != null) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("model", model);
+            p.put("space", "relative");
+            p.put("role", response.body().get("role"));
+            p.put("anchors", response.body().get("dims"));
+            p.put("anchors_generation", response.body().get("generation"));
+            if (topK != null) {
+                p.put("top_k", topK);
+                p.put("exponent", exponent);
+            }
+            document.setFieldValue(provenanceField, p);
+        }
+    }
+
+    public static final class Factory implements Processor.Factory {
+        private final Client client;
+
+        public Factory(Client client) {
+            this.client = client;
+        }
+
+        @Override
+        public Processor create(Map<String, Processor.Factory> factories, String tag, String description, Map<String, Object> config,
+                                ProjectId projectId) {
+            String field = ConfigurationUtils.readStringProperty(TYPE, tag, config, "field");
+            String model = ConfigurationUtils.readStringProperty(TYPE, tag, config, "model");
+            String targetField = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "target_field");
+            String role = ConfigurationUtils.readStringProperty(TYPE, tag, config, "role", ModelRecord.DOCUMENT_ROLE);
+            Integer topK = ConfigurationUtils.readIntProperty(TYPE, tag, config, "top_k", null);
+            if (topK != null && topK < 1) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "top_k", "must be at least 1, got [" + topK + "]");
+            }
+            Object exp = config.remove("exponent");
+            double exponent = exp == null ? 1.0 : exp instanceof Number n ? n.doubleValue() : Double.NaN;
+            if (Double.isFinite(exponent) == false || exponent <= 0) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "exponent", "must be a positive number, got [" + exp + "]");
+            }
+            boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
+            String provenance = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "provenance_field");
+            return new LatentRelativeProcessor(tag, description, client, field, targetField, ignoreMissing, provenance, model, role, topK,
+                exponent);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package org.latentbridge.plugin.ingest;
+
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.ingest.AbstractProcessor;
+import org.elasticsearch.ingest.IngestDocument;
+import org.latentbridge.plugin.action.InternalTranslate;
+import org.latentbridge.plugin.action.LatentResponse;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * Base of the ingest processors: reads a vector from a document field, sends it through the node's {@code _translate}
+ * (asynchronously, through the node cache: an ingest thread never waits on a read) and writes the result, with
+ * optional provenance beside it. Models are looked up per document, not when the pipeline is created, so a pipeline may
+ * name a model that does not exist yet: until it does, each document fails with a message naming the model.
+ */
+abstract class LatentVectorProcessor extends AbstractProcessor {
+    final Client client;
+    final String field;
+    final String targetField;
+    final boolean ignoreMissing;
+    final String provenanceField;
+
+    LatentVectorProcessor(String tag, String description, Client client, String field, String targetField, boolean ignoreMissing,
+                          String provenanceField) {
+        super(tag, description);
+        this.client = client;
+        this.field = field;
+        this.targetField = targetField == null ? field : targetField;
+        this.ignoreMissing = ignoreMissing;
+        this.provenanceField = provenanceField;
+    }
+
+    @Override
+    public boolean isAsync() {
+        return true;
+    }
+
+    /** The {@code _translate} request for one vector. */
+    abstract Map<String, Object> request(float[] vector);
+
+    /** Writes the response into the document. */
+    abstract void write(IngestDocument document, LatentResponse response);
+
+    @Override
+    public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
+        float[] vector;
+        try {
+            if (document.hasField(field) == false) {
+                if (ignoreMissing) {
+                    handler.accept(document, null);
+                } else {
+                    handler.accept(null, new IllegalArgumentException("[" + getType() + "] field [" + field + "] is missing"));
+                }
+                return;
+            }
+            vector = readVector(document.getFieldValue(field, Object.class));
+        } catch (Exception e) {
+            handler.accept(null, e);
+            return;
+        }
+        InternalTranslate.execute(client, request(vector), ActionListener.wrap(response -> {
+            try {
+                write(document, response);
+            } catch (Exception e) {
+                handler.accept(null, e);
+                return;
+            }
+            handler.accept(document, null);
+        }, e -> handler.accept(null, new IllegalArgumentException("[" + getType() + "] field [" + field + "]: " + e.getMessage(), e))));
+    }
+
+    private float[] readVector(Object value) {
+        if ((value instanceof List<?>) == false || ((List<?>) value).isEmpty()) {
+            throw new IllegalArgumentException("[" + getType() + "] field [" + field + "] must be a non-empty array of numbers, got ["
+                + value + "]");
+        }
+        List<?> list = (List<?>) value;
+        float[] v = new float[list.size()];
+        for (int i = 0; i < v.length; i++) {
+            if (list.get(i) instanceof Number n && Float.isFinite(n.floatValue())) {
+                v[i] = n.floatValue();
+            } else {
+                throw new IllegalArgumentException("[" + getType() + "] field [" + field + "][" + i + "] must be a finite number, got ["
+                    + list.get(i) + "]");
+            }
+        }
+        return v;
+    }
+
+    static List<Float> toList(float[] v) {
+        List<Float> out = new ArrayList<>(v.length);
+        for (float f : v) {
+            out.add(f);
+        }
+        return out;
+    }
+}
