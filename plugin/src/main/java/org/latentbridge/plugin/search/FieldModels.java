@@ -12,10 +12,14 @@ import java.util.Map;
  * vectors it holds.
  *
  * @param unitLength whether vectors searched against the field must be unit length ({@code cosine}, {@code dot_product})
+ * @param relative   whether the field holds relative vectors ({@code meta.latent_space: relative}): the query then gets its
+ *                   own model's relative projection, whose coordinates follow the same sorted anchor ids
  */
-record FieldModels(String model, int dims, boolean unitLength) {
+record FieldModels(String model, int dims, boolean unitLength, boolean relative) {
 
     static final String META_MODEL = "latent_model";
+    /** {@code meta.latent_space: relative} marks a field filled by {@code latent_relative}. */
+    static final String META_SPACE = "latent_space";
 
     @SuppressWarnings("unchecked")
     static FieldModels of(IndexMetadata index, String field, String fieldModel) {
@@ -40,8 +44,12 @@ record FieldModels(String model, int dims, boolean unitLength) {
                 + "], not [dense_vector]");
         }
         String model = fieldModel;
-        if (model == null && node.get("meta") instanceof Map<?, ?> meta) {
-            model = (String) meta.get(META_MODEL);
+        boolean relative = false;
+        if (node.get("meta") instanceof Map<?, ?> meta) {
+            if (model == null) {
+                model = (String) meta.get(META_MODEL);
+            }
+            relative = "relative".equals(meta.get(META_SPACE));
         }
         if (model == null) {
             throw LatentExceptions.badRequest("[latent_knn] field [" + field + "] of index [" + indexName + "] names no model: set [meta."
@@ -50,6 +58,6 @@ record FieldModels(String model, int dims, boolean unitLength) {
         int dims = node.get("dims") instanceof Number n ? n.intValue() : -1;
         Object similarity = node.getOrDefault("similarity", "cosine");
         boolean unit = "cosine".equals(similarity) || "dot_product".equals(similarity);
-        return new FieldModels(model, dims, unit);
+        return new FieldModels(model, dims, unit, relative);
     }
 }

@@ -30,7 +30,8 @@ import java.util.function.Supplier;
 /**
  * {@code latent_knn}: a kNN search with a query vector of another model. On the coordinating node it reads each
  * searched index's field model from the mapping ({@code meta.latent_model}, or {@code field_model}), translates the
- * query vector once per distinct model (asynchronously, through the node's cache), and then rewrites to
+ * query vector once per distinct model (asynchronously, through the node's cache; for a relative field, into the query
+ * model's relative space), and then rewrites to
  * Elasticsearch's own {@code knn} query: on the coordinator when every index wants the same vector, otherwise on each
  * shard with that index's vector. Nothing is evaluated per document by this plugin.
  */
@@ -138,7 +139,7 @@ public final class LatentKnnQueryBuilder extends AbstractQueryBuilder<LatentKnnQ
     }
 
     static String vectorKey(FieldModels f) {
-        return f.model() + (f.unitLength() ? "|unit" : "|raw");
+        return f.relative() ? "_relative" : f.model() + (f.unitLength() ? "|unit" : "|raw");
     }
 
     @Override
@@ -180,7 +181,7 @@ public final class LatentKnnQueryBuilder extends AbstractQueryBuilder<LatentKnnQ
         Map<String, FieldModels> needed = new LinkedHashMap<>();
         for (IndexMetadata index : resolved.getConcreteLocalIndicesMetadata().values()) {
             FieldModels f = FieldModels.of(index, field, fieldModel);
-            if (f.dims() > 0 && model.equals(f.model()) && f.dims() != queryVector.length) {
+            if (f.relative() == false && f.dims() > 0 && model.equals(f.model()) && f.dims() != queryVector.length) {
                 throw LatentExceptions.badRequest("[" + NAME + "] [query_vector] has [" + queryVector.length + "] dimensions but field [" + field
                     + "] of index [" + index.getIndex().getName() + "] holds [" + f.dims() + "]");
             }
@@ -193,11 +194,13 @@ public final class LatentKnnQueryBuilder extends AbstractQueryBuilder<LatentKnnQ
         String queryRole = role;
         for (Map.Entry<String, FieldModels> e : needed.entrySet()) {
             FieldModels f = e.getValue();
-            if (f.model().equals(model)) {
+            if (f.relative() == false && f.model().equals(model)) {
                 fetched.put(e.getKey(), queryVector); // same model: nothing to translate
                 continue;
             }
-            ctx.registerAsyncAction((client, listener) -> SearchTranslation.translate(client, model, queryRole, f.model(), method, queryVector,
+            // a relative field: the query model's own relative projection (same sorted anchor ids as the field's model)
+            String to = f.relative() ? "_relative" : f.model();
+            ctx.registerAsyncAction((client, listener) -> SearchTranslation.translate(client, model, queryRole, to, method, queryVector,
                 f.unitLength(), listener.map(v -> {
                     fetched.put(e.getKey(), v);
                     return null;
