@@ -1,38 +1,38 @@
 package org.latentbridge.plugin.action;
 
 import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.support.ContextPreservingActionListener;
-import org.elasticsearch.client.internal.Client;
-import org.elasticsearch.common.bytes.BytesReference;
-import org.elasticsearch.common.util.concurrent.ThreadContext;
-import org.elasticsearch.xcontent.XContentBuilder;
-import org.elasticsearch.xcontent.XContentFactory;
-import org.elasticsearch.xcontent.XContentType;
-
-import java.io.IOException;
-import java.util.Map;
-import java.util.function.Supplier;
+import org.latentbridge.plugin.LatentExceptions;
+import org.latentbridge.plugin.store.ModelRecord;
 
 /**
- * Runs {@code _translate} on this node for the plugin's own features (searches, ingest), through the node's cache and
- * as the internal user: the caller needs rights on its indices only, not on the anchor store.
+ * Translation for the plugin's own features (query rewrites, ingest processors): a direct call into this node's
+ * services, with no request serialisation and no thread hop, served from the node cache (a miss loads asynchronously).
+ * It runs no transport action, so it needs no privilege of the caller: searching and ingesting need only the rights on
+ * the user's own indices, and the store is read as the internal user.
  */
 public final class InternalTranslate {
     private InternalTranslate() {}
 
-    public static void execute(Client client, Map<String, Object> body, ActionListener<LatentResponse> listener) {
-        BytesReference bytes;
-        try (XContentBuilder b = XContentFactory.jsonBuilder()) {
-            bytes = BytesReference.bytes(b.map(body));
-        } catch (IOException e) {
-            listener.onFailure(e);
+    public static void translate(TranslatorActions.TranslateSpec spec, float[][] vectors, ActionListener<LatentResponse> listener) {
+        LatentServices services = LatentServices.current();
+        if (services == null) {
+            listener.onFailure(new IllegalStateException("the Latent Bridge plugin is not initialised on this node"));
             return;
         }
-        ThreadContext tc = client.threadPool().getThreadContext();
-        Supplier<ThreadContext.StoredContext> restore = tc.newRestorableContext(false);
-        try (ThreadContext.StoredContext ignored = tc.stashContext()) {
-            client.execute(TranslatorActions.TRANSLATE, new LatentRequest(Map.of(), bytes, XContentType.JSON),
-                new ContextPreservingActionListener<>(restore, listener));
+        try {
+            TranslatorActions.TransportTranslate.translate(services, spec, source -> checked(vectors, source), listener);
+        } catch (Exception e) {
+            listener.onFailure(e);
         }
+    }
+
+    private static float[][] checked(float[][] vectors, ModelRecord source) {
+        for (int i = 0; i < vectors.length; i++) {
+            if (vectors[i].length != source.dims()) {
+                throw LatentExceptions.badRequest("[vectors][" + i + "] has wrong dimensions: expected [" + source.dims() + "] but got ["
+                    + vectors[i].length + "]");
+            }
+        }
+        return vectors;
     }
 }

@@ -39,6 +39,12 @@ public final class TranslatorActions {
 
     public static final String RELATIVE_TARGET = "_relative";
 
+    /**
+     * What to translate into: model {@code to}'s space, or {@code "_relative"} (then {@code topK}/{@code exponent}
+     * sparsify it).
+     */
+    public record TranslateSpec(String from, String to, String role, String method, boolean normalize, Integer topK, double exponent) {}
+
     private TranslatorActions() {}
 
     /** Roles of a translator between two models: requested (defaults query/document), then resolved against each model. */
@@ -206,38 +212,45 @@ public final class TranslatorActions {
         @Override
         void run(Task task, LatentRequest request, ActionListener<LatentResponse> listener) {
             Body body = request.body(Set.of("from", "to", "vectors", "role", "normalize", "method", "top_k", "exponent"));
-            String from = body.requiredString("from"), to = body.requiredString("to");
-            String method = body.string("method", "auto");
+            TranslateSpec spec = new TranslateSpec(body.requiredString("from"), body.requiredString("to"), body.string("role",
+                ModelRecord.QUERY_ROLE), body.string("method", "auto"), body.bool("normalize", false), body.integer("top_k", null),
+                body.number("exponent", 1.0));
+            translate(services, spec, source -> body.vectors("vectors", source.dims(), services.maxTranslateVectors()), listener);
+        }
+
+        /**
+         * Translates {@code vectors} (read once the source model, and so its dimension, is known) as {@code spec} says, from
+         * this node's cache: synchronously when everything is cached, asynchronously on a miss.
+         */
+        static void translate(LatentServices services, TranslateSpec spec, Function<ModelRecord, float[][]> vectorsOf,
+                              ActionListener<LatentResponse> listener) {
+            String from = spec.from(), to = spec.to(), method = spec.method();
             if (method.equals("auto") == false && method.equals(Method.INVERSE_RELATIVE.apiName()) == false) {
                 throw LatentExceptions.badRequest("[method] must be [auto] (the stored translator) or [inverse_relative] (no pairwise fit), got ["
                     + method + "]");
             }
-            String role = body.string("role", ModelRecord.QUERY_ROLE);
-            boolean normalize = body.bool("normalize", false);
             LatentCache cache = services.cache();
             cache.model(from, listener.delegateFailureAndWrap((l, source) -> {
-                float[][] vectors = body.vectors("vectors", source.dims(), services.maxTranslateVectors());
-                String sourceRole = source.resolveRole(role);
+                float[][] vectors = vectorsOf.apply(source);
+                String sourceRole = source.resolveRole(spec.role());
                 if (to.equals(RELATIVE_TARGET)) {
-                    Integer topK = body.integer("top_k", null);
-                    double exponent = body.number("exponent", 1.0);
-                    cache.relative(source, sourceRole, topK, exponent, l.map(p -> {
-                        LatentResponse dense = respond(p, vectors, true, Map.of("to", RELATIVE_TARGET, "role", sourceRole, "dims", p.targetDims(),
-                            "generation", source.anchorsOf(sourceRole).generation()));
-                        return topK == null ? dense : sparse(dense, p.ids());
+                    cache.relative(source, sourceRole, spec.topK(), spec.exponent(), l.map(p -> {
+                        LatentResponse dense = respond(services, p, vectors, true, Map.of("to", RELATIVE_TARGET, "role", sourceRole, "dims",
+                            p.targetDims(), "generation", source.anchorsOf(sourceRole).generation()));
+                        return spec.topK() == null ? dense : sparse(dense, p.ids());
                     }));
                     return;
                 }
                 cache.model(to, l.delegateFailureAndWrap((l2, target) -> {
                     Pair pair = Pair.of(source, sourceRole, target, null);
                     if (method.equals(Method.INVERSE_RELATIVE.apiName())) {
-                        cache.inverseRelative(source, sourceRole, target, pair.targetRole(), l2.map(t -> respond(t, vectors, normalize,
-                            Map.of("method", Method.INVERSE_RELATIVE.apiName()))));
+                        cache.inverseRelative(source, sourceRole, target, pair.targetRole(), l2.map(t -> respond(services, t, vectors,
+                            spec.normalize(), Map.of("method", Method.INVERSE_RELATIVE.apiName()))));
                         return;
                     }
-                    cache.translator(pair.key(), List.of(from, to), ActionListener.wrap(t -> l2.onResponse(respond(t.translator(), vectors,
-                        normalize, Map.of("method", t.translator().method().apiName(), "translator_version", t.record().version(), "stale",
-                            stale(t.record(), source, target)))), e -> {
+                    cache.translator(pair.key(), List.of(from, to), ActionListener.wrap(t -> l2.onResponse(respond(services, t.translator(),
+                        vectors, spec.normalize(), Map.of("method", t.translator().method().apiName(), "translator_version",
+                            t.record().version(), "stale", stale(t.record(), source, target)))), e -> {
                         if (ExceptionsHelper.unwrapCause(e) instanceof ResourceNotFoundException) {
                             l2.onFailure(new ResourceNotFoundException("latent translator [" + pair.key() + "] not found; fit it with PUT "
                                 + "/_latent/translator/" + from + "/" + to));
@@ -268,7 +281,8 @@ public final class TranslatorActions {
             return new LatentResponse(body);
         }
 
-        private LatentResponse respond(Translator translator, float[][] vectors, boolean normalize, Map<String, Object> extra) {
+        private static LatentResponse respond(LatentServices services, Translator translator, float[][] vectors, boolean normalize,
+                                              Map<String, Object> extra) {
             long start = System.nanoTime();
             float[][] out = translator.translateAll(vectors, normalize);
             services.cache().recordTranslations(out.length, System.nanoTime() - start);

@@ -41,17 +41,8 @@ public final class LatentRelativeProcessor extends LatentVectorProcessor {
     }
 
     @Override
-    Map<String, Object> request(float[] vector) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("from", model);
-        body.put("to", TranslatorActions.RELATIVE_TARGET);
-        body.put("role", role);
-        body.put("vectors", List.of(vector));
-        if (topK != null) {
-            body.put("top_k", topK);
-            body.put("exponent", exponent);
-        }
-        return body;
+    TranslatorActions.TranslateSpec spec() {
+        return new TranslatorActions.TranslateSpec(model, TranslatorActions.RELATIVE_TARGET, role, "auto", true, topK, exponent);
     }
 
     @Override

@@ -6,6 +6,7 @@ import org.elasticsearch.ingest.ConfigurationUtils;
 import org.elasticsearch.ingest.IngestDocument;
 import org.elasticsearch.ingest.Processor;
 import org.latentbridge.plugin.action.LatentResponse;
+import org.latentbridge.plugin.action.TranslatorActions;
 import org.latentbridge.plugin.store.ModelRecord;
 
 import java.util.LinkedHashMap;
@@ -38,8 +39,8 @@ public final class LatentTranslateProcessor extends LatentVectorProcessor {
     }
 
     @Override
-    Map<String, Object> request(float[] vector) {
-        return Map.of("from", from, "to", to, "role", role, "method", method, "normalize", normalize, "vectors", List.of(vector));
+    TranslatorActions.TranslateSpec spec() {
+        return new TranslatorActions.TranslateSpec(from, to, role, method, normalize, null, 1.0);
     }
 
     @Override

@@ -6,6 +6,7 @@ import org.elasticsearch.ingest.AbstractProcessor;
 import org.elasticsearch.ingest.IngestDocument;
 import org.latentbridge.plugin.action.InternalTranslate;
 import org.latentbridge.plugin.action.LatentResponse;
+import org.latentbridge.plugin.action.TranslatorActions;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +41,8 @@ abstract class LatentVectorProcessor extends AbstractProcessor {
         return true;
     }
 
-    /** The {@code _translate} request for one vector. */
-    abstract Map<String, Object> request(float[] vector);
+    /** What the vector is translated into. */
+    abstract TranslatorActions.TranslateSpec spec();
 
     /** Writes the response into the document. */
     abstract void write(IngestDocument document, LatentResponse response);
@@ -63,7 +64,7 @@ abstract class LatentVectorProcessor extends AbstractProcessor {
             handler.accept(null, e);
             return;
         }
-        InternalTranslate.execute(client, request(vector), ActionListener.wrap(response -> {
+        InternalTranslate.translate(spec(), new float[][] {vector}, ActionListener.wrap(response -> {
             try {
                 write(document, response);
             } catch (Exception e) {

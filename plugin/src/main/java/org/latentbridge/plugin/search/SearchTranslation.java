@@ -3,9 +3,8 @@ package org.latentbridge.plugin.search;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.client.internal.Client;
 import org.latentbridge.plugin.action.InternalTranslate;
+import org.latentbridge.plugin.action.TranslatorActions;
 
-import java.util.List;
-import java.util.Map;
 
 /**
  * Translates one query vector for a search ({@link InternalTranslate}).
@@ -24,9 +23,8 @@ final class SearchTranslation {
 
     static void translate(Client client, String from, String role, String to, String method, float[] vector, boolean unitLength,
                           ActionListener<float[]> listener) {
-        Map<String, Object> body = Map.of("from", from, "to", to, "role", role, "method", method, "normalize", unitLength, "vectors",
-            List.of(vector));
-        InternalTranslate.execute(client, body, ActionListener.wrap(r -> listener.onResponse(((float[][]) r.body().get("vectors"))[0]),
-            e -> listener.onFailure(forSearch(e))));
+        InternalTranslate.translate(new TranslatorActions.TranslateSpec(from, to, role, method, unitLength, null, 1.0),
+            new float[][] {vector}, ActionListener.wrap(r -> listener.onResponse(((float[][]) r.body().get("vectors"))[0]),
+                e -> listener.onFailure(forSearch(e))));
     }
 }

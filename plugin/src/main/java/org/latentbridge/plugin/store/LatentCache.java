@@ -223,6 +223,7 @@ public final class LatentCache {
         return Map.of(
             "cache", Map.of("entries", cache.count(), "bytes", cache.weight(), "hits", hits.sum(), "misses", misses.sum(), "evictions",
                 s.getEvictions()),
-            "translations", Map.of("count", translations.sum(), "time_in_nanos", translationNanos.sum()));
+            "translations", Map.of("count", translations.sum(), "time_in_nanos", translationNanos.sum(), "kernels",
+                org.latentbridge.core.linalg.MatrixKernels.implementation()));
     }
 }
