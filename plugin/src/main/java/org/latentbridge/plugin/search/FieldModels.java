@@ -21,8 +21,26 @@ record FieldModels(String model, int dims, boolean unitLength, boolean relative)
     /** {@code meta.latent_space: relative} marks a field filled by {@code latent_relative}. */
     static final String META_SPACE = "latent_space";
 
-    @SuppressWarnings("unchecked")
+    /** Parsed field models by index UUID, mapping version, field and override: parsing a mapping per query is not free. */
+    private static final Map<String, FieldModels> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_PARSED = 10_000;
+
     static FieldModels of(IndexMetadata index, String field, String fieldModel) {
+        String key = index.getIndexUUID() + ":" + index.getMappingVersion() + ":" + field + ":" + fieldModel;
+        FieldModels cached = PARSED.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        FieldModels parsed = parse(index, field, fieldModel);
+        if (PARSED.size() >= MAX_PARSED) {
+            PARSED.clear(); // old mapping versions accumulate; starting over is cheap
+        }
+        PARSED.put(key, parsed);
+        return parsed;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static FieldModels parse(IndexMetadata index, String field, String fieldModel) {
         String indexName = index.getIndex().getName();
         MappingMetadata mapping = index.mapping();
         Map<String, Object> node = mapping == null ? Map.of() : mapping.sourceAsMap();

@@ -200,6 +200,14 @@ public final class LatentKnnQueryBuilder extends AbstractQueryBuilder<LatentKnnQ
             }
             // a relative field: the query model's own relative projection (same sorted anchor ids as the field's model)
             String to = f.relative() ? "_relative" : f.model();
+            // everything cached (the usual case): the translation completes right here, with no extra rewrite round
+            java.util.concurrent.atomic.AtomicReference<float[]> now = new java.util.concurrent.atomic.AtomicReference<>();
+            SearchTranslation.translate(null, model, queryRole, to, method, queryVector, f.unitLength(),
+                org.elasticsearch.action.ActionListener.wrap(now::set, ignored -> {}));
+            if (now.get() != null) {
+                fetched.put(e.getKey(), now.get());
+                continue;
+            }
             ctx.registerAsyncAction((client, listener) -> SearchTranslation.translate(client, model, queryRole, to, method, queryVector,
                 f.unitLength(), listener.map(v -> {
                     fetched.put(e.getKey(), v);
