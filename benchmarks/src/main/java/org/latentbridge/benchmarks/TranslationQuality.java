@@ -7,6 +7,8 @@ import org.latentbridge.core.fit.TranslatorFitter;
 import org.latentbridge.core.metrics.HeldOutMetrics;
 import org.latentbridge.core.translate.LinearTranslator;
 import org.latentbridge.core.translate.Method;
+import org.latentbridge.core.translate.Preprocessing;
+import org.latentbridge.core.translate.RelativeProjection;
 import org.latentbridge.testing.Encoder;
 import org.latentbridge.testing.ManPageCorpus;
 import org.latentbridge.testing.RetrievalExperiment;
@@ -77,6 +79,14 @@ public final class TranslationQuality {
                 }
                 System.out.println(row);
             }
+            StringBuilder row = new StringBuilder("| | relative field (docs by target anchors, queries by source anchors) |");
+            for (int n : counts) {
+                RelativeProjection docs = RelativeProjection.of(ex.anchors(ex.target(), Role.DOCUMENT, n), Preprocessing.DEFAULT);
+                RelativeProjection queries = RelativeProjection.of(ex.anchors(ex.source(), Role.QUERY, n), Preprocessing.DEFAULT);
+                double r = ex.scoreRelative(v -> docs.translate(v, true), v -> queries.translate(v, true)).hitAt10() / nat;
+                row.append(String.format(Locale.ROOT, " %.3f |", r));
+            }
+            System.out.println(row);
         }
     }
 

@@ -101,6 +101,40 @@ public final class RetrievalExperiment {
         return score(sourceQueries, toTargetSpace);
     }
 
+    /**
+     * The index re-embedded into a relative space ({@code documents} maps each target-model document) and the source
+     * model's queries mapped by {@code queries}: retrieval through relative fields. Scored with the dense kernels.
+     */
+    public Scores scoreRelative(UnaryOperator<float[]> documents, UnaryOperator<float[]> queries) {
+        int d = target.dims(), n = index.length / d;
+        float[] first = documents.apply(java.util.Arrays.copyOfRange(index, 0, d));
+        int r = first.length;
+        float[] docs = new float[n * r];
+        System.arraycopy(first, 0, docs, 0, r);
+        for (int j = 1; j < n; j++) {
+            System.arraycopy(documents.apply(java.util.Arrays.copyOfRange(index, j * d, (j + 1) * d)), 0, docs, j * r, r);
+        }
+        float[] q = new float[sourceQueries.length * r];
+        for (int i = 0; i < sourceQueries.length; i++) {
+            System.arraycopy(queries.apply(sourceQueries[i]), 0, q, i * r, r);
+        }
+        double[] sim = RetrievalMetrics.cosineMatrix(q, docs, r, Runtime.getRuntime().availableProcessors());
+        int[] ranks = new int[sourceQueries.length];
+        double overlap = 0;
+        for (int i = 0; i < ranks.length; i++) {
+            double[] s = java.util.Arrays.copyOfRange(sim, i * n, (i + 1) * n);
+            int rank = 1;
+            for (int j = 0; j < n; j++) {
+                if (j != i && s[j] >= s[i]) {
+                    rank++;
+                }
+            }
+            ranks[i] = rank;
+            overlap += RetrievalMetrics.recallAtK(RetrievalMetrics.topIndices(s, 10), nativeTop10[i], 10);
+        }
+        return new Scores(RetrievalMetrics.topK(ranks, 1), RetrievalMetrics.topK(ranks, 10), RetrievalMetrics.mrr(ranks), overlap / ranks.length);
+    }
+
     private Scores score(float[][] queries, UnaryOperator<float[]> map) {
         int n = queries.length;
         int[] ranks = new int[n];

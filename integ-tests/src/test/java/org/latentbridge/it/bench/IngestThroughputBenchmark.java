@@ -42,10 +42,14 @@ public final class IngestThroughputBenchmark {
             es.post("_latent/model/b/_anchors", Map.of("ids", ids, "vectors", bv)).ok();
             es.post("_latent/model/a/_anchors", Map.of("ids", ids, "vectors", av)).ok();
             es.put("_latent/translator/b/a", Map.of("source_role", "document")).ok();
-            es.put("_ingest/pipeline/translate", Map.of("processors", List.of(Map.of("latent_translate", Map.of("field", "v", "from", "b", "to",
-                "a", "target_field", "emb", "normalize", true))))).ok();
-            es.put("_ingest/pipeline/relative", Map.of("processors", List.of(Map.of("latent_relative", Map.of("field", "v", "model", "b",
-                "target_field", "rel"))))).ok();
+            // in place: the translated document carries the same bytes as the plain one
+            es.put("_ingest/pipeline/translate", Map.of("processors", List.of(Map.of("latent_translate", Map.of("field", "emb", "from", "b",
+                "to", "a", "normalize", true))))).ok();
+            es.put("_ingest/pipeline/relative", Map.of("processors", List.of(Map.of("latent_relative", Map.of("field", "rel", "model", "b")))))
+                .ok();
+            // the same ingest path with no work of ours: what Elasticsearch's pipeline machinery costs by itself
+            es.put("_ingest/pipeline/noop", Map.of("processors", List.of(Map.of("latent_relative", Map.of("field", "absent", "model", "b",
+                "ignore_missing", true))))).ok();
             for (String index : List.of("plain", "translated")) {
                 es.put(index, mapping("emb", DIMS)).ok();
             }
@@ -66,15 +70,17 @@ public final class IngestThroughputBenchmark {
                     .ok().path("vectors")));
             }
 
-            long[] nanos = new long[4];
-            String[] names = {"plain 384-d", "latent_translate 384->384", "plain 1,000-d relative", "latent_relative (1,000 anchors)"};
+            long[] nanos = new long[5];
+            String[] names = {"plain 384-d", "latent_translate 384->384", "plain 1,000-d relative", "latent_relative (1,000 anchors)",
+                "pipeline doing nothing, 384-d"};
+            es.put("noop-plain", mapping("emb", DIMS)).ok();
             for (int from = 0; from < DOCS; from += BATCH) {
-                String plain = bulk("plain", "emb", translated, from), viaTranslate = bulk("translated", "v", docs, from);
-                String plainRelative = bulk("plain-relative", "rel", projected, from), viaRelative = bulk("relative", "v", docs, from);
-                String[] bodies = {plain, viaTranslate, plainRelative, viaRelative};
-                String[] paths = {"_bulk", "_bulk?pipeline=translate", "_bulk", "_bulk?pipeline=relative"};
-                for (int k = 0; k < 4; k++) {
-                    int which = (k + from / BATCH) % 4; // rotate the order every batch
+                String plain = bulk("plain", "emb", translated, from), viaTranslate = bulk("translated", "emb", docs, from);
+                String plainRelative = bulk("plain-relative", "rel", projected, from), viaRelative = bulk("relative", "rel", docs, from);
+                String[] bodies = {plain, viaTranslate, plainRelative, viaRelative, bulk("noop-plain", "emb", translated, from)};
+                String[] paths = {"_bulk", "_bulk?pipeline=translate", "_bulk", "_bulk?pipeline=relative", "_bulk?pipeline=noop"};
+                for (int k = 0; k < 5; k++) {
+                    int which = (k + from / BATCH) % 5; // rotate the order every batch
                     long t0 = System.nanoTime();
                     JsonNode r = es.post(paths[which], bodies[which]).ok();
                     nanos[which] += System.nanoTime() - t0;
@@ -83,13 +89,17 @@ public final class IngestThroughputBenchmark {
                     }
                 }
             }
-            double[] rate = new double[4];
-            for (int k = 0; k < 4; k++) {
+            double[] rate = new double[5];
+            for (int k = 0; k < 5; k++) {
                 rate[k] = DOCS / (nanos[k] / 1e9);
                 System.out.println(String.format(Locale.ROOT, "[ingest-throughput] %-34s %8.0f docs/s", names[k], rate[k]));
             }
-            System.out.println(String.format(Locale.ROOT, "[ingest-throughput] latent_translate / plain %.3f; latent_relative / plain %.3f "
-                + "(%d docs, bulks of %d, interleaved)", rate[1] / rate[0], rate[3] / rate[2], DOCS, BATCH));
+            System.out.println(String.format(Locale.ROOT, "[ingest-throughput] latent_translate / plain %.3f; latent_relative / plain %.3f; "
+                + "empty pipeline / plain %.3f (%d docs, bulks of %d, interleaved)", rate[1] / rate[0], rate[3] / rate[2], rate[4] / rate[0],
+                DOCS, BATCH));
+            JsonNode t = es.get("_latent/_stats").ok().path("nodes").elements().next().path("translations");
+            System.out.println(String.format(Locale.ROOT, "[ingest-throughput] node kernels %s, %d translations, mean %.1f us",
+                t.path("kernels").asText(), t.path("count").asLong(), t.path("time_in_nanos").asLong() / 1e3 / Math.max(1, t.path("count").asLong())));
         }
     }
 
