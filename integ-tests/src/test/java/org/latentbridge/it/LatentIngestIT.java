@@ -157,6 +157,12 @@ class LatentIngestIT {
             "model", "src", "role", "document", "k", 1)))).ok();
         assertEquals("r5", latent.path("hits").path("hits").get(0).path("_id").asText(), "latent_knn projects into the relative space: "
             + latent);
+        es.put("_latent/model/fewer", Map.of("dims", DIMS)).ok();
+        es.post("_latent/model/fewer/_anchors", Map.of("ids", ids(0, 40), "vectors", rows(TARGET, 0, 40))).ok();
+        EsResponse misaligned = es.post("rel-docs/_search", Map.of("query", Map.of("latent_knn", Map.of("field", "rel", "field_model", "fewer",
+            "query_vector", SOURCE[5], "model", "src", "role", "document", "k", 1))));
+        assertEquals(400, misaligned.status(), misaligned.body());
+        assertTrue(misaligned.body().contains("their anchors have different ids"), misaligned.body());
         JsonNode weights = es.post("_latent/_translate", Map.of("from", "src", "to", "_relative", "role", "document", "top_k", 20, "exponent",
             2, "vectors", List.of(SOURCE[4]))).ok().path("weights").get(0);
         JsonNode sparse = es.post("rel-docs/_search", Map.of("query", Map.of("sparse_vector", Map.of("field", "rel_sparse", "query_vector",

@@ -43,7 +43,12 @@ public final class TranslatorActions {
      * What to translate into: model {@code to}'s space, or {@code "_relative"} (then {@code topK}/{@code exponent}
      * sparsify it).
      */
-    public record TranslateSpec(String from, String to, String role, String method, boolean normalize, Integer topK, double exponent) {}
+    public record TranslateSpec(String from, String to, String role, String method, boolean normalize, Integer topK, double exponent,
+                                String alignWith) {
+        public TranslateSpec(String from, String to, String role, String method, boolean normalize, Integer topK, double exponent) {
+            this(from, to, role, method, normalize, topK, exponent, null);
+        }
+    }
 
     private TranslatorActions() {}
 
@@ -233,6 +238,21 @@ public final class TranslatorActions {
             cache.model(from, listener.delegateFailureAndWrap((l, source) -> {
                 float[][] vectors = vectorsOf.apply(source);
                 String sourceRole = source.resolveRole(spec.role());
+                if (to.equals(RELATIVE_TARGET) && spec.alignWith() != null && spec.alignWith().equals(from) == false) {
+                    // a relative field of another model: its coordinates follow that model's sorted anchor ids, ours must match
+                    cache.model(spec.alignWith(), l.delegateFailureAndWrap((l2, fieldModel) -> cache.relative(fieldModel,
+                        fieldModel.resolveRole(ModelRecord.DOCUMENT_ROLE), l2.delegateFailureAndWrap((l3, fieldSpace) -> cache.relative(source,
+                            sourceRole, l3.delegateFailureAndWrap((l4, querySpace) -> {
+                                if (fieldSpace.ids().equals(querySpace.ids()) == false) {
+                                    throw LatentExceptions.badRequest("the relative spaces of [" + from + "] and [" + spec.alignWith()
+                                        + "] differ: their anchors have different ids ([" + querySpace.ids().size() + "] and ["
+                                        + fieldSpace.ids().size() + "]); upload the same anchor ids to both models");
+                                }
+                                translate(services, new TranslateSpec(from, to, spec.role(), method, spec.normalize(), spec.topK(),
+                                    spec.exponent()), vectorsOf, l4);
+                            }))))));
+                    return;
+                }
                 if (to.equals(RELATIVE_TARGET)) {
                     cache.relative(source, sourceRole, spec.topK(), spec.exponent(), l.map(p -> {
                         LatentResponse dense = respond(services, p, vectors, true, Map.of("to", RELATIVE_TARGET, "role", sourceRole, "dims",
