@@ -108,8 +108,8 @@ public class LatentBridgePlugin extends Plugin implements ActionPlugin, SystemIn
 
     @Override
     public java.util.Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return java.util.Map.of(LatentTranslateProcessor.TYPE, new LatentTranslateProcessor.Factory(parameters.client),
-            LatentRelativeProcessor.TYPE, new LatentRelativeProcessor.Factory(parameters.client));
+        return java.util.Map.of(LatentTranslateProcessor.TYPE, new LatentTranslateProcessor.Factory(), LatentRelativeProcessor.TYPE,
+            new LatentRelativeProcessor.Factory());
     }
 
     @Override

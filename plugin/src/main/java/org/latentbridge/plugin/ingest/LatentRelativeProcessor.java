@@ -1,6 +1,5 @@
 package org.latentbridge.plugin.ingest;
 
-import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.cluster.metadata.ProjectId;
 import org.elasticsearch.ingest.ConfigurationUtils;
 import org.elasticsearch.ingest.IngestDocument;
@@ -26,9 +25,9 @@ public final class LatentRelativeProcessor extends LatentVectorProcessor {
     private final Integer topK;
     private final double exponent;
 
-    LatentRelativeProcessor(String tag, String description, Client client, String field, String targetField, boolean ignoreMissing,
+    LatentRelativeProcessor(String tag, String description, String field, String targetField, boolean ignoreMissing,
                             String provenanceField, String model, String role, Integer topK, double exponent) {
-        super(tag, description, client, field, targetField, ignoreMissing, provenanceField);
+        super(tag, description, field, targetField, ignoreMissing, provenanceField);
         this.model = model;
         this.role = role;
         this.topK = topK;
@@ -69,12 +68,6 @@ public final class LatentRelativeProcessor extends LatentVectorProcessor {
     }
 
     public static final class Factory implements Processor.Factory {
-        private final Client client;
-
-        public Factory(Client client) {
-            this.client = client;
-        }
-
         @Override
         public Processor create(Map<String, Processor.Factory> factories, String tag, String description, Map<String, Object> config,
                                 ProjectId projectId) {
@@ -93,7 +86,7 @@ public final class LatentRelativeProcessor extends LatentVectorProcessor {
             }
             boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
             String provenance = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "provenance_field");
-            return new LatentRelativeProcessor(tag, description, client, field, targetField, ignoreMissing, provenance, model, role, topK,
+            return new LatentRelativeProcessor(tag, description, field, targetField, ignoreMissing, provenance, model, role, topK,
                 exponent);
         }
     }

@@ -1,6 +1,5 @@
 package org.latentbridge.plugin.ingest;
 
-import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.cluster.metadata.ProjectId;
 import org.elasticsearch.ingest.ConfigurationUtils;
 import org.elasticsearch.ingest.IngestDocument;
@@ -10,7 +9,6 @@ import org.latentbridge.plugin.action.TranslatorActions;
 import org.latentbridge.plugin.store.ModelRecord;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,9 +21,9 @@ public final class LatentTranslateProcessor extends LatentVectorProcessor {
     private final String from, to, role, method;
     private final boolean normalize;
 
-    LatentTranslateProcessor(String tag, String description, Client client, String field, String targetField, boolean ignoreMissing,
+    LatentTranslateProcessor(String tag, String description, String field, String targetField, boolean ignoreMissing,
                              String provenanceField, String from, String to, String role, String method, boolean normalize) {
-        super(tag, description, client, field, targetField, ignoreMissing, provenanceField);
+        super(tag, description, field, targetField, ignoreMissing, provenanceField);
         this.from = from;
         this.to = to;
         this.role = role;
@@ -59,12 +57,6 @@ public final class LatentTranslateProcessor extends LatentVectorProcessor {
     }
 
     public static final class Factory implements Processor.Factory {
-        private final Client client;
-
-        public Factory(Client client) {
-            this.client = client;
-        }
-
         @Override
         public Processor create(Map<String, Processor.Factory> factories, String tag, String description, Map<String, Object> config,
                                 ProjectId projectId) {
@@ -81,7 +73,7 @@ public final class LatentTranslateProcessor extends LatentVectorProcessor {
             boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
             boolean normalize = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "normalize", false);
             String provenance = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "provenance_field");
-            return new LatentTranslateProcessor(tag, description, client, field, targetField, ignoreMissing, provenance, from, to, role,
+            return new LatentTranslateProcessor(tag, description, field, targetField, ignoreMissing, provenance, from, to, role,
                 method, normalize);
         }
     }

@@ -1,7 +1,6 @@
 package org.latentbridge.plugin.ingest;
 
 import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.ingest.AbstractProcessor;
 import org.elasticsearch.ingest.IngestDocument;
 import org.latentbridge.plugin.action.InternalTranslate;
@@ -10,7 +9,6 @@ import org.latentbridge.plugin.action.TranslatorActions;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
@@ -20,16 +18,13 @@ import java.util.function.BiConsumer;
  * name a model that does not exist yet: until it does, each document fails with a message naming the model.
  */
 abstract class LatentVectorProcessor extends AbstractProcessor {
-    final Client client;
     final String field;
     final String targetField;
     final boolean ignoreMissing;
     final String provenanceField;
 
-    LatentVectorProcessor(String tag, String description, Client client, String field, String targetField, boolean ignoreMissing,
-                          String provenanceField) {
+    LatentVectorProcessor(String tag, String description, String field, String targetField, boolean ignoreMissing, String provenanceField) {
         super(tag, description);
-        this.client = client;
         this.field = field;
         this.targetField = targetField == null ? field : targetField;
         this.ignoreMissing = ignoreMissing;

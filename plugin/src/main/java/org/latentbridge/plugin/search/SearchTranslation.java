@@ -1,7 +1,6 @@
 package org.latentbridge.plugin.search;
 
 import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.client.internal.Client;
 import org.latentbridge.plugin.action.InternalTranslate;
 import org.latentbridge.plugin.action.TranslatorActions;
 
@@ -22,8 +21,8 @@ final class SearchTranslation {
     }
 
     /** @param fieldModel for {@code to = "_relative"}: the model whose relative field is searched (its anchor ids must match) */
-    static void translate(Client client, String from, String role, String to, String fieldModel, String method, float[] vector,
-                          boolean unitLength, ActionListener<float[]> listener) {
+    static void translate(String from, String role, String to, String fieldModel, String method, float[] vector, boolean unitLength,
+                          ActionListener<float[]> listener) {
         InternalTranslate.translate(new TranslatorActions.TranslateSpec(from, to, role, method, unitLength, null, 1.0, fieldModel),
             new float[][] {vector}, ActionListener.wrap(r -> listener.onResponse(((float[][]) r.body().get("vectors"))[0]),
                 e -> listener.onFailure(forSearch(e))));
