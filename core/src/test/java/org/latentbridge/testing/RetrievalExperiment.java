@@ -119,12 +119,17 @@ public final class RetrievalExperiment {
             System.arraycopy(queries.apply(sourceQueries[i]), 0, q, i * r, r);
         }
         double[] sim = RetrievalMetrics.cosineMatrix(q, docs, r, Runtime.getRuntime().availableProcessors());
-        int[] ranks = new int[sourceQueries.length];
+        return rankAll(sourceQueries.length, i -> java.util.Arrays.copyOfRange(sim, i * n, (i + 1) * n));
+    }
+
+    /** Query {@code i}'s relevant document is document {@code i}; {@code scoresOf} gives its similarity to every document. */
+    private Scores rankAll(int queries, java.util.function.IntFunction<double[]> scoresOf) {
+        int[] ranks = new int[queries];
         double overlap = 0;
-        for (int i = 0; i < ranks.length; i++) {
-            double[] s = java.util.Arrays.copyOfRange(sim, i * n, (i + 1) * n);
+        for (int i = 0; i < queries; i++) {
+            double[] s = scoresOf.apply(i);
             int rank = 1;
-            for (int j = 0; j < n; j++) {
+            for (int j = 0; j < s.length; j++) {
                 if (j != i && s[j] >= s[i]) {
                     rank++;
                 }
@@ -132,25 +137,11 @@ public final class RetrievalExperiment {
             ranks[i] = rank;
             overlap += RetrievalMetrics.recallAtK(RetrievalMetrics.topIndices(s, 10), nativeTop10[i], 10);
         }
-        return new Scores(RetrievalMetrics.topK(ranks, 1), RetrievalMetrics.topK(ranks, 10), RetrievalMetrics.mrr(ranks), overlap / ranks.length);
+        return new Scores(RetrievalMetrics.topK(ranks, 1), RetrievalMetrics.topK(ranks, 10), RetrievalMetrics.mrr(ranks), overlap / queries);
     }
 
     private Scores score(float[][] queries, UnaryOperator<float[]> map) {
-        int n = queries.length;
-        int[] ranks = new int[n];
-        double overlap = 0;
-        for (int i = 0; i < n; i++) {
-            double[] s = scores(map.apply(queries[i]));
-            int rank = 1;
-            for (int j = 0; j < n; j++) {
-                if (j != i && s[j] >= s[i]) {
-                    rank++;
-                }
-            }
-            ranks[i] = rank;
-            overlap += RetrievalMetrics.recallAtK(RetrievalMetrics.topIndices(s, 10), nativeTop10[i], 10);
-        }
-        return new Scores(RetrievalMetrics.topK(ranks, 1), RetrievalMetrics.topK(ranks, 10), RetrievalMetrics.mrr(ranks), overlap / n);
+        return rankAll(queries.length, i -> scores(map.apply(queries[i])));
     }
 
     private double[] scores(float[] query) {

@@ -179,6 +179,26 @@ class AnchorStoreClusterIT {
     }
 
     @Test
+    @Order(0) // before the target's anchors change
+    void latentKnnWorksFromEveryCoordinatingNode() throws Exception {
+        EsHttp es = CLUSTER.http(0);
+        es.put("coordinated", Map.of("settings", Map.of("number_of_shards", 3), "mappings", Map.of("properties", Map.of("emb", Map.of(
+            "type", "dense_vector", "dims", DIMS, "index_options", Map.of("type", "hnsw"), "meta", Map.of("latent_model", "tgt")))))).ok();
+        StringBuilder bulk = new StringBuilder();
+        for (int i = 0; i < N; i++) {
+            bulk.append("{\"index\":{\"_index\":\"coordinated\",\"_id\":\"d").append(i).append("\"}}\n");
+            bulk.append(EsHttp.JSON.writeValueAsString(Map.of("emb", TARGET[i]))).append('\n');
+        }
+        es.post("_bulk?refresh=true", bulk.toString()).ok();
+        for (int node = 0; node < 3; node++) {
+            JsonNode hits = CLUSTER.http(node).post("coordinated/_search", Map.of("size", 1, "query", Map.of("latent_knn", Map.of("field", "emb",
+                "query_vector", SOURCE[4], "model", "src", "k", 1)))).ok().path("hits").path("hits");
+            assertEquals("d4", hits.get(0).path("_id").asText(), "through node " + node + ": " + hits);
+        }
+        CLUSTER.http(0).delete("coordinated").ok();
+    }
+
+    @Test
     @Order(3)
     void aTranslatorDeletedThroughNode0IsGoneOnNode2AtOnce() {
         List<float[]> query = List.of(QUERIES.get(1));
