@@ -21,17 +21,8 @@ import java.util.Map;
 public final class LatentRelativeProcessor extends LatentVectorProcessor {
     public static final String TYPE = "latent_relative";
 
-    private final String model, role;
-    private final Integer topK;
-    private final double exponent;
-
-    LatentRelativeProcessor(String tag, String description, String field, String targetField, boolean ignoreMissing,
-                            String provenanceField, String model, String role, Integer topK, double exponent) {
-        super(tag, description, field, targetField, ignoreMissing, provenanceField);
-        this.model = model;
-        this.role = role;
-        this.topK = topK;
-        this.exponent = exponent;
+    LatentRelativeProcessor(String tag, String description, Fields fields, TranslatorActions.TranslateSpec spec) {
+        super(tag, description, fields, spec);
     }
 
     @Override
@@ -40,28 +31,23 @@ public final class LatentRelativeProcessor extends LatentVectorProcessor {
     }
 
     @Override
-    TranslatorActions.TranslateSpec spec() {
-        return new TranslatorActions.TranslateSpec(model, TranslatorActions.RELATIVE_TARGET, role, "auto", true, topK, exponent);
-    }
-
-    @Override
     @SuppressWarnings("unchecked")
     void write(IngestDocument document, LatentResponse response) {
-        if (topK == null) {
+        if (spec.topK() == null) {
             document.setFieldValue(targetField, toList(((float[][]) response.body().get("vectors"))[0]));
         } else {
             document.setFieldValue(targetField, ((List<Map<String, Float>>) response.body().get("weights")).get(0));
         }
         if (provenanceField != null) {
             Map<String, Object> p = new LinkedHashMap<>();
-            p.put("model", model);
+            p.put("model", spec.from());
             p.put("space", "relative");
             p.put("role", response.body().get("role"));
             p.put("anchors", response.body().get("dims"));
             p.put("anchors_generation", response.body().get("generation"));
-            if (topK != null) {
-                p.put("top_k", topK);
-                p.put("exponent", exponent);
+            if (spec.topK() != null) {
+                p.put("top_k", spec.topK());
+                p.put("exponent", spec.exponent());
             }
             document.setFieldValue(provenanceField, p);
         }
@@ -71,9 +57,8 @@ public final class LatentRelativeProcessor extends LatentVectorProcessor {
         @Override
         public Processor create(Map<String, Processor.Factory> factories, String tag, String description, Map<String, Object> config,
                                 ProjectId projectId) {
-            String field = ConfigurationUtils.readStringProperty(TYPE, tag, config, "field");
+            Fields fields = Fields.read(TYPE, tag, config);
             String model = ConfigurationUtils.readStringProperty(TYPE, tag, config, "model");
-            String targetField = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "target_field");
             String role = ConfigurationUtils.readStringProperty(TYPE, tag, config, "role", ModelRecord.DOCUMENT_ROLE);
             Integer topK = ConfigurationUtils.readIntProperty(TYPE, tag, config, "top_k", null);
             if (topK != null && topK < 1) {
@@ -84,10 +69,8 @@ public final class LatentRelativeProcessor extends LatentVectorProcessor {
             if (Double.isFinite(exponent) == false || exponent <= 0) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "exponent", "must be a positive number, got [" + exp + "]");
             }
-            boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
-            String provenance = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "provenance_field");
-            return new LatentRelativeProcessor(tag, description, field, targetField, ignoreMissing, provenance, model, role, topK,
-                exponent);
+            return new LatentRelativeProcessor(tag, description, fields, new TranslatorActions.TranslateSpec(model,
+                TranslatorActions.RELATIVE_TARGET, role, "auto", true, topK, exponent));
         }
     }
 }

@@ -18,17 +18,8 @@ import java.util.Map;
 public final class LatentTranslateProcessor extends LatentVectorProcessor {
     public static final String TYPE = "latent_translate";
 
-    private final String from, to, role, method;
-    private final boolean normalize;
-
-    LatentTranslateProcessor(String tag, String description, String field, String targetField, boolean ignoreMissing,
-                             String provenanceField, String from, String to, String role, String method, boolean normalize) {
-        super(tag, description, field, targetField, ignoreMissing, provenanceField);
-        this.from = from;
-        this.to = to;
-        this.role = role;
-        this.method = method;
-        this.normalize = normalize;
+    LatentTranslateProcessor(String tag, String description, Fields fields, TranslatorActions.TranslateSpec spec) {
+        super(tag, description, fields, spec);
     }
 
     @Override
@@ -37,17 +28,12 @@ public final class LatentTranslateProcessor extends LatentVectorProcessor {
     }
 
     @Override
-    TranslatorActions.TranslateSpec spec() {
-        return new TranslatorActions.TranslateSpec(from, to, role, method, normalize, null, 1.0);
-    }
-
-    @Override
     void write(IngestDocument document, LatentResponse response) {
         document.setFieldValue(targetField, toList(((float[][]) response.body().get("vectors"))[0]));
         if (provenanceField != null) {
             Map<String, Object> p = new LinkedHashMap<>();
-            p.put("model", to);
-            p.put("source_model", from);
+            p.put("model", spec.to());
+            p.put("source_model", spec.from());
             p.put("method", response.body().get("method"));
             if (response.body().containsKey("translator_version")) {
                 p.put("translator_version", response.body().get("translator_version"));
@@ -60,21 +46,18 @@ public final class LatentTranslateProcessor extends LatentVectorProcessor {
         @Override
         public Processor create(Map<String, Processor.Factory> factories, String tag, String description, Map<String, Object> config,
                                 ProjectId projectId) {
-            String field = ConfigurationUtils.readStringProperty(TYPE, tag, config, "field");
+            Fields fields = Fields.read(TYPE, tag, config);
             String from = ConfigurationUtils.readStringProperty(TYPE, tag, config, "from");
             String to = ConfigurationUtils.readStringProperty(TYPE, tag, config, "to");
-            String targetField = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "target_field");
             String role = ConfigurationUtils.readStringProperty(TYPE, tag, config, "role", ModelRecord.DOCUMENT_ROLE);
             String method = ConfigurationUtils.readStringProperty(TYPE, tag, config, "method", "auto");
             if (method.equals("auto") == false && method.equals("inverse_relative") == false) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "method", "must be [auto] or [inverse_relative], got [" + method
                     + "]");
             }
-            boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
             boolean normalize = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "normalize", false);
-            String provenance = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "provenance_field");
-            return new LatentTranslateProcessor(tag, description, field, targetField, ignoreMissing, provenance, from, to, role,
-                method, normalize);
+            return new LatentTranslateProcessor(tag, description, fields, new TranslatorActions.TranslateSpec(from, to, role, method,
+                normalize, null, 1.0));
         }
     }
 }

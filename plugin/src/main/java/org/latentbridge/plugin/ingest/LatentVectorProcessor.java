@@ -2,6 +2,7 @@ package org.latentbridge.plugin.ingest;
 
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.ingest.AbstractProcessor;
+import org.elasticsearch.ingest.ConfigurationUtils;
 import org.elasticsearch.ingest.IngestDocument;
 import org.latentbridge.plugin.action.InternalTranslate;
 import org.latentbridge.plugin.action.LatentResponse;
@@ -9,6 +10,7 @@ import org.latentbridge.plugin.action.TranslatorActions;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
@@ -18,26 +20,37 @@ import java.util.function.BiConsumer;
  * name a model that does not exist yet: until it does, each document fails with a message naming the model.
  */
 abstract class LatentVectorProcessor extends AbstractProcessor {
+    /** The options every processor of this family takes, read once from the pipeline definition. */
+    record Fields(String field, String targetField, boolean ignoreMissing, String provenanceField) {
+        /** Reads {@code field}, {@code target_field} (default: {@code field}), {@code ignore_missing}, {@code provenance_field}. */
+        static Fields read(String type, String tag, Map<String, Object> config) {
+            String field = ConfigurationUtils.readStringProperty(type, tag, config, "field");
+            String target = ConfigurationUtils.readOptionalStringProperty(type, tag, config, "target_field");
+            return new Fields(field, target == null ? field : target, ConfigurationUtils.readBooleanProperty(type, tag, config,
+                "ignore_missing", false), ConfigurationUtils.readOptionalStringProperty(type, tag, config, "provenance_field"));
+        }
+    }
+
     final String field;
     final String targetField;
     final boolean ignoreMissing;
     final String provenanceField;
+    /** What the vector is translated into; fixed by the pipeline definition. */
+    final TranslatorActions.TranslateSpec spec;
 
-    LatentVectorProcessor(String tag, String description, String field, String targetField, boolean ignoreMissing, String provenanceField) {
+    LatentVectorProcessor(String tag, String description, Fields fields, TranslatorActions.TranslateSpec spec) {
         super(tag, description);
-        this.field = field;
-        this.targetField = targetField == null ? field : targetField;
-        this.ignoreMissing = ignoreMissing;
-        this.provenanceField = provenanceField;
+        this.field = fields.field();
+        this.targetField = fields.targetField();
+        this.ignoreMissing = fields.ignoreMissing();
+        this.provenanceField = fields.provenanceField();
+        this.spec = spec;
     }
 
     @Override
     public boolean isAsync() {
         return true;
     }
-
-    /** What the vector is translated into. */
-    abstract TranslatorActions.TranslateSpec spec();
 
     /** Writes the response into the document. */
     abstract void write(IngestDocument document, LatentResponse response);
@@ -59,7 +72,7 @@ abstract class LatentVectorProcessor extends AbstractProcessor {
             handler.accept(null, e);
             return;
         }
-        InternalTranslate.translate(spec(), new float[][] {vector}, ActionListener.wrap(response -> {
+        InternalTranslate.translate(spec, new float[][] {vector}, ActionListener.wrap(response -> {
             try {
                 write(document, response);
             } catch (Exception e) {
