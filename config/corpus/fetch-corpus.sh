@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Fetches the manual-page corpus used by the quality tests and benchmarks into DEST_DIR.
 #
-# Usage: fetch-corpus.sh DEST_DIR
+# Usage: fetch-corpus.sh DEST_DIR [PINS_FILE]
 #
-# The corpus is three pinned Debian packages (listed with their SHA-256 in corpus.sha256 next to this
-# script). They are downloaded with `apt-get download pkg=version`, verified against the pins, and
+# The corpus is a set of pinned Debian packages, listed with their SHA-256 in PINS_FILE (default: corpus.sha256
+# next to this script; corpus-extra.sha256 holds the packages that take the large corpus past 10,000 documents). They are downloaded with `apt-get download pkg=version`, verified against the pins, and
 # unpacked with `dpkg-deb -x`. DEST_DIR/.complete records the pins the tree was built from, so running
 # the script again is a no-op unless the pins change. The tree is built in a staging directory and
 # moved into place, so an interrupted run never leaves a half-extracted DEST_DIR that looks complete.
@@ -12,10 +12,11 @@ set -euo pipefail
 
 die() { echo "fetch-corpus.sh: $*" >&2; exit 1; }
 
-[ $# -eq 1 ] || die "usage: fetch-corpus.sh DEST_DIR"
+[ $# -eq 1 ] || [ $# -eq 2 ] || die "usage: fetch-corpus.sh DEST_DIR [PINS_FILE]"
 dest=$1
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-pins_file="$script_dir/corpus.sha256"
+pins_file=${2:-"$script_dir/corpus.sha256"}
+case $pins_file in /*) ;; *) pins_file="$script_dir/$pins_file" ;; esac
 [ -f "$pins_file" ] || die "missing pin file $pins_file"
 
 # The pins without comments or blank lines: "<sha256>  <file>.deb" per line. This is also the marker content.

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -33,7 +35,8 @@ public final class FoldocDictionary {
 
     /**
      * Up to {@code max} entries, spread evenly over the alphabet (every k-th of the eligible terms in sorted order), so
-     * the selection is stable and not biased to one letter. Ids are {@code foldoc/<term>}, section {@code foldoc}.
+     * the selection is stable and not biased to one letter. Ids are {@code foldoc/<term>}, section {@code foldoc}; a term
+     * defined twice keeps its first definition, so fewer than {@code max} entries can come back.
      */
     public static List<ManPage> entries(Path corpusDir, int max) {
         Path dictd = corpusDir.resolve("usr/share/dictd");
@@ -64,14 +67,14 @@ public final class FoldocDictionary {
             }
         }
         eligible.sort(Comparator.comparing(ManPage::id));
-        if (eligible.size() <= max) {
-            return eligible;
+        int take = Math.min(max, eligible.size());
+        // The index lists headwords lower-cased, so two entries ("Alpha", "ALPHA") can share an id: keep the first.
+        Map<String, ManPage> picked = new LinkedHashMap<>();
+        for (int i = 0; i < take; i++) {
+            ManPage entry = eligible.get((int) ((long) i * eligible.size() / take));
+            picked.putIfAbsent(entry.id(), entry);
         }
-        List<ManPage> picked = new ArrayList<>(max);
-        for (int i = 0; i < max; i++) {
-            picked.add(eligible.get((int) ((long) i * eligible.size() / max)));
-        }
-        return picked;
+        return List.copyOf(picked.values());
     }
 
     /** The body of an entry: every line after the headword, link braces, domain tags, URLs and dates removed. */

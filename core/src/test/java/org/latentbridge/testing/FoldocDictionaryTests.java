@@ -44,4 +44,21 @@ class FoldocDictionaryTests {
         assertEquals(terms, ManPageCorpus.load().withFoldoc(3000).pages().stream().filter(p -> p.section().equals("foldoc")).toList(),
             "the selection is stable");
     }
+
+    @Test
+    void theLargeCorpusPassesTenThousandDocumentsWithUniqueIdsAndQueries() {
+        ManPageCorpus large = ManPageCorpus.large();
+        assertTrue(large.size() >= 10_000, "size " + large.size());
+        // The byId map would have refused duplicates; the count makes the claim explicit.
+        assertEquals(large.size(), large.pages().stream().map(ManPage::id).distinct().count());
+        long extra = large.pages().stream().filter(p -> p.id().startsWith("extra/")).count();
+        long foldoc = large.pages().stream().filter(p -> p.section().equals("foldoc")).count();
+        assertTrue(extra >= 1_000 && foldoc >= 6_000, "extra " + extra + ", foldoc " + foldoc);
+        for (String section : List.of("3tcl", "3tk", "3ncurses", "3alleg4")) {
+            assertTrue(large.pages().stream().anyMatch(p -> p.section().equals(section)), "no page of section " + section);
+        }
+        for (ManPage p : large.pages()) {
+            assertFalse(p.summary().isBlank() || p.description().isBlank(), p.toString());
+        }
+    }
 }

@@ -35,6 +35,10 @@ public final class ManPageCorpus {
 
     /** Directory name under {@code <cache>/corpus}; bump it whenever the pinned packages change. */
     public static final String CORPUS_NAME = "debian-corpus-v2";
+    /** Directory name of the extra manual pages of {@link #large()}; bump it whenever corpus-extra.sha256 changes. */
+    public static final String EXTRA_CORPUS_NAME = "debian-corpus-extra-v1";
+    /** The pin file of the extra manual pages, next to the fetch script. */
+    static final String EXTRA_PINS = "corpus-extra.sha256";
     /** Descriptions shorter than this carry too little to be a document. */
     public static final int MIN_DESCRIPTION_CHARS = 80;
     /** System property naming the shared cache directory. */
@@ -44,6 +48,7 @@ public final class ManPageCorpus {
 
     private static final Path SCRIPT_RELATIVE = Path.of("config", "corpus", "fetch-corpus.sh");
     private static volatile ManPageCorpus shared;
+    private static volatile ManPageCorpus sharedLarge;
 
     private final Path root;
     private final List<ManPage> pages;
@@ -67,6 +72,31 @@ public final class ManPageCorpus {
                 if (c == null) {
                     c = load(ensureFetched());
                     shared = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /**
+     * The large corpus (over 10,000 documents) for the demo and end-to-end measurements: the pages of {@link #load()},
+     * the manual pages of five more pinned packages (Tcl, Tk, ncurses, Open MPI, Allegro 4; {@code corpus-extra.sha256})
+     * and every eligible FOLDOC term. Fetched and parsed once per JVM.
+     */
+    public static ManPageCorpus large() {
+        ManPageCorpus c = sharedLarge;
+        if (c == null) {
+            synchronized (ManPageCorpus.class) {
+                c = sharedLarge;
+                if (c == null) {
+                    ManPageCorpus extra = load(ensureFetched(EXTRA_CORPUS_NAME, EXTRA_PINS));
+                    ManPageCorpus base = load().withFoldoc(Integer.MAX_VALUE);
+                    List<ManPage> all = new ArrayList<>(base.pages());
+                    // The extra tree has its own man root: prefix its ids so they never collide with the base pages'.
+                    extra.pages().forEach(p -> all.add(new ManPage("extra/" + p.id(), p.section(), p.names(), p.summary(), p.description())));
+                    all.sort(Comparator.comparing(ManPage::id));
+                    c = new ManPageCorpus(base.root, all);
+                    sharedLarge = c;
                 }
             }
         }
@@ -164,18 +194,23 @@ public final class ManPageCorpus {
         return Path.of(System.getProperty("user.home"), ".cache", "latent-bridge");
     }
 
-    /** Where the fetched corpus lives: {@code <cache>/corpus/debian-manpages-v1}. */
+    /** Where the fetched corpus lives: {@code <cache>/corpus/<CORPUS_NAME>}. */
     public static Path corpusDir() {
         return cacheDir().resolve("corpus").resolve(CORPUS_NAME);
     }
 
+    /** Makes sure the base corpus ({@code corpus.sha256}) is fetched and returns its directory. */
+    public static Path ensureFetched() {
+        return ensureFetched(CORPUS_NAME, "corpus.sha256");
+    }
+
     /**
-     * Makes sure the corpus is fetched and returns its directory. The fetch script is idempotent and verifies
+     * Makes sure the corpus of a pin file is fetched into {@code <cache>/corpus/<name>} and returns it. The fetch script is idempotent and verifies
      * the pinned SHA-256 sums, so it is run whenever it can be found (a no-op taking milliseconds when the
      * corpus is complete); without the script an already complete directory is used as is.
      */
-    public static Path ensureFetched() {
-        Path dir = corpusDir();
+    private static Path ensureFetched(String name, String pinsFile) {
+        Path dir = cacheDir().resolve("corpus").resolve(name);
         Optional<Path> script = findScript();
         if (script.isEmpty()) {
             if (Files.isRegularFile(dir.resolve(".complete"))) {
@@ -184,7 +219,7 @@ public final class ManPageCorpus {
             throw new IllegalStateException("The man page corpus is not in " + dir + " and " + SCRIPT_RELATIVE
                     + " was not found (set -D" + SCRIPT_PROPERTY + "=/path/to/fetch-corpus.sh)");
         }
-        runScript(script.get(), dir);
+        runScript(script.get(), dir, pinsFile);
         if (!Files.isRegularFile(dir.resolve(".complete"))) {
             throw new IllegalStateException(script.get() + " finished but " + dir + " is not complete");
         }
@@ -205,9 +240,9 @@ public final class ManPageCorpus {
         return Optional.empty();
     }
 
-    private static void runScript(Path script, Path dir) {
+    private static void runScript(Path script, Path dir, String pinsFile) {
         try {
-            Process p = new ProcessBuilder("bash", script.toString(), dir.toString())
+            Process p = new ProcessBuilder("bash", script.toString(), dir.toString(), pinsFile)
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
