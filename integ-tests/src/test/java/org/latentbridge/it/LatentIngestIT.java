@@ -127,6 +127,29 @@ class LatentIngestIT {
     }
 
     @Test
+    void aMissingDocumentRoleTranslatorSaysWhichRolesToFit() {
+        EsHttp es = CLUSTER.http();
+        es.put("_latent/model/rq", Map.of("dims", DIMS, "roles", List.of("query", "document"))).ok();
+        es.put("_latent/model/rt", Map.of("dims", DIMS)).ok();
+        for (String role : List.of("query", "document")) {
+            es.post("_latent/model/rq/_anchors", Map.of("role", role, "ids", ids(0, N), "vectors", rows(SOURCE, 0, N))).ok();
+        }
+        es.post("_latent/model/rt/_anchors", Map.of("ids", ids(0, N), "vectors", rows(TARGET, 0, N))).ok();
+        es.put("_latent/translator/rq/rt", Map.of()).ok(); // the query-role translator only
+        es.put("_ingest/pipeline/rq-rt", Map.of("processors", List.of(Map.of("latent_translate", Map.of("field", "v", "from", "rq", "to",
+            "rt", "target_field", "out"))))).ok();
+        JsonNode failed = es.post("_ingest/pipeline/rq-rt/_simulate", Map.of("docs", List.of(Map.of("_source", Map.of("v", SOURCE[0])))))
+            .ok().path("docs").get(0);
+        String reason = failed.path("error").path("reason").asText();
+        assertTrue(reason.contains("fit it with PUT /_latent/translator/rq/rt {\"source_role\": \"document\", \"target_role\": \"document\"}"),
+            failed.toString());
+        es.put("_latent/translator/rq/rt", Map.of("source_role", "document", "target_role", "document")).ok();
+        JsonNode ok = es.post("_ingest/pipeline/rq-rt/_simulate", Map.of("docs", List.of(Map.of("_source", Map.of("v", SOURCE[0])))))
+            .ok().path("docs").get(0);
+        assertEquals(DIMS, ok.path("doc").path("_source").path("out").size(), ok.toString());
+    }
+
+    @Test
     void relativeFieldsDenseAndSparseAreSearchableFromTheOtherModel() throws Exception {
         EsHttp es = CLUSTER.http();
         es.put("_ingest/pipeline/relative", Map.of("processors", List.of(

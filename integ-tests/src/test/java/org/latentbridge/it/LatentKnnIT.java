@@ -180,7 +180,7 @@ class LatentKnnIT {
         refused(es.post("docs-old/_search", Map.of("query", latentKnn(q, Map.of("model", "nope")))), 404, "latent model [nope] not found");
         refused(es.post("docs-old/_search", Map.of("query", latentKnn(q, Map.of("field", "group")))), 400, "is of type [keyword], not [dense_vector]");
         refused(es.post("docs-plain/_search", Map.of("query", latentKnn(q, Map.of()))), 400, "names no model");
-        refused(es.post("docs-old/_search", Map.of("query", latentKnn(new float[] {1, 2, 3}, Map.of()))), 400, "[vectors][0] has wrong dimensions");
+        refused(es.post("docs-old/_search", Map.of("query", latentKnn(new float[] {1, 2, 3}, Map.of()))), 400, "[query_vector] has wrong dimensions");
         refused(es.post("docs-old/_search", "{\"query\":{\"latent_knn\":{\"field\":\"emb\",\"model\":\"new\",\"query_vector\":[1e60]}}}"), 400,
             "must be a finite number");
         refused(es.post("docs-old/_search", Map.of("query", latentKnn(q, Map.of("k", 0)))), 400, "[k] must be at least 1");

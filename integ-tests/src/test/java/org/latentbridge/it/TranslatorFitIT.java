@@ -54,6 +54,9 @@ class TranslatorFitIT {
         assertTrue(error.path("metrics").path("orthogonal").path("top1").asDouble() < 0.9, "metrics in the error body: " + refused.body());
         assertTrue(error.path("metrics").has("linear"), refused.body());
 
+        EsResponse badMethod = es.put("_latent/translator/s/t", Map.of("method", "relative")).expectStatus(400);
+        assertTrue(badMethod.body().contains("expected one of [auto, orthogonal, linear, affine, inverse_relative]"), badMethod.body());
+
         JsonNode kept = es.get("_latent/translator/s/t").ok();
         assertEquals(1, kept.path("version").asLong(), "the previous translator is kept");
         assertTrue(kept.path("stale").asBoolean(), "and shown stale, since the anchors changed");

@@ -26,6 +26,7 @@ public enum Method {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown method [" + name + "], expected one of [orthogonal, linear, affine, inverse_relative, relative]");
+        throw new IllegalArgumentException("unknown method [" + name + "], expected one of "
+            + java.util.Arrays.stream(values()).map(Method::apiName).toList());
     }
 }

@@ -13,23 +13,29 @@ import org.latentbridge.plugin.store.ModelRecord;
 public final class InternalTranslate {
     private InternalTranslate() {}
 
-    public static void translate(TranslatorActions.TranslateSpec spec, float[][] vectors, ActionListener<LatentResponse> listener) {
+    /**
+     * @param vectorName how the caller's request names the vector(s) ({@code query_vector}, {@code vector}, an ingest
+     *                   field), so that a wrong length is reported where the user wrote it
+     */
+    public static void translate(TranslatorActions.TranslateSpec spec, String vectorName, float[][] vectors,
+                                 ActionListener<LatentResponse> listener) {
         LatentServices services = LatentServices.current();
         if (services == null) {
             listener.onFailure(new IllegalStateException("the Latent Bridge plugin is not initialised on this node"));
             return;
         }
         try {
-            TranslatorActions.TransportTranslate.translate(services, spec, source -> checked(vectors, source), listener);
+            TranslatorActions.TransportTranslate.translate(services, spec, source -> checked(vectorName, vectors, source), listener);
         } catch (Exception e) {
             listener.onFailure(e);
         }
     }
 
-    private static float[][] checked(float[][] vectors, ModelRecord source) {
+    private static float[][] checked(String vectorName, float[][] vectors, ModelRecord source) {
         for (int i = 0; i < vectors.length; i++) {
             if (vectors[i].length != source.dims()) {
-                throw LatentExceptions.badRequest("[vectors][" + i + "] has wrong dimensions: expected [" + source.dims() + "] but got ["
+                String where = vectors.length == 1 ? vectorName : vectorName + "][" + i;
+                throw LatentExceptions.badRequest("[" + where + "] has wrong dimensions: expected [" + source.dims() + "] but got ["
                     + vectors[i].length + "]");
             }
         }

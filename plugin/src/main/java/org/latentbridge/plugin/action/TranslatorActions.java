@@ -74,6 +74,27 @@ public final class TranslatorActions {
         }
     }
 
+    /** The fit method a PUT names: null for {@code auto}; the message lists exactly what a fit accepts. */
+    static Method fitMethod(String name) {
+        if (name.equals("auto")) {
+            return null;
+        }
+        for (Method m : Method.values()) {
+            if (m != Method.RELATIVE && m.apiName().equals(name)) {
+                return m;
+            }
+        }
+        throw LatentExceptions.badRequest("[method] [" + name + "] is not a fit method; expected one of [auto, orthogonal, linear, affine, "
+            + "inverse_relative]");
+    }
+
+    /** The body that fits this pair's roles when they are not the PUT's defaults (e.g. the document-role translator of ingest). */
+    static String fitBody(Pair pair) {
+        boolean defaults = pair.sourceRole().equals(pair.source().resolveRole(ModelRecord.QUERY_ROLE))
+            && pair.targetRole().equals(pair.target().resolveRole(ModelRecord.DOCUMENT_ROLE));
+        return defaults ? "" : " {\"source_role\": \"" + pair.sourceRole() + "\", \"target_role\": \"" + pair.targetRole() + "\"}";
+    }
+
     static boolean stale(TranslatorRecord t, ModelRecord source, ModelRecord target) {
         ModelRecord.RoleAnchors s = source.anchorsOf(t.sourceRole()), g = target.anchorsOf(t.targetRole());
         return s == null || g == null || s.generation() != t.sourceGeneration() || g.generation() != t.targetGeneration();
@@ -100,7 +121,7 @@ public final class TranslatorActions {
             String sourceName = request.param("source"), targetName = request.param("target");
             Body body = request.body(Set.of("method", "source_role", "target_role", "preprocess", "holdout", "seed", "min_quality"));
             String methodName = body.string("method", "auto");
-            Method method = methodName.equals("auto") ? null : Method.fromApiName(methodName);
+            Method method = fitMethod(methodName);
             Body pre = body.object("preprocess", Set.of("center", "standardize", "normalize", "mean_weight"));
             Preprocessing d = Preprocessing.DEFAULT;
             Preprocessing preprocessing = new Preprocessing(pre.bool("center", d.center()), pre.bool("standardize", d.standardize()),
@@ -273,7 +294,7 @@ public final class TranslatorActions {
                             t.record().version(), "stale", stale(t.record(), source, target)))), e -> {
                         if (ExceptionsHelper.unwrapCause(e) instanceof ResourceNotFoundException) {
                             l2.onFailure(new ResourceNotFoundException("latent translator [" + pair.key() + "] not found; fit it with PUT "
-                                + "/_latent/translator/" + from + "/" + to));
+                                + "/_latent/translator/" + from + "/" + to + fitBody(pair)));
                         } else {
                             l2.onFailure(e);
                         }

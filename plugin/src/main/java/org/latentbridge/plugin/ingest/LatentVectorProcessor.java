@@ -72,7 +72,7 @@ abstract class LatentVectorProcessor extends AbstractProcessor {
             handler.accept(null, e);
             return;
         }
-        InternalTranslate.translate(spec, new float[][] {vector}, ActionListener.wrap(response -> {
+        InternalTranslate.translate(spec, field, new float[][] {vector}, ActionListener.wrap(response -> {
             try {
                 write(document, response);
             } catch (Exception e) {

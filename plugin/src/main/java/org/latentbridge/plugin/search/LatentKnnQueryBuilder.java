@@ -202,14 +202,14 @@ public final class LatentKnnQueryBuilder extends AbstractQueryBuilder<LatentKnnQ
             String to = f.relative() ? "_relative" : f.model();
             // everything cached (the usual case): the translation completes right here, with no extra rewrite round
             java.util.concurrent.atomic.AtomicReference<float[]> now = new java.util.concurrent.atomic.AtomicReference<>();
-            SearchTranslation.translate(model, queryRole, to, f.model(), method, queryVector, f.unitLength(),
+            SearchTranslation.translate(model, queryRole, to, f.model(), method, "query_vector", queryVector, f.unitLength(),
                 org.elasticsearch.action.ActionListener.wrap(now::set, ignored -> {}));
             if (now.get() != null) {
                 fetched.put(e.getKey(), now.get());
                 continue;
             }
             ctx.registerAsyncAction((client, listener) -> SearchTranslation.translate(model, queryRole, to, f.model(), method,
-                queryVector,
+                "query_vector", queryVector,
                 f.unitLength(), listener.map(v -> {
                     fetched.put(e.getKey(), v);
                     return null;

@@ -94,7 +94,7 @@ public final class LatentTranslationQueryVectorBuilder implements QueryVectorBui
             listener.onResponse(vector);
             return;
         }
-        SearchTranslation.translate(model, role, targetModel, null, "auto", vector, normalize, listener);
+        SearchTranslation.translate(model, role, targetModel, null, "auto", "vector", vector, normalize, listener);
     }
 
     @Override

@@ -21,10 +21,10 @@ final class SearchTranslation {
     }
 
     /** @param fieldModel for {@code to = "_relative"}: the model whose relative field is searched (its anchor ids must match) */
-    static void translate(String from, String role, String to, String fieldModel, String method, float[] vector, boolean unitLength,
-                          ActionListener<float[]> listener) {
+    static void translate(String from, String role, String to, String fieldModel, String method, String vectorName, float[] vector,
+                          boolean unitLength, ActionListener<float[]> listener) {
         InternalTranslate.translate(new TranslatorActions.TranslateSpec(from, to, role, method, unitLength, null, 1.0, fieldModel),
-            new float[][] {vector}, ActionListener.wrap(r -> listener.onResponse(((float[][]) r.body().get("vectors"))[0]),
+            vectorName, new float[][] {vector}, ActionListener.wrap(r -> listener.onResponse(((float[][]) r.body().get("vectors"))[0]),
                 e -> listener.onFailure(forSearch(e))));
     }
 }
