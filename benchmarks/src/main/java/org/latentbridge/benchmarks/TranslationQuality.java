@@ -9,11 +9,13 @@ import org.latentbridge.core.translate.LinearTranslator;
 import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.Preprocessing;
 import org.latentbridge.core.translate.RelativeProjection;
+import org.latentbridge.testing.Charts;
 import org.latentbridge.testing.Encoder;
 import org.latentbridge.testing.ManPageCorpus;
 import org.latentbridge.testing.RetrievalExperiment;
 import org.latentbridge.testing.Role;
 
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -54,40 +56,76 @@ public final class TranslationQuality {
 
     /**
      * Recall@10 ratio to native for every pair, method and anchor count from 500 to 4,000, on the manual pages plus 3,000
-     * FOLDOC terms: the first 4,000 shuffled documents are the anchor pool, the rest the evaluation queries.
+     * FOLDOC terms: the first 4,000 shuffled documents are the anchor pool, the rest the evaluation queries. Prints a
+     * Markdown table and renders, under {@code latent.results.dir}, one chart of the ratio per pair, one of the auto
+     * translator across pairs, and one of fit time against anchor count per method (each with its CSV).
      */
     private static void sweep(ManPageCorpus corpus, String pairs, long seed) {
         int pool = 4000, eval = corpus.size() - pool;
         int[] counts = {500, 1000, 2000, 4000};
+        double[] x = java.util.Arrays.stream(counts).asDoubleStream().toArray();
+        Path results = Path.of(System.getProperty("latent.results.dir", "target/results"));
         System.out.printf(Locale.ROOT, "corpus: %d documents (manual pages + FOLDOC); anchor pool %d, evaluation queries %d, seed %d%n%n",
             corpus.size(), pool, eval, seed);
         System.out.println("| pair | method | 500 | 1,000 | 2,000 | 4,000 |");
         System.out.println("|---|---|---|---|---|---|");
+        Charts.Lines autoAcrossPairs = new Charts.Lines();
+        Map<String, double[]> fitMillis = new java.util.LinkedHashMap<>();
         for (String pair : pairs.split(",")) {
             String[] st = pair.split(":");
             RetrievalExperiment ex = new RetrievalExperiment(corpus, Encoder.byId(st[0]), Encoder.byId(st[1]), pool, eval, seed);
             double nat = ex.nativeScores().hitAt10();
+            double untranslated = ex.score(UnaryOperator.identity()).hitAt10() / nat;
             System.out.printf(Locale.ROOT, "| %s -> %s | native hit@10 %.3f, untranslated %.3f of native | | | | |%n", st[0], st[1], nat,
-                ex.score(UnaryOperator.identity()).hitAt10() / nat);
+                untranslated);
+            Charts.Lines perMethod = new Charts.Lines();
             for (Method m : new Method[] {null, Method.ORTHOGONAL, Method.LINEAR, Method.AFFINE, Method.INVERSE_RELATIVE}) {
-                StringBuilder row = new StringBuilder("| | " + (m == null ? "auto" : m.apiName()) + " |");
-                for (int n : counts) {
+                String name = m == null ? "auto" : m.apiName();
+                StringBuilder row = new StringBuilder("| | " + name + " |");
+                double[] ratios = new double[counts.length], millis = new double[counts.length];
+                for (int c = 0; c < counts.length; c++) {
+                    int n = counts[c];
                     AnchorSet source = ex.anchors(ex.source(), Role.QUERY, n), target = ex.anchors(ex.target(), Role.DOCUMENT, n);
                     FitResult fit = TranslatorFitter.fit(source, target, FitOptions.defaults().withMethod(m));
-                    double r = ex.score(v -> fit.translator().translate(v, true)).hitAt10() / nat;
-                    row.append(String.format(Locale.ROOT, " %.3f%s |", r, m == null ? " (" + fit.method().apiName().charAt(0) + ")" : ""));
+                    ratios[c] = ex.score(v -> fit.translator().translate(v, true)).hitAt10() / nat;
+                    millis[c] = fit.tookMillis();
+                    row.append(String.format(Locale.ROOT, " %.3f%s |", ratios[c], m == null ? " (" + fit.method().apiName().charAt(0) + ")" : ""));
                 }
                 System.out.println(row);
+                perMethod.add(name, x, ratios);
+                fitMillis.putIfAbsent(name, millis); // fit times from the first pair: they depend on the shapes, not the models
+                if (m == null) {
+                    autoAcrossPairs.add(st[0] + " -> " + st[1], x, ratios);
+                }
             }
             StringBuilder row = new StringBuilder("| | relative field (docs by target anchors, queries by source anchors) |");
-            for (int n : counts) {
+            double[] relative = new double[counts.length];
+            for (int c = 0; c < counts.length; c++) {
+                int n = counts[c];
                 RelativeProjection docs = RelativeProjection.of(ex.anchors(ex.target(), Role.DOCUMENT, n), Preprocessing.DEFAULT);
                 RelativeProjection queries = RelativeProjection.of(ex.anchors(ex.source(), Role.QUERY, n), Preprocessing.DEFAULT);
-                double r = ex.scoreRelative(v -> docs.translate(v, true), v -> queries.translate(v, true)).hitAt10() / nat;
-                row.append(String.format(Locale.ROOT, " %.3f |", r));
+                relative[c] = ex.scoreRelative(v -> docs.translate(v, true), v -> queries.translate(v, true)).hitAt10() / nat;
+                row.append(String.format(Locale.ROOT, " %.3f |", relative[c]));
             }
             System.out.println(row);
+            perMethod.add("relative field", x, relative);
+            perMethod.add("untranslated", x, constant(untranslated, counts.length));
+            Charts.lines(results, "recall-" + st[0] + "-to-" + st[1], "recall@10 / native: " + st[0] + " queries -> " + st[1] + " documents",
+                "anchors", "recall@10 ratio to native", true, perMethod);
         }
+        Charts.lines(results, "recall-auto-all-pairs", "recall@10 / native of the auto translator, every pair", "anchors",
+            "recall@10 ratio to native", true, autoAcrossPairs);
+        Charts.Lines fit = new Charts.Lines();
+        fitMillis.forEach((name, millis) -> fit.add(name, x, millis));
+        Charts.lines(results, "fit-time", "fit time, 384 -> 384 dimensions (auto: all four candidates and the refit)", "anchors", "milliseconds", true, fit);
+        System.out.println();
+        System.out.println("charts and their data: " + results.toAbsolutePath());
+    }
+
+    private static double[] constant(double value, int n) {
+        double[] out = new double[n];
+        java.util.Arrays.fill(out, value);
+        return out;
     }
 
     private static void report(RetrievalExperiment ex, int anchors) {

@@ -52,12 +52,17 @@ public final class EmbeddingCache {
      * {@link Encoder#embed} and stored. Unit-length vectors in input order.
      */
     public float[][] embed(Encoder encoder, Role role, List<String> texts) {
+        return embed(encoder, role, texts, null);
+    }
+
+    /** As {@link #embed(Encoder, Role, List)}; a computed entry reports to {@code progress} (null: stderr lines). */
+    public float[][] embed(Encoder encoder, Role role, List<String> texts, Encoder.Progress progress) {
         Path file = fileFor(encoder, role, texts);
         float[][] cached = read(file, texts.size(), encoder.dims());
         if (cached != null) {
             return cached;
         }
-        float[][] vectors = encoder.embed(texts, role);
+        float[][] vectors = progress == null ? encoder.embed(texts, role) : encoder.embed(texts, role, progress);
         write(file, vectors, encoder.dims());
         return vectors;
     }

@@ -86,6 +86,12 @@ public enum Encoder {
         throw new IllegalArgumentException("unknown encoder id '" + id + "'");
     }
 
+    /** Told how far an embedding run has come: after each chunk, with the texts done, the total and the elapsed nanos. */
+    @FunctionalInterface
+    public interface Progress {
+        void update(int done, int total, long elapsedNanos);
+    }
+
     /**
      * Embeds texts (formatted for {@code role}) and returns one unit-length vector per text, in input order.
      * Prints progress to stderr every {@value #PROGRESS_EVERY} texts when there are more than that.
@@ -93,6 +99,20 @@ public enum Encoder {
      * @throws IllegalArgumentException if a text is null or blank
      */
     public float[][] embed(List<String> texts, Role role) {
+        int[] nextReport = {PROGRESS_EVERY};
+        return embed(texts, role, (done, total, nanos) -> {
+            if (total > PROGRESS_EVERY && (done >= nextReport[0] || done == total)) {
+                System.err.printf(Locale.ROOT, "[latent-bridge] %s %s: %d/%d texts, %.1f texts/s%n",
+                        id, role.name().toLowerCase(Locale.ROOT), done, total, done / (nanos / 1e9));
+                while (nextReport[0] <= done) {
+                    nextReport[0] += PROGRESS_EVERY;
+                }
+            }
+        });
+    }
+
+    /** As {@link #embed(List, Role)}, telling {@code progress} after every chunk instead of printing. */
+    public float[][] embed(List<String> texts, Role role, Progress progress) {
         List<TextSegment> segments = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             String t = texts.get(i);
@@ -104,8 +124,6 @@ public enum Encoder {
         EmbeddingModel m = model();
         float[][] out = new float[texts.size()][];
         long start = System.nanoTime();
-        boolean report = texts.size() > PROGRESS_EVERY;
-        int nextReport = PROGRESS_EVERY;
         for (int from = 0; from < segments.size(); from += CHUNK) {
             int to = Math.min(segments.size(), from + CHUNK);
             List<Embedding> embeddings = m.embedAll(segments.subList(from, to)).content();
@@ -115,14 +133,7 @@ public enum Encoder {
             for (int i = from; i < to; i++) {
                 out[i] = unit(embeddings.get(i - from).vector());
             }
-            if (report && (to >= nextReport || to == segments.size())) {
-                double seconds = (System.nanoTime() - start) / 1e9;
-                System.err.printf(Locale.ROOT, "[latent-bridge] %s %s: %d/%d texts, %.1f texts/s%n",
-                        id, role.name().toLowerCase(Locale.ROOT), to, segments.size(), to / seconds);
-                while (nextReport <= to) {
-                    nextReport += PROGRESS_EVERY;
-                }
-            }
+            progress.update(to, segments.size(), System.nanoTime() - start);
         }
         return out;
     }
