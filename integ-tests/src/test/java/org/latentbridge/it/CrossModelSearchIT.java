@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.IntFunction;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -55,15 +54,7 @@ class CrossModelSearchIT {
         es.put(INDEX, Map.of("settings", Map.of("number_of_shards", 1), "mappings", Map.of("properties", Map.of("emb", Map.of(
             "type", "dense_vector", "dims", 384, "similarity", "cosine", "index_options", Map.of("type", "hnsw"),
             "meta", Map.of("latent_model", "minilm")))))).ok();
-        for (int from = 0; from < pages.size(); from += 1000) {
-            StringBuilder bulk = new StringBuilder();
-            for (int i = from; i < Math.min(pages.size(), from + 1000); i++) {
-                bulk.append(EsHttp.JSON.writeValueAsString(Map.of("index", Map.of("_index", INDEX, "_id", pages.get(i).id())))).append('\n');
-                bulk.append(EsHttp.JSON.writeValueAsString(Map.of("emb", docs[i]))).append('\n');
-            }
-            assertFalse(es.post("_bulk", bulk.toString()).ok().path("errors").asBoolean());
-        }
-        es.post(INDEX + "/_refresh", null).ok();
+        KnnEvaluation.bulkIndex(es, INDEX, pages.size(), i -> pages.get(i).id(), i -> Map.of("emb", docs[i]), null, 1000, done -> {});
 
         List<String> anchorIds = anchorRows.stream().map(r -> pages.get(r).id()).toList();
         es.put("_latent/model/minilm", Map.of("dims", 384)).ok();
@@ -88,27 +79,7 @@ class CrossModelSearchIT {
 
     /** Fraction of queries whose own document is among the 10 hits. */
     private static double recall(EsHttp es, List<Integer> rows, List<ManPage> pages, IntFunction<Map<String, Object>> query) throws Exception {
-        int found = 0;
-        for (int from = 0; from < rows.size(); from += 100) {
-            StringBuilder body = new StringBuilder();
-            int to = Math.min(rows.size(), from + 100);
-            for (int i = from; i < to; i++) {
-                body.append("{}\n").append(EsHttp.JSON.writeValueAsString(Map.of("query", query.apply(i), "size", 10, "_source", false)))
-                    .append('\n');
-            }
-            JsonNode responses = es.post(INDEX + "/_msearch", body.toString()).ok().path("responses");
-            for (int i = from; i < to; i++) {
-                JsonNode r = responses.get(i - from);
-                assertTrue(r.has("hits"), r.toString());
-                String want = pages.get(rows.get(i)).id();
-                for (JsonNode hit : r.path("hits").path("hits")) {
-                    if (want.equals(hit.path("_id").asText())) {
-                        found++;
-                        break;
-                    }
-                }
-            }
-        }
-        return found / (double) rows.size();
+        List<String> relevant = rows.stream().map(r -> pages.get(r).id()).toList();
+        return KnnEvaluation.rank(es, INDEX, relevant, i -> Map.of("query", query.apply(i)), done -> {}).recall();
     }
 }

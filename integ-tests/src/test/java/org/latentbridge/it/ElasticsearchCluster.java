@@ -82,6 +82,7 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
     private Path clusterDir;
     /** The distribution copy the nodes were started from; kept to restart single nodes. */
     private Path esHome;
+    private volatile boolean detached;
 
     private ElasticsearchCluster(Builder b) {
         this.name = b.name;
@@ -250,7 +251,18 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
 
     @Override
     public void close() {
-        stop();
+        if (detached == false) {
+            stop();
+        }
+    }
+
+    /**
+     * Leaves the nodes running after this JVM exits (the demo's {@code --keep}): neither {@link #close()} nor the
+     * shutdown hook stops them. They are then stopped by pid, e.g. {@code kill $(cat <node dir>/es.pid)}.
+     */
+    public synchronized void detach() {
+        detached = true;
+        nodes.forEach(RUNNING::remove);
     }
 
     @Override
