@@ -62,7 +62,7 @@ public final class Charts {
     public static Path bars(Path dir, String name, String title, String yTitle, List<String> categories, Map<String, double[]> series) {
         boolean manyLabels = categories.size() > 4;
         // many long category labels read best vertical, with the room they need below the plot
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(manyLabels ? HEIGHT + 260 : HEIGHT).title(title)
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(manyLabels ? HEIGHT + 320 : HEIGHT).title(title)
             .yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
