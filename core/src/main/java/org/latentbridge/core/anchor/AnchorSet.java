@@ -15,6 +15,9 @@ import java.util.Objects;
  * and unique ids. Anchors are paired across models by id, never by position.
  */
 public final class AnchorSet {
+    /** Longest anchor id, in UTF-8 bytes: the limit of an Elasticsearch document id, so any indexed document's id fits. */
+    public static final int MAX_ID_BYTES = 512;
+
     private final String[] ids;
     private final float[] vectors;
     private final int dims;
@@ -93,6 +96,9 @@ public final class AnchorSet {
             String id = ids[i];
             if (id == null || id.isBlank()) {
                 throw new IllegalArgumentException("[ids][" + i + "] must be a non-blank string");
+            }
+            if (id.length() > MAX_ID_BYTES / 3 && id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
+                throw new IllegalArgumentException("[ids][" + i + "] is longer than [" + MAX_ID_BYTES + "] bytes in UTF-8");
             }
             Integer previous = rowById.put(id, i);
             if (previous != null) {

@@ -47,6 +47,11 @@ class DegenerateInputTests {
         assertMessage(assertThrows(IllegalArgumentException.class, () -> AnchorSet.of(3, List.of(), List.of())), "must not be empty");
         assertMessage(assertThrows(IllegalArgumentException.class,
             () -> AnchorSet.of(3, List.of(" "), List.of(new float[] {1, 2, 3}))), "non-blank");
+        // ids are measured in UTF-8 bytes: 171 three-byte characters (513 bytes) are too long, 170 (510 bytes) fit
+        String tooLong = "\u20ac".repeat(171), fits = "\u20ac".repeat(170);
+        assertMessage(assertThrows(IllegalArgumentException.class,
+            () -> AnchorSet.of(3, List.of(tooLong), List.of(new float[] {1, 2, 3}))), "longer than [512] bytes");
+        assertEquals(fits, AnchorSet.of(3, List.of(fits), List.of(new float[] {1, 2, 3})).ids().get(0));
     }
 
     @Test

@@ -58,8 +58,11 @@ public final class Body {
         if (v == null) {
             return defaultValue;
         }
-        if (v instanceof Integer || v instanceof Long) {
-            return Math.toIntExact(((Number) v).longValue());
+        if (v instanceof Integer i) {
+            return i;
+        }
+        if (v instanceof Long l) {
+            throw LatentExceptions.badRequest("[" + field + "] must be an integer of at most [" + Integer.MAX_VALUE + "] in magnitude, got [" + l + "]");
         }
         throw LatentExceptions.badRequest("[" + field + "] must be an integer, got [" + v + "]");
     }

@@ -90,9 +90,22 @@ public final class LatentRequest extends ActionRequest {
     }
 
     /** The body as a map; an empty map when there is none. Unknown fields are the caller's to reject. */
+    private static int firstNonWhitespace(BytesReference bytes) {
+        for (int i = 0; i < bytes.length(); i++) {
+            byte b = bytes.get(i);
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return b;
+            }
+        }
+        return -1;
+    }
+
     public Body body(Set<String> allowedFields) {
         if (body == null || body.length() == 0) {
             return new Body(Map.of(), allowedFields);
+        }
+        if (firstNonWhitespace(body) != '{') {
+            throw LatentExceptions.badRequest("the request body must be a JSON object");
         }
         Map<String, Object> map;
         try {

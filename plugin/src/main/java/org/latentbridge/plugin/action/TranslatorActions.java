@@ -45,6 +45,18 @@ public final class TranslatorActions {
      */
     public record TranslateSpec(String from, String to, String role, String method, boolean normalize, Integer topK, double exponent,
                                 String alignWith) {
+        /** Largest sparsification exponent: beyond it every cosine below 1 underflows to a zero weight. */
+        public static final double MAX_EXPONENT = 64;
+
+        public TranslateSpec {
+            if (topK != null && topK < 1) {
+                throw LatentExceptions.badRequest("[top_k] must be at least 1, got [" + topK + "]");
+            }
+            if (Double.isFinite(exponent) == false || exponent <= 0 || exponent > MAX_EXPONENT) {
+                throw LatentExceptions.badRequest("[exponent] must be a number in (0, " + MAX_EXPONENT + "], got [" + exponent + "]");
+            }
+        }
+
         public TranslateSpec(String from, String to, String role, String method, boolean normalize, Integer topK, double exponent) {
             this(from, to, role, method, normalize, topK, exponent, null);
         }
@@ -238,6 +250,10 @@ public final class TranslatorActions {
         @Override
         void run(Task task, LatentRequest request, ActionListener<LatentResponse> listener) {
             Body body = request.body(Set.of("from", "to", "vectors", "role", "normalize", "method", "top_k", "exponent"));
+            if (RELATIVE_TARGET.equals(body.string("to", null)) == false && (body.has("top_k") || body.has("exponent"))) {
+                throw LatentExceptions.badRequest("[top_k] and [exponent] sparsify relative vectors: they apply only with [to: "
+                    + RELATIVE_TARGET + "]");
+            }
             TranslateSpec spec = new TranslateSpec(body.requiredString("from"), body.requiredString("to"), body.string("role",
                 ModelRecord.QUERY_ROLE), body.string("method", "auto"), body.bool("normalize", false), body.integer("top_k", null),
                 body.number("exponent", 1.0));

@@ -58,16 +58,17 @@ public final class LatentRelativeProcessor extends LatentVectorProcessor {
         public Processor create(Map<String, Processor.Factory> factories, String tag, String description, Map<String, Object> config,
                                 ProjectId projectId) {
             Fields fields = Fields.read(TYPE, tag, config);
-            String model = ConfigurationUtils.readStringProperty(TYPE, tag, config, "model");
-            String role = ConfigurationUtils.readStringProperty(TYPE, tag, config, "role", ModelRecord.DOCUMENT_ROLE);
+            String model = readName(TYPE, tag, config, "model", null);
+            String role = readName(TYPE, tag, config, "role", ModelRecord.DOCUMENT_ROLE);
             Integer topK = ConfigurationUtils.readIntProperty(TYPE, tag, config, "top_k", null);
             if (topK != null && topK < 1) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "top_k", "must be at least 1, got [" + topK + "]");
             }
             Object exp = config.remove("exponent");
             double exponent = exp == null ? 1.0 : exp instanceof Number n ? n.doubleValue() : Double.NaN;
-            if (Double.isFinite(exponent) == false || exponent <= 0) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "exponent", "must be a positive number, got [" + exp + "]");
+            if (Double.isFinite(exponent) == false || exponent <= 0 || exponent > TranslatorActions.TranslateSpec.MAX_EXPONENT) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "exponent", "must be a number in (0, "
+                    + TranslatorActions.TranslateSpec.MAX_EXPONENT + "], got [" + exp + "]");
             }
             return new LatentRelativeProcessor(tag, description, fields, new TranslatorActions.TranslateSpec(model,
                 TranslatorActions.RELATIVE_TARGET, role, "auto", true, topK, exponent));

@@ -47,9 +47,9 @@ public final class LatentTranslateProcessor extends LatentVectorProcessor {
         public Processor create(Map<String, Processor.Factory> factories, String tag, String description, Map<String, Object> config,
                                 ProjectId projectId) {
             Fields fields = Fields.read(TYPE, tag, config);
-            String from = ConfigurationUtils.readStringProperty(TYPE, tag, config, "from");
-            String to = ConfigurationUtils.readStringProperty(TYPE, tag, config, "to");
-            String role = ConfigurationUtils.readStringProperty(TYPE, tag, config, "role", ModelRecord.DOCUMENT_ROLE);
+            String from = readName(TYPE, tag, config, "from", null);
+            String to = readName(TYPE, tag, config, "to", null);
+            String role = readName(TYPE, tag, config, "role", ModelRecord.DOCUMENT_ROLE);
             String method = ConfigurationUtils.readStringProperty(TYPE, tag, config, "method", "auto");
             if (method.equals("auto") == false && method.equals("inverse_relative") == false) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "method", "must be [auto] or [inverse_relative], got [" + method

@@ -7,6 +7,7 @@ import org.elasticsearch.ingest.IngestDocument;
 import org.latentbridge.plugin.action.InternalTranslate;
 import org.latentbridge.plugin.action.LatentResponse;
 import org.latentbridge.plugin.action.TranslatorActions;
+import org.latentbridge.plugin.store.ModelRecord;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +27,24 @@ abstract class LatentVectorProcessor extends AbstractProcessor {
         static Fields read(String type, String tag, Map<String, Object> config) {
             String field = ConfigurationUtils.readStringProperty(type, tag, config, "field");
             String target = ConfigurationUtils.readOptionalStringProperty(type, tag, config, "target_field");
+            for (String[] option : new String[][] {{"field", field}, {"target_field", target}}) {
+                if (option[1] != null && option[1].isBlank()) {
+                    throw ConfigurationUtils.newConfigurationException(type, tag, option[0], "must not be blank");
+                }
+            }
             return new Fields(field, target == null ? field : target, ConfigurationUtils.readBooleanProperty(type, tag, config,
                 "ignore_missing", false), ConfigurationUtils.readOptionalStringProperty(type, tag, config, "provenance_field"));
+        }
+    }
+
+    /** A model or role name option, checked as the REST API checks names, so a pipeline cannot name what can never exist. */
+    static String readName(String type, String tag, Map<String, Object> config, String option, String defaultValue) {
+        String name = defaultValue == null ? ConfigurationUtils.readStringProperty(type, tag, config, option)
+            : ConfigurationUtils.readStringProperty(type, tag, config, option, defaultValue);
+        try {
+            return ModelRecord.checkName(option, name);
+        } catch (IllegalArgumentException e) {
+            throw ConfigurationUtils.newConfigurationException(type, tag, option, e.getMessage());
         }
     }
 

@@ -60,7 +60,8 @@ public record ModelRecord(String model, int dims, String description, List<Strin
         if (roles.contains(requested)) {
             return requested;
         }
-        if (roles.contains(DOCUMENT_ROLE)) {
+        // a single-role model serves the standard roles with its document anchors; any other role name is a mistake
+        if ((QUERY_ROLE.equals(requested) || DOCUMENT_ROLE.equals(requested)) && roles.contains(DOCUMENT_ROLE)) {
             return DOCUMENT_ROLE;
         }
         throw LatentExceptions.roleNotFound(model, requested);

@@ -1,0 +1,233 @@
+package org.latentbridge.it;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A generated corpus of malformed requests against every endpoint of the plugin, the {@code latent_knn} query, the
+ * {@code latent_translation} query vector builder and both ingest processors. Each request is wrong in exactly one way
+ * (a field missing, of the wrong type, out of range, non-finite, huge, unknown; an id too long or unusable; JSON that is
+ * not JSON or is nested absurdly deep), starting from a request that would succeed against the fixture of
+ * {@link MalformedRequestsIT}: models {@code m} (roles query and document) and {@code t}, 4 dimensions, a translator
+ * {@code m -> t}, an index {@code docs} whose {@code emb} field holds {@code t}'s vectors, and a pipeline {@code ok}.
+ */
+final class MalformedRequests {
+    static final int DIMS = 4;
+    /** A raw JSON token standing for a value that is not valid JSON for Jackson's defaults (NaN, Infinity). */
+    private record Raw(String json) {}
+
+    record Case(String method, String path, String body, String what) {}
+
+    private MalformedRequests() {}
+
+    static List<Case> all() {
+        List<Case> cases = new ArrayList<>();
+        Map<String, Object> model = ordered("dims", DIMS, "description", "d", "roles", List.of("query", "document"));
+        mutate(cases, "PUT", "_latent/model/fresh", model, List.of("dims"), Map.of("dims", INTEGERS, "description", STRINGS, "roles",
+            ROLE_LISTS));
+        for (String name : BAD_NAMES) {
+            cases.add(new Case("PUT", "_latent/model/" + name, json(model), "model name " + abbreviate(name)));
+            cases.add(new Case("POST", "_latent/model/" + name + "/_anchors", json(anchors()), "anchors of model " + abbreviate(name)));
+            cases.add(new Case("PUT", "_latent/translator/" + name + "/t", "{}", "translator from " + abbreviate(name)));
+            cases.add(new Case("PUT", "_latent/translator/m/" + name, "{}", "translator to " + abbreviate(name)));
+        }
+        mutate(cases, "POST", "_latent/model/m/_anchors", anchors(), List.of("ids", "vectors"), Map.of("role", ROLES, "ids", ID_LISTS,
+            "vectors", VECTOR_LISTS));
+        mutate(cases, "POST", "_latent/model/m/_anchors", ordered("role", "document", "source", ordered("index", "docs", "field", "emb",
+            "id_field", "title")), List.of("source"), Map.of("role", ROLES, "source", SOURCES));
+        mutate(cases, "PUT", "_latent/translator/m/t", ordered("method", "orthogonal", "source_role", "query", "target_role", "document",
+            "holdout", 0.2, "seed", 1, "preprocess", ordered("center", true, "normalize", true, "mean_weight", 0.5), "min_quality",
+            ordered("top1", 0.0)), List.of(), Map.of("method", METHODS, "source_role", ROLES, "target_role", ROLES, "holdout", FRACTIONS,
+            "seed", SEEDS, "preprocess", PREPROCESS, "min_quality", MIN_QUALITY));
+        mutate(cases, "POST", "_latent/_translate", ordered("from", "m", "to", "t", "role", "query", "normalize", true, "vectors",
+            List.of(vector())), List.of("from", "to", "vectors"), Map.of("from", MODEL_REFS, "to", MODEL_REFS, "role", ROLES, "normalize",
+            BOOLEANS, "vectors", VECTOR_LISTS, "method", TRANSLATE_METHODS, "top_k", INTEGERS, "exponent", EXPONENTS));
+        mutate(cases, "POST", "_latent/_translate", ordered("from", "m", "to", "_relative", "role", "query", "top_k", 3, "exponent", 2,
+            "vectors", List.of(vector())), List.of(), Map.of("top_k", concat(INTEGERS, List.of(1_000_000_000)), "exponent", EXPONENTS));
+
+        Function<Map<String, Object>, Map<String, Object>> latentKnn = q -> ordered("query", ordered("latent_knn", q));
+        mutate(cases, "POST", "docs/_search", ordered("field", "emb", "query_vector", vector(), "model", "m", "role", "query", "k", 5,
+            "num_candidates", 10), List.of("field", "query_vector", "model"), Map.of("field", FIELDS, "query_vector", VECTORS, "model",
+            MODEL_REFS, "role", ROLES, "k", SEARCH_INTEGERS, "num_candidates", SEARCH_INTEGERS, "method", SEARCH_METHODS, "field_model", MODEL_REFS,
+            "filter", FILTERS, "boost", BOOSTS), latentKnn);
+        Function<Map<String, Object>, Map<String, Object>> builder = b -> ordered("knn", ordered("field", "emb", "k", 5, "num_candidates",
+            10, "query_vector_builder", ordered("latent_translation", b)));
+        mutate(cases, "POST", "docs/_search", ordered("vector", vector(), "model", "m", "target_model", "t", "role", "query"),
+            List.of("vector", "model", "target_model"), Map.of("vector", VECTORS, "model", MODEL_REFS, "target_model", MODEL_REFS, "role",
+                ROLES, "normalize", BOOLEANS), builder);
+
+        Function<Map<String, Object>, Map<String, Object>> translatePipeline = p -> ordered("processors", List.of(ordered("latent_translate",
+            p)));
+        mutate(cases, "PUT", "_ingest/pipeline/bad", ordered("field", "v", "from", "m", "to", "t", "target_field", "out", "role",
+            "document"), List.of("field", "from", "to"), Map.of("field", NAMES, "from", NAMES, "to", NAMES, "role", NAMES, "method",
+            SEARCH_METHODS, "normalize", BOOLEANS, "ignore_missing", BOOLEANS, "provenance_field", STRINGS), translatePipeline);
+        Function<Map<String, Object>, Map<String, Object>> relativePipeline = p -> ordered("processors", List.of(ordered("latent_relative",
+            p)));
+        mutate(cases, "PUT", "_ingest/pipeline/bad", ordered("field", "v", "model", "m", "target_field", "out"), List.of("field", "model"),
+            Map.of("field", NAMES, "model", NAMES, "role", NAMES, "top_k", POSITIVE_INTEGERS, "exponent", EXPONENTS, "ignore_missing",
+                BOOLEANS), relativePipeline);
+        // documents the pipeline cannot translate: each fails alone, with a 4xx, and is not indexed
+        for (Object bad : VECTORS) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("v", bad);
+            cases.add(new Case("POST", "docs/_doc?pipeline=ok", json(doc), "document through latent_translate with v = "
+                + abbreviate(String.valueOf(bad))));
+        }
+
+        // bodies that are not JSON, or absurd JSON, on every endpoint that takes a body
+        List<String[]> bodied = List.of(new String[] {"PUT", "_latent/model/fresh"}, new String[] {"POST", "_latent/model/m/_anchors"},
+            new String[] {"PUT", "_latent/translator/m/t"}, new String[] {"POST", "_latent/_translate"});
+        for (String[] endpoint : bodied) {
+            for (Map.Entry<String, String> body : NOT_JSON.entrySet()) {
+                if (body.getValue().isEmpty() && endpoint[1].startsWith("_latent/translator")) {
+                    continue; // every option of a fit has a default: an empty body is a good request
+                }
+                cases.add(new Case(endpoint[0], endpoint[1], body.getValue(), body.getKey()));
+            }
+        }
+        // unknown models, roles and translators on the read and delete endpoints
+        for (String name : List.of("nope", "m2", "T", "m.x")) {
+            cases.add(new Case("GET", "_latent/model/" + name, null, "get unknown model " + name));
+            cases.add(new Case("DELETE", "_latent/model/" + name, null, "delete unknown model " + name));
+            cases.add(new Case("GET", "_latent/translator/" + name + "/t", null, "get unknown translator " + name));
+            cases.add(new Case("DELETE", "_latent/translator/m/" + name, null, "delete unknown translator to " + name));
+        }
+        cases.add(new Case("GET", "_latent/translator/m/t?source_role=nope", null, "translator of an unknown role"));
+        cases.add(new Case("DELETE", "_latent/model/t", null, "delete a model a translator uses, without force"));
+        cases.add(new Case("PUT", "_latent/model/m", json(ordered("dims", 8)), "change an existing model's dims"));
+        return Collections.unmodifiableList(cases);
+    }
+
+    // ---- values that are wrong for a field of each kind ----
+
+    private static final List<Object> COMMON = List.of(new Raw("NaN"), new Raw("Infinity"), new Raw("-Infinity"), ordered("x", 1),
+        List.of(List.of()));
+    private static final List<Object> INTEGERS = concat(List.of(-1, 0, 4.5, "four", true, Long.MAX_VALUE, 1e300, new Raw(
+        "123456789012345678901234567890"), -2147483648), COMMON);
+    private static final List<Object> POSITIVE_INTEGERS = concat(List.of(0, -5, "ten", true), COMMON);
+    /** Search options parse like Elasticsearch's own (a fraction is truncated, as {@code knn} does). */
+    private static final List<Object> SEARCH_INTEGERS = concat(List.of(-1, 0, "four", true, Long.MAX_VALUE, 1e300, -2147483648), COMMON);
+    private static final List<Object> FRACTIONS = concat(List.of(0, -0.1, 0.51, 1, 2, "0.1", true), COMMON);
+    private static final List<Object> EXPONENTS = concat(List.of(0, -1, "two", true, 1e308, 65), COMMON);
+    private static final List<Object> BOOLEANS = concat(List.of("yes", "maybe", 2, List.of(true)), COMMON);
+    private static final List<Object> STRINGS = concat(List.of(7, true, List.of("a")), COMMON);
+    private static final List<Object> NAMES = concat(List.of(7, true, List.of("a"), "", " "), COMMON);
+    private static final List<Object> SEEDS = concat(List.of(4.5, "four", true, Long.MAX_VALUE, 1e300), COMMON);
+    private static final List<Object> BOOSTS = concat(List.of(-1, true, "high", List.of(1)), COMMON);
+    private static final List<Object> ROLES = concat(List.of("nope", "", "QUERY", 1, List.of("query"), "query\u0000"), COMMON);
+    private static final List<Object> METHODS = concat(List.of("nope", "relative", "", "ORTHOGONAL", 3, List.of("linear")), COMMON);
+    private static final List<Object> TRANSLATE_METHODS = concat(List.of("nope", "linear", "", 3), COMMON);
+    private static final List<Object> SEARCH_METHODS = concat(List.of("nope", "orthogonal", "", 3, List.of("auto")), COMMON);
+    private static final List<Object> ROLE_LISTS = concat(List.of("query", List.of(1), List.of("query", "query"), List.of(""), List.of(),
+        List.of("x".repeat(300)), List.of("query", "a b")), COMMON);
+    private static final List<Object> MODEL_REFS = concat(List.of("nope", "", 5, List.of("m"), "x".repeat(5000),
+        "\ud83d\ude00\ud83d\ude00"), COMMON);
+    private static final List<Object> FIELDS = concat(List.of("nope", "title", "", 5, List.of("emb")), COMMON);
+    private static final List<Object> FILTERS = List.of("x", 5, ordered("nope_query", ordered()), List.of(ordered("term", 5)), ordered(
+        "term", ordered("title", ordered("value", List.of(ordered())))));
+    private static final List<Object> SOURCES = List.of("docs", ordered("index", "no-such-index", "field", "emb", "id_field", "title"),
+        ordered("index", "docs", "field", "nope", "id_field", "title"), ordered("index", "docs"), ordered("index", "docs", "field", "emb",
+            "id_field", "title", "bogus", 1), ordered("index", ".latent-bridge", "field", "emb", "id_field", "title"), ordered("index", 5,
+            "field", "emb"), List.of("docs"));
+    private static final List<Object> PREPROCESS = List.of("x", List.of(), ordered("center", "yes"), ordered("mean_weight", -1),
+        ordered("mean_weight", 2), ordered("mean_weight", new Raw("NaN")), ordered("bogus", true), ordered("normalize", 1));
+    private static final List<Object> MIN_QUALITY = List.of("x", 0.5, ordered("top1", 2), ordered("top1", -0.5), ordered("recall", 0.5),
+        ordered("top1", "high"), ordered("top1", new Raw("NaN")), List.of(0.9));
+    private static final List<Object> VECTORS = List.of(List.of(1, 2, 3), List.of(1, 2, 3, 4, 5), List.of(), List.of(1, "a", 3, 4),
+        List.of(1, 2, 3, new Raw("NaN")), List.of(1, 2, new Raw("Infinity"), 4), List.of(1e39, 1, 1, 1), List.of(List.of(1, 2, 3, 4)),
+        "AAAA", "not base64!", 5, ordered("v", 1), Collections.nCopies(200_000, 0.5), Arrays.asList(1, null, 3, 4));
+    private static final List<Object> VECTOR_LISTS = concat(List.of(List.of(), "x", List.of(5), Collections.nCopies(10_001, vector()),
+        List.of(List.of(1, 2, 3)), List.of(List.of(0, 0, 0, 0))), VECTORS.stream().map(v -> (Object) List.of(v)).toList());
+    private static final List<Object> ID_LISTS = List.of(List.of("a"), List.of("a", "a"), List.of("a", ""), List.of("a", 5), "a",
+        List.of("a", "x".repeat(513)), List.of("a", "\u20ac".repeat(200)), Arrays.asList("a", null), List.of());
+    private static final List<String> BAD_NAMES = List.of("x".repeat(200), "%C3%A9t%C3%A9", "_all", "..", "a%20b", "-lead", "UPPER!",
+        "a%2Fb", "%F0%9F%98%80", "a*");
+    private static final Map<String, String> NOT_JSON = notJson();
+
+    private static Map<String, String> notJson() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("empty body", "");
+        m.put("truncated JSON", "{\"dims\": 4, ");
+        m.put("a JSON array", "[1, 2, 3]");
+        m.put("a JSON string", "\"hello\"");
+        m.put("not JSON", "dims=4");
+        m.put("deeply nested JSON", "{\"a\":".repeat(5000) + "1" + "}".repeat(5000));
+        m.put("deeply nested arrays", "{\"vectors\":" + "[".repeat(3000) + "]".repeat(3000) + "}");
+        m.put("duplicate keys", "{\"dims\": 4, \"dims\": 5}");
+        m.put("a body near the size limit", "{\"vectors\": [" + "[0.5,0.5,0.5,0.5],".repeat(450_000) + "[0.5,0.5,0.5,0.5]], \"ids\": []}");
+        m.put("unknown top-level field", "{\"bogus\": 1}");
+        return m;
+    }
+
+    // ---- generation ----
+
+    /** For each field: every bad value in its place, its removal when required, and an unknown sibling once. */
+    private static void mutate(List<Case> cases, String method, String path, Map<String, Object> valid, List<String> required,
+                               Map<String, List<Object>> badValues) {
+        mutate(cases, method, path, valid, required, badValues, Function.identity());
+    }
+
+    private static void mutate(List<Case> cases, String method, String path, Map<String, Object> valid, List<String> required,
+                               Map<String, List<Object>> badValues, Function<Map<String, Object>, Map<String, Object>> wrap) {
+        String where = method + " " + path.replaceAll("\\?.*", "");
+        for (String field : required) {
+            Map<String, Object> body = new LinkedHashMap<>(valid);
+            body.remove(field);
+            cases.add(new Case(method, path, json(wrap.apply(body)), where + ": " + field + " missing"));
+        }
+        for (Map.Entry<String, List<Object>> e : badValues.entrySet()) {
+            for (Object bad : e.getValue()) {
+                Map<String, Object> body = new LinkedHashMap<>(valid);
+                body.put(e.getKey(), bad);
+                cases.add(new Case(method, path, json(wrap.apply(body)), where + ": " + e.getKey() + " = " + abbreviate(String.valueOf(
+                    bad instanceof Raw r ? r.json() : bad))));
+            }
+        }
+        Map<String, Object> unknown = new LinkedHashMap<>(valid);
+        unknown.put("no_such_option", 1);
+        cases.add(new Case(method, path, json(wrap.apply(unknown)), where + ": an unknown field"));
+    }
+
+    private static Map<String, Object> anchors() {
+        return ordered("role", "query", "ids", List.of("a", "b"), "vectors", List.of(vector(), new float[] {4, 3, 2, 1}));
+    }
+
+    private static float[] vector() {
+        return new float[] {1, 2, 3, 4};
+    }
+
+    /** JSON with {@link Raw} tokens spliced in as they are. */
+    static String json(Object body) {
+        try {
+            String s = EsHttp.JSON.writeValueAsString(body);
+            return s.replaceAll("\\{\"json\":\"([^\"]*)\"\\}", "$1");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private static List<Object> concat(List<?> a, List<?> b) {
+        List<Object> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "...(" + s.length() + " chars)" : s;
+    }
+}

@@ -1,0 +1,123 @@
+package org.latentbridge.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Hundreds of generated malformed requests ({@link MalformedRequests}) against every endpoint, the query, the query vector
+ * builder and both processors: each answers 4xx in Elasticsearch's error format, none 5xx, the node stays green, and
+ * nothing is stored (models, anchors, translators, pipelines, indices and documents are as before).
+ */
+class MalformedRequestsIT {
+    private static final int DIMS = MalformedRequests.DIMS, ANCHORS = 12;
+
+    @RegisterExtension
+    static final ElasticsearchCluster CLUSTER = ElasticsearchCluster.builder("malformed-requests").nodes(1).heap("1g")
+        .setting("http.max_content_length", "10mb").build();
+
+    @Test
+    void everyMalformedRequestIsRefusedWithA4xxAndLeavesNothingBehind() {
+        EsHttp es = CLUSTER.http().withTimeout(java.time.Duration.ofMinutes(2));
+        fixture(es);
+        Map<String, String> before = state(es);
+
+        List<MalformedRequests.Case> cases = MalformedRequests.all();
+        assertTrue(cases.size() >= 500, "the corpus has " + cases.size() + " requests");
+        Map<Integer, Integer> byStatus = new TreeMap<>();
+        List<String> failures = new ArrayList<>();
+        for (MalformedRequests.Case c : cases) {
+            EsResponse r = es.request(c.method(), c.path(), c.body());
+            byStatus.merge(r.status(), 1, Integer::sum);
+            String problem = problem(r);
+            if (problem != null) {
+                failures.add(c.what() + " -> " + r.status() + ": " + problem + " " + abbreviate(r.body()));
+            }
+        }
+        System.out.println(String.format(Locale.ROOT, "[malformed-requests] %d requests, by status %s", cases.size(), byStatus));
+        assertTrue(failures.isEmpty(), failures.size() + " requests were not refused properly:\n" + String.join("\n", failures));
+        assertEquals("green", es.get("_cluster/health?wait_for_status=green&timeout=30s").ok().path("status").asText());
+        assertEquals(before, state(es), "nothing was stored");
+    }
+
+    /** Null when the response is a 4xx in Elasticsearch's error format, else what is wrong with it. */
+    private static String problem(EsResponse r) {
+        if (r.status() < 400 || r.status() >= 500) {
+            return "not a 4xx";
+        }
+        JsonNode json;
+        try {
+            json = r.json();
+        } catch (RuntimeException e) {
+            return "a body that is not JSON";
+        }
+        JsonNode error = json.path("error");
+        boolean formatted = error.isObject() ? error.path("type").isTextual() && error.path("reason").isTextual() : error.isTextual();
+        if (formatted == false || json.path("status").asInt() != r.status()) {
+            return "not Elasticsearch's error format";
+        }
+        return null;
+    }
+
+    private static void fixture(EsHttp es) {
+        es.put("_latent/model/m", Map.of("dims", DIMS, "roles", List.of("query", "document"))).ok();
+        es.put("_latent/model/t", Map.of("dims", DIMS)).ok();
+        List<String> ids = new ArrayList<>();
+        List<float[]> source = new ArrayList<>(), target = new ArrayList<>();
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < ANCHORS; i++) {
+            ids.add("x" + i);
+            float[] v = new float[DIMS], w = new float[DIMS];
+            for (int j = 0; j < DIMS; j++) {
+                v[j] = (float) random.nextGaussian();
+                w[(j + 1) % DIMS] = v[j];
+            }
+            source.add(v);
+            target.add(w);
+        }
+        for (String role : List.of("query", "document")) {
+            es.post("_latent/model/m/_anchors", Map.of("role", role, "ids", ids, "vectors", source)).ok();
+        }
+        es.post("_latent/model/t/_anchors", Map.of("ids", ids, "vectors", target)).ok();
+        es.put("_latent/translator/m/t", Map.of()).ok();
+        es.put("_latent/translator/m/t", Map.of("source_role", "document")).ok();
+        es.put("docs", Map.of("settings", Map.of("number_of_replicas", 0), "mappings", Map.of("properties", Map.of("emb", Map.of("type", "dense_vector", "dims", DIMS, "similarity",
+            "cosine", "meta", Map.of("latent_model", "t")), "title", Map.of("type", "keyword"), "v", Map.of("type", "float", "index",
+            false))))).ok();
+        for (int i = 0; i < 3; i++) {
+            es.put("docs/_doc/d" + i + "?refresh=true", Map.of("emb", target.get(i), "title", "x" + i)).expectStatus(201);
+        }
+        es.put("_ingest/pipeline/ok", Map.of("processors", List.of(Map.of("latent_translate", Map.of("field", "v", "from", "m", "to", "t",
+            "target_field", "emb"))))).ok();
+        // the fixture works: a good search, a good document through the pipeline (then removed)
+        es.post("docs/_search", Map.of("query", Map.of("latent_knn", Map.of("field", "emb", "query_vector", source.get(0), "model", "m",
+            "k", 3)))).ok();
+        es.put("docs/_doc/probe?pipeline=ok&refresh=true", Map.of("v", source.get(0))).expectStatus(201);
+        es.delete("docs/_doc/probe?refresh=true").ok();
+    }
+
+    /** Everything a malformed request could have changed. */
+    private static Map<String, String> state(EsHttp es) {
+        Map<String, String> s = new TreeMap<>();
+        s.put("models", es.get("_latent/model").ok().toString());
+        s.put("translators", es.get("_latent/translator").ok().toString());
+        s.put("pipelines", es.get("_ingest/pipeline").ok().toString());
+        s.put("indices", es.get("_cat/indices?h=index&s=index&expand_wildcards=open").body());
+        es.post("docs/_refresh", null).ok();
+        s.put("docs", es.get("docs/_count").ok().path("count").toString());
+        return s;
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "" : s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+}
