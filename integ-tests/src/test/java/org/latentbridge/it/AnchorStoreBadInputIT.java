@@ -120,7 +120,7 @@ class AnchorStoreBadInputIT {
     @Test
     void badFitsAreRefusedAndStoreNothing() {
         EsHttp es = CLUSTER.http();
-        refused(es.put("_latent/translator/a/b", Map.of("method", "magic")), 400, "illegal_argument_exception", "unknown method [magic]");
+        refused(es.put("_latent/translator/a/b", Map.of("method", "magic")), 400, "illegal_argument_exception", "[method] [magic] is not a fit method");
         refused(es.put("_latent/translator/a/b", Map.of("holdout", 0.7)), 400, "illegal_argument_exception", "[holdout] must be in (0, 0.5]");
         refused(es.put("_latent/translator/a/b", Map.of("holdout", 0)), 400, "illegal_argument_exception", "[holdout]");
         refused(es.put("_latent/translator/a/b", Map.of()), 400, "illegal_argument_exception", "latent model [a] has no anchors for role [query]");
