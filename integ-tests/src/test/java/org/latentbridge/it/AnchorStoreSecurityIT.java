@@ -104,7 +104,11 @@ class AnchorStoreSecurityIT {
 
     /** What must not change when a write is refused: each model's version and anchor counts, each translator's version. */
     static String snapshot() {
-        EsHttp admin = CLUSTER.http();
+        return describe(CLUSTER.http());
+    }
+
+    /** Each model's version and anchor counts, each translator's version and staleness, one per line. */
+    static String describe(EsHttp admin) {
         StringBuilder s = new StringBuilder();
         for (JsonNode m : admin.get("_latent/model").ok().path("models")) {
             s.append(m.path("model").asText()).append(" v").append(m.path("version").asLong()).append(' ');
