@@ -219,6 +219,28 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
     }
 
     /**
+     * Kills one node with SIGKILL (a crash: no shutdown hooks, no flush) and waits for the process to be gone; its data
+     * stays, so {@link #startNode(int)} brings it back as a restart after a crash would.
+     */
+    public synchronized void killNode(int index) {
+        ClusterNode node = node(index);
+        if (node.pid() <= 0) {
+            readPid(node);
+        }
+        ProcessHandle handle = ProcessHandle.of(node.pid()).filter(h -> isProcessOf(node, h.pid()))
+            .orElseThrow(() -> new IllegalStateException(node + " is not running"));
+        handle.destroyForcibly();
+        handle.onExit().orTimeout(60, TimeUnit.SECONDS).join();
+        node.pid(-1);
+        RUNNING.remove(node);
+        try {
+            Files.deleteIfExists(node.pidFile()); // a crashed node leaves its pid file behind
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Starts a node stopped with {@link #stopNode(int)} again, with the same config, data and ports, and returns once
      * its start script returned (the node is up); call {@link #waitForGreen()} to wait for it to rejoin.
      */

@@ -1,0 +1,186 @@
+package org.latentbridge.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Crashes (SIGKILL) of the node coordinating a large anchor upload, an import from an index, and a fit, on a 3-node
+ * cluster. After each crash, read through another node, every model and translator is its old version or its new one,
+ * whole (all anchor chunks load; the translator translates exactly as that version did), and the same request retried
+ * succeeds. {@code latent.fault.trials} trials per operation: 1 in the default suite, 10 with {@code -Preliability}.
+ */
+class NodeKillIT {
+    private static final int DIMS = 64, BIG = 30_000;
+    private static final int TRIALS = Integer.getInteger("latent.fault.trials", 1);
+
+    @RegisterExtension
+    static final ElasticsearchCluster CLUSTER = ElasticsearchCluster.builder("node-kill").nodes(3).heap("768m").build();
+
+    private static final Random RANDOM = new Random(97);
+    private static final float[][] BIG_VECTORS = SyntheticAnchors.gaussian(BIG, DIMS, 0.2, new Random(3));
+    private static final List<float[]> PROBE = List.of(SyntheticAnchors.gaussian(3, DIMS, 0.1, new Random(7)));
+    private static final Map<String, Integer> OUTCOMES = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void models() throws Exception {
+        EsHttp es = CLUSTER.http();
+        es.put("_latent/model/big", Map.of("dims", DIMS)).ok();
+        es.put("_latent/model/imported", Map.of("dims", DIMS)).ok();
+        es.put("source-docs", Map.of("settings", Map.of("number_of_shards", 2, "number_of_replicas", 1), "mappings", Map.of("properties",
+            Map.of("v", Map.of("type", "dense_vector", "dims", DIMS, "index", false), "aid", Map.of("type", "keyword"))))).ok();
+        KnnEvaluation.bulkIndex(es, "source-docs", BIG, i -> "d" + i, i -> Map.of("v", BIG_VECTORS[i], "aid", "a" + i), null, 2000,
+            done -> {});
+        CLUSTER.waitForGreen();
+        es.post("_latent/model/big/_anchors", Map.of("ids", SyntheticAnchors.ids(0, BIG), "vectors", List.of(BIG_VECTORS))).ok();
+        es.post("_latent/model/imported/_anchors", Map.of("source", Map.of("index", "source-docs", "field", "v", "id_field", "aid"))).ok();
+    }
+
+    @Test
+    void crashesDuringUploadsImportsAndFitsLeaveOldOrNewVersionsWhole() throws Exception {
+        for (int trial = 0; trial < TRIALS; trial++) {
+            int victim = trial % 3;
+            // a large upload: a new generation of several chunks, then the flip
+            List<String> ids = SyntheticAnchors.ids(trial * 7, trial * 7 + BIG); // each trial replaces most anchors and adds 7
+            trial("upload", victim, "big", () -> CLUSTER.http(victim).post("_latent/model/big/_anchors", Map.of("ids", ids, "vectors",
+                List.of(BIG_VECTORS))), () -> CLUSTER.http((victim + 1) % 3).post("_latent/model/big/_anchors", Map.of("ids", ids,
+                "vectors", List.of(BIG_VECTORS))));
+            // an import: a scroll over an index read on the coordinating node
+            trial("import", (victim + 1) % 3, "imported", () -> CLUSTER.http((victim + 1) % 3).post("_latent/model/imported/_anchors", Map.of(
+                "source", Map.of("index", "source-docs", "field", "v", "id_field", "aid"))), () -> CLUSTER.http((victim + 2) % 3).post(
+                "_latent/model/imported/_anchors", Map.of("source", Map.of("index", "source-docs", "field", "v", "id_field", "aid"))));
+            // a fit, alternating methods so that the old and the new translator differ
+            String method = trial % 2 == 0 ? "orthogonal" : "linear";
+            fitTrial((victim + 2) % 3, method);
+        }
+        System.out.println(String.format(Locale.ROOT, "[node-kill] %d trials per operation; outcomes %s", TRIALS, OUTCOMES));
+    }
+
+    /** Runs {@code work} on {@code victim}, kills it mid-request, checks the model is one whole version, retries, restarts. */
+    private static void trial(String operation, int victim, String model, Supplier<EsResponse> work, Supplier<EsResponse> retry)
+        throws Exception {
+        EsHttp other = CLUSTER.http((victim + 1) % 3);
+        JsonNode before = other.get("_latent/model/" + model).ok();
+        long version = before.path("version").asLong();
+        int anchorsBefore = before.path("roles").path("document").path("anchors").asInt();
+        CompletableFuture<EsResponse> request = CompletableFuture.supplyAsync(() -> {
+            try {
+                return work.get();
+            } catch (RuntimeException e) {
+                return null; // the connection died with the node
+            }
+        });
+        Thread.sleep(50 + RANDOM.nextInt(1200));
+        CLUSTER.killNode(victim);
+        EsResponse answered = request.join();
+
+        JsonNode after = waitForModel(other, model);
+        long versionAfter = after.path("version").asLong();
+        int anchorsAfter = after.path("roles").path("document").path("anchors").asInt();
+        String outcome = versionAfter == version ? "old" : "new";
+        assertTrue(versionAfter == version || versionAfter == version + 1, operation + ": version " + version + " became " + versionAfter);
+        if (versionAfter == version) {
+            assertEquals(anchorsBefore, anchorsAfter, operation + ": the old version keeps its anchors");
+        }
+        assertWhole(other, model, anchorsAfter, operation);
+        if (answered != null && answered.status() == 200) {
+            assertEquals("new", outcome, operation + " answered 200, so its version must be stored: " + answered.body());
+            outcome = "new (answered)";
+        }
+        OUTCOMES.merge(operation + " " + outcome, 1, Integer::sum);
+
+        EsResponse retried = retry.get();
+        assertEquals(200, retried.status(), operation + " retried: " + retried.body());
+        assertWhole(other, model, retried.json().path("anchors").asInt(), operation + " retried");
+        CLUSTER.startNode(victim);
+        CLUSTER.waitForGreen();
+    }
+
+    private static void fitTrial(int victim, String method) throws Exception {
+        EsHttp other = CLUSTER.http((victim + 1) % 3);
+        EsResponse existing = other.get("_latent/translator/big/imported");
+        long version = existing.status() == 200 ? existing.json().path("version").asLong() : 0;
+        String oldTranslation = version == 0 ? null : translate(other);
+        CompletableFuture<EsResponse> request = CompletableFuture.supplyAsync(() -> {
+            try {
+                return CLUSTER.http(victim).put("_latent/translator/big/imported", Map.of("method", method));
+            } catch (RuntimeException e) {
+                return null;
+            }
+        });
+        Thread.sleep(20 + RANDOM.nextInt(400));
+        CLUSTER.killNode(victim);
+        EsResponse answered = request.join();
+
+        EsResponse now = retryOn503(() -> other.get("_latent/translator/big/imported"));
+        long versionAfter = now.status() == 200 ? now.json().path("version").asLong() : 0;
+        assertTrue(versionAfter == version || versionAfter == version + 1, "fit: version " + version + " became " + versionAfter);
+        String outcome;
+        if (versionAfter == version) {
+            outcome = "old";
+            if (version > 0) {
+                assertEquals(oldTranslation, translate(other), "the old translator is intact");
+            }
+        } else {
+            outcome = answered != null && answered.status() == 200 ? "new (answered)" : "new";
+            assertEquals(method, now.json().path("method").asText());
+        }
+        OUTCOMES.merge("fit " + outcome, 1, Integer::sum);
+        String crashed = versionAfter > version ? translate(other) : null;
+        long fresh = other.put("_latent/translator/big/imported", Map.of("method", method)).ok().path("version").asLong();
+        assertEquals(versionAfter + 1, fresh, "the retried fit stores the next version");
+        if (crashed != null) {
+            // the version stored while its node crashed equals a fit of the same anchors and method made afterwards
+            assertEquals(crashed, translate(other), "the translator stored during the crash is whole");
+        }
+        CLUSTER.startNode(victim);
+        CLUSTER.waitForGreen();
+    }
+
+    /** Every anchor chunk of the model loads: its relative projection has one coordinate per anchor. */
+    private static void assertWhole(EsHttp es, String model, int anchors, String what) {
+        JsonNode rel = retryOn503(() -> es.post("_latent/_translate", Map.of("from", model, "to", "_relative", "vectors", PROBE))).json();
+        assertEquals(anchors, rel.path("vectors").get(0).size(), what + ": every anchor chunk is readable");
+    }
+
+    private static JsonNode waitForModel(EsHttp es, String model) {
+        return retryOn503(() -> es.get("_latent/model/" + model)).json();
+    }
+
+    private static String translate(EsHttp es) {
+        return retryOn503(() -> es.post("_latent/_translate", Map.of("from", "big", "to", "imported", "vectors", PROBE))).json()
+            .path("vectors").toString();
+    }
+
+    /** While the cluster re-allocates the killed node's shards, reads may briefly fail; a healthy answer must follow. */
+    private static EsResponse retryOn503(Supplier<EsResponse> read) {
+        List<String> failures = new ArrayList<>();
+        for (int attempt = 0; attempt < 60; attempt++) {
+            EsResponse r = read.get();
+            if (r.status() < 500) {
+                return r;
+            }
+            failures.add(r.status() + " " + r.body());
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("no healthy answer after 30 s: " + failures);
+    }
+}
