@@ -31,9 +31,14 @@ class NodeKillIT {
     static final ElasticsearchCluster CLUSTER = ElasticsearchCluster.builder("node-kill").nodes(3).heap("768m").build();
 
     private static final Random RANDOM = new Random(97);
-    private static final float[][] BIG_VECTORS = SyntheticAnchors.gaussian(BIG, DIMS, 0.2, new Random(3));
+    /** Anchor {@code a<k>} is always row k, whichever upload stored it: uploads move a window over these rows. */
+    private static final float[][] BIG_VECTORS = SyntheticAnchors.gaussian(BIG + 200, DIMS, 0.2, new Random(3));
+    private static final double[][] ROTATION = SyntheticAnchors.rotation(DIMS, new Random(5));
     private static final List<float[]> PROBE = List.of(SyntheticAnchors.gaussian(3, DIMS, 0.1, new Random(7)));
     private static final Map<String, Integer> OUTCOMES = new LinkedHashMap<>();
+    private static int trialNumber;
+    /** How long each operation takes when nothing fails: kills land uniformly over 0.1 to 2 times that, before or after the commit. */
+    private static long uploadMillis, importMillis, fitMillis;
 
     @BeforeAll
     static void models() throws Exception {
@@ -42,35 +47,49 @@ class NodeKillIT {
         es.put("_latent/model/imported", Map.of("dims", DIMS)).ok();
         es.put("source-docs", Map.of("settings", Map.of("number_of_shards", 2, "number_of_replicas", 1), "mappings", Map.of("properties",
             Map.of("v", Map.of("type", "dense_vector", "dims", DIMS, "index", false), "aid", Map.of("type", "keyword"))))).ok();
-        KnnEvaluation.bulkIndex(es, "source-docs", BIG, i -> "d" + i, i -> Map.of("v", BIG_VECTORS[i], "aid", "a" + i), null, 2000,
-            done -> {});
+        // the imported model holds a rotation of the same rows, so a fit between the two is well posed (and reproducible)
+        KnnEvaluation.bulkIndex(es, "source-docs", BIG, i -> "d" + i, i -> Map.of("v", SyntheticAnchors.rotate(BIG_VECTORS[i], ROTATION, 1),
+            "aid", "a" + i), null, 2000, done -> {});
         CLUSTER.waitForGreen();
-        es.post("_latent/model/big/_anchors", Map.of("ids", SyntheticAnchors.ids(0, BIG), "vectors", List.of(BIG_VECTORS))).ok();
+        long t0 = System.nanoTime();
+        es.post("_latent/model/big/_anchors", Map.of("ids", SyntheticAnchors.ids(0, BIG), "vectors", SyntheticAnchors.rows(BIG_VECTORS, 0,
+            BIG))).ok();
+        long t1 = System.nanoTime();
         es.post("_latent/model/imported/_anchors", Map.of("source", Map.of("index", "source-docs", "field", "v", "id_field", "aid"))).ok();
+        long t2 = System.nanoTime();
+        es.put("_latent/translator/big/imported", Map.of("method", "orthogonal")).ok();
+        es.delete("_latent/translator/big/imported").ok();
+        uploadMillis = (t1 - t0) / 1_000_000;
+        importMillis = (t2 - t1) / 1_000_000;
+        fitMillis = (System.nanoTime() - t2) / 1_000_000;
     }
 
     @Test
     void crashesDuringUploadsImportsAndFitsLeaveOldOrNewVersionsWhole() throws Exception {
         for (int trial = 0; trial < TRIALS; trial++) {
+            trialNumber = trial;
             int victim = trial % 3;
             // a large upload: a new generation of several chunks, then the flip
-            List<String> ids = SyntheticAnchors.ids(trial * 7, trial * 7 + BIG); // each trial replaces most anchors and adds 7
-            trial("upload", victim, "big", () -> CLUSTER.http(victim).post("_latent/model/big/_anchors", Map.of("ids", ids, "vectors",
-                List.of(BIG_VECTORS))), () -> CLUSTER.http((victim + 1) % 3).post("_latent/model/big/_anchors", Map.of("ids", ids,
-                "vectors", List.of(BIG_VECTORS))));
+            int offset = (trial + 1) * 7; // each trial replaces most anchors (with equal vectors) and adds 7
+            Map<String, Object> upload = Map.of("ids", SyntheticAnchors.ids(offset, offset + BIG), "vectors", SyntheticAnchors.rows(
+                BIG_VECTORS, offset, offset + BIG));
+            trial("upload", victim, "big", uploadMillis, () -> CLUSTER.http(victim).post("_latent/model/big/_anchors", upload), () -> CLUSTER.http(
+                (victim + 1) % 3).post("_latent/model/big/_anchors", upload));
             // an import: a scroll over an index read on the coordinating node
-            trial("import", (victim + 1) % 3, "imported", () -> CLUSTER.http((victim + 1) % 3).post("_latent/model/imported/_anchors", Map.of(
+            trial("import", (victim + 1) % 3, "imported", importMillis, () -> CLUSTER.http((victim + 1) % 3).post("_latent/model/imported/_anchors", Map.of(
                 "source", Map.of("index", "source-docs", "field", "v", "id_field", "aid"))), () -> CLUSTER.http((victim + 2) % 3).post(
                 "_latent/model/imported/_anchors", Map.of("source", Map.of("index", "source-docs", "field", "v", "id_field", "aid"))));
             // a fit, alternating methods so that the old and the new translator differ
             String method = trial % 2 == 0 ? "orthogonal" : "linear";
             fitTrial((victim + 2) % 3, method);
         }
-        System.out.println(String.format(Locale.ROOT, "[node-kill] %d trials per operation; outcomes %s", TRIALS, OUTCOMES));
+        System.out.println(String.format(Locale.ROOT, "[node-kill] %d trials per operation (undisturbed: upload %d ms, import %d ms, fit "
+            + "%d ms); outcomes %s", TRIALS, uploadMillis, importMillis, fitMillis, OUTCOMES));
     }
 
     /** Runs {@code work} on {@code victim}, kills it mid-request, checks the model is one whole version, retries, restarts. */
-    private static void trial(String operation, int victim, String model, Supplier<EsResponse> work, Supplier<EsResponse> retry)
+    private static void trial(String operation, int victim, String model, long typicalMillis, Supplier<EsResponse> work,
+                              Supplier<EsResponse> retry)
         throws Exception {
         EsHttp other = CLUSTER.http((victim + 1) % 3);
         JsonNode before = other.get("_latent/model/" + model).ok();
@@ -83,7 +102,7 @@ class NodeKillIT {
                 return null; // the connection died with the node
             }
         });
-        Thread.sleep(50 + RANDOM.nextInt(1200));
+        Thread.sleep(killDelay(typicalMillis));
         CLUSTER.killNode(victim);
         EsResponse answered = request.join();
 
@@ -121,7 +140,7 @@ class NodeKillIT {
                 return null;
             }
         });
-        Thread.sleep(20 + RANDOM.nextInt(400));
+        Thread.sleep(killDelay(fitMillis));
         CLUSTER.killNode(victim);
         EsResponse answered = request.join();
 
@@ -140,14 +159,21 @@ class NodeKillIT {
         }
         OUTCOMES.merge("fit " + outcome, 1, Integer::sum);
         String crashed = versionAfter > version ? translate(other) : null;
+        String storedDuringCrash = now.status() == 200 ? now.json().toString() : "none";
         long fresh = other.put("_latent/translator/big/imported", Map.of("method", method)).ok().path("version").asLong();
         assertEquals(versionAfter + 1, fresh, "the retried fit stores the next version");
         if (crashed != null) {
             // the version stored while its node crashed equals a fit of the same anchors and method made afterwards
-            assertEquals(crashed, translate(other), "the translator stored during the crash is whole");
+            // the same fit on another node can differ in the last bits (Vector API lane reductions have no fixed order)
+            assertClose(crashed, translate(other), "trial " + trialNumber + ": the translator stored during the crash is whole: stored " + abbreviate(storedDuringCrash)
+                + " models " + abbreviate(other.get("_latent/model/big").body()) + " " + abbreviate(other.get("_latent/model/imported").body()));
         }
         CLUSTER.startNode(victim);
         CLUSTER.waitForGreen();
+    }
+
+    private static long killDelay(long typicalMillis) {
+        return (long) (typicalMillis * (0.1 + 1.9 * RANDOM.nextDouble()));
     }
 
     /** Every anchor chunk of the model loads: its relative projection has one coordinate per anchor. */
@@ -182,5 +208,23 @@ class NodeKillIT {
             }
         }
         throw new AssertionError("no healthy answer after 30 s: " + failures);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 700 ? s.substring(0, 700) + "..." : s;
+    }
+
+    private static void assertClose(String expected, String actual, String message) {
+        try {
+            JsonNode a = EsHttp.JSON.readTree(expected), b = EsHttp.JSON.readTree(actual);
+            assertEquals(a.size(), b.size(), message);
+            for (int i = 0; i < a.size(); i++) {
+                for (int j = 0; j < a.get(i).size(); j++) {
+                    assertEquals(a.get(i).get(j).asDouble(), b.get(i).get(j).asDouble(), 1e-4, message);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

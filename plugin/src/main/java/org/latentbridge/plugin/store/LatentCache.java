@@ -45,7 +45,10 @@ public final class LatentCache {
     private final LongAdder hits = new LongAdder(), misses = new LongAdder();
     private final LongAdder translations = new LongAdder(), translationNanos = new LongAdder();
 
+    private final long maxBytes;
+
     public LatentCache(LatentStore store, Executor heavy, long maxBytes, org.elasticsearch.core.TimeValue metadataTtl) {
+        this.maxBytes = maxBytes;
         this.store = store;
         this.heavy = heavy;
         this.cache = CacheBuilder.<Key, Object>builder().setMaximumWeight(maxBytes).weigher(LatentCache::weigh).build();
@@ -221,8 +224,8 @@ public final class LatentCache {
     public Map<String, Object> stats() {
         Cache.Stats s = cache.stats();
         return Map.of(
-            "cache", Map.of("entries", cache.count(), "bytes", cache.weight(), "hits", hits.sum(), "misses", misses.sum(), "evictions",
-                s.getEvictions()),
+            "cache", Map.of("entries", cache.count(), "bytes", cache.weight(), "limit_in_bytes", maxBytes, "hits", hits.sum(), "misses",
+                misses.sum(), "evictions", s.getEvictions()),
             "translations", Map.of("count", translations.sum(), "time_in_nanos", translationNanos.sum(), "kernels",
                 org.latentbridge.core.linalg.MatrixKernels.implementation()));
     }
