@@ -35,16 +35,7 @@ class RollingRestartIT {
     void noSearchFailsWhileEveryNodeRestartsInTurn() throws Exception {
         EsHttp es = CLUSTER.http().withTimeout(Duration.ofMinutes(2));
         Random random = new Random(31);
-        double[][] rotation = SyntheticAnchors.rotation(DIMS, random);
-        float[][] source = SyntheticAnchors.gaussian(ANCHORS, DIMS, 0.2, random), target = new float[ANCHORS][];
-        for (int i = 0; i < ANCHORS; i++) {
-            target[i] = SyntheticAnchors.rotate(source[i], rotation, 1);
-        }
-        es.put("_latent/model/s", Map.of("dims", DIMS)).ok();
-        es.put("_latent/model/t", Map.of("dims", DIMS)).ok();
-        es.post("_latent/model/s/_anchors", Map.of("ids", SyntheticAnchors.ids(0, ANCHORS), "vectors", List.of(source))).ok();
-        es.post("_latent/model/t/_anchors", Map.of("ids", SyntheticAnchors.ids(0, ANCHORS), "vectors", List.of(target))).ok();
-        es.put("_latent/translator/s/t", Map.of()).ok();
+        float[][] source = SyntheticAnchors.registerRotatedPair(es, DIMS, ANCHORS, Map.of(), random);
         es.put("docs", Map.of("settings", Map.of("number_of_shards", 2, "number_of_replicas", 1), "mappings", Map.of("properties", Map.of(
             "emb", Map.of("type", "dense_vector", "dims", DIMS, "similarity", "cosine", "meta", Map.of("latent_model", "t")))))).ok();
         float[][] docs = SyntheticAnchors.gaussian(DOCS, DIMS, 0.2, random);

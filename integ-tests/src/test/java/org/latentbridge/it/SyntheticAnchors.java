@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -65,6 +66,24 @@ final class SyntheticAnchors {
             }
         }
         return m;
+    }
+
+    /**
+     * Registers models {@code s} and {@code t} ({@code dims} each) whose {@code n} anchors are a random point cloud and its
+     * rotation, and fits the translator {@code s -> t} with {@code fitBody}. Returns the source anchors.
+     */
+    static float[][] registerRotatedPair(EsHttp es, int dims, int n, Map<String, Object> fitBody, Random random) {
+        double[][] rotation = rotation(dims, random);
+        float[][] source = gaussian(n, dims, 0.2, random), target = new float[n][];
+        for (int i = 0; i < n; i++) {
+            target[i] = rotate(source[i], rotation, 1);
+        }
+        es.put("_latent/model/s", Map.of("dims", dims)).ok();
+        es.put("_latent/model/t", Map.of("dims", dims)).ok();
+        es.post("_latent/model/s/_anchors", Map.of("ids", ids(0, n), "vectors", List.of(source))).ok();
+        es.post("_latent/model/t/_anchors", Map.of("ids", ids(0, n), "vectors", List.of(target))).ok();
+        es.put("_latent/translator/s/t", fitBody).ok();
+        return source;
     }
 
     static List<String> ids(int from, int to) {
