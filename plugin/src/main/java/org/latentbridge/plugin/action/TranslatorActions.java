@@ -123,6 +123,9 @@ public final class TranslatorActions {
      * model's anchors changed during the fit (else 409). A refusal by {@code min_quality} keeps the previous translator.
      */
     public static final class TransportPut extends LatentAction {
+        /** Concurrent fits of one translator each get a version of their own; this bounds the rounds of that race. */
+        private static final int STORE_ATTEMPTS = 20;
+
         @Inject
         public TransportPut(TransportService ts, ActionFilters af, LatentServices services) {
             super(PUT, ts, af, services.fitPool(), services);
@@ -167,30 +170,40 @@ public final class TranslatorActions {
                 return;
             }
             Map<String, Object> report = Reports.fit(fit, options.preprocessing(), options.holdout(), options.seed());
-            byte[] blob = BinaryCodec.encode(fit.translator());
+            storeChecked(pair, report, BinaryCodec.encode(fit.translator()), STORE_ATTEMPTS, listener);
+        }
+
+        /**
+         * Stores the fit as the next version, if neither model's anchors changed during the fit (409 otherwise). When another
+         * fit of the same translator stored a version meanwhile, this fit is still valid: it goes in as the version after that.
+         */
+        private void storeChecked(Pair pair, Map<String, Object> report, byte[] blob, int attempts, ActionListener<LatentResponse> listener) {
             models(services, pair.source().model(), pair.target().model(), listener.delegateFailureAndWrap((l, now) -> {
                 Pair current = new Pair(now[0], pair.sourceRole(), now[1], pair.targetRole());
                 if (current.sourceGeneration() != pair.sourceGeneration() || current.targetGeneration() != pair.targetGeneration()) {
                     throw LatentExceptions.conflict("the anchors of [" + pair.source().model() + "] or [" + pair.target().model()
                         + "] changed during the fit; the translator was not stored, fit again");
                 }
-                services.store().getTranslator(pair.key(), false, ActionListener.wrap(
-                    previous -> store(pair, previous.version() + 1, report, blob, l),
-                    e -> {
-                        if (ExceptionsHelper.unwrapCause(e) instanceof ResourceNotFoundException) {
-                            store(pair, 1, report, blob, l);
-                        } else {
-                            l.onFailure(e);
-                        }
-                    }));
+                services.store().translatorSlot(pair.key(), l.delegateFailureAndWrap((l2, slot) -> {
+                    TranslatorRecord record = new TranslatorRecord(pair.source().model(), pair.sourceRole(), pair.target().model(),
+                        pair.targetRole(), slot.version() + 1, org.elasticsearch.common.UUIDs.randomBase64UUID(), pair.sourceGeneration(),
+                        pair.targetGeneration(), report, blob);
+                    services.store().putTranslator(record, slot, ActionListener.wrap(
+                        ignored -> services.invalidateThen(List.of(pair.source().model(), pair.target().model()),
+                            new LatentResponse(record.toApi(false)), l2),
+                        e -> {
+                            if (ExceptionsHelper.unwrapCause(e) instanceof org.elasticsearch.index.engine.VersionConflictEngineException
+                                && attempts > 1) {
+                                storeChecked(pair, report, blob, attempts - 1, l2);
+                            } else if (ExceptionsHelper.unwrapCause(e) instanceof org.elasticsearch.index.engine.VersionConflictEngineException) {
+                                l2.onFailure(LatentExceptions.conflict("latent translator [" + pair.key() + "] kept being stored by other "
+                                    + "fits; fit again"));
+                            } else {
+                                l2.onFailure(e);
+                            }
+                        }));
+                }));
             }));
-        }
-
-        private void store(Pair pair, long version, Map<String, Object> report, byte[] blob, ActionListener<LatentResponse> listener) {
-            TranslatorRecord record = new TranslatorRecord(pair.source().model(), pair.sourceRole(), pair.target().model(), pair.targetRole(),
-                version, org.elasticsearch.common.UUIDs.randomBase64UUID(), pair.sourceGeneration(), pair.targetGeneration(), report, blob);
-            services.store().putTranslator(record, listener.delegateFailureAndWrap((l, ignored) -> services.invalidateThen(
-                List.of(pair.source().model(), pair.target().model()), new LatentResponse(record.toApi(false)), l)));
         }
     }
 

@@ -246,10 +246,48 @@ public final class LatentStore {
         }, listener::onFailure));
     }
 
-    public void putTranslator(TranslatorRecord record, ActionListener<Void> listener) {
-        stashed(l -> ensureIndex(ActionListener.wrap(ignored -> client.index(new IndexRequest(LatentSystemIndex.NAME)
-                .id(LatentSystemIndex.translatorId(record.key())).source(record.toSource()).setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE),
-            ActionListener.wrap(r -> l.onResponse(null), l::onFailure)), l::onFailure)), listener);
+    /** Where a translator's next version goes: the stored version (0 if none) and the sequence number to write over. */
+    public record TranslatorSlot(long version, long seqNo, long primaryTerm) {
+        static final TranslatorSlot EMPTY = new TranslatorSlot(0, -1, -1);
+    }
+
+    /** The stored translator's version and position, read in real time, or {@link TranslatorSlot#EMPTY}. */
+    public void translatorSlot(String key, ActionListener<TranslatorSlot> listener) {
+        GetRequest get = new GetRequest(LatentSystemIndex.NAME, LatentSystemIndex.translatorId(key)).realtime(true)
+            .fetchSourceContext(org.elasticsearch.search.fetch.subphase.FetchSourceContext.of(true, new String[] {"body.version"}, null));
+        stashed(l -> client.get(get, ActionListener.wrap(
+            r -> l.onResponse(r.isExists() ? new TranslatorSlot(storedVersion(r.getSourceAsMap()), r.getSeqNo(), r.getPrimaryTerm())
+                : TranslatorSlot.EMPTY),
+            e -> {
+                if (missingIndex(e)) {
+                    l.onResponse(TranslatorSlot.EMPTY);
+                } else {
+                    l.onFailure(e);
+                }
+            })), listener);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long storedVersion(Map<String, Object> source) {
+        return ((Number) ((Map<String, Object>) source.get("body")).get("version")).longValue();
+    }
+
+    /**
+     * Writes {@code record} into {@code slot}: created when the slot is empty, else only over the document the slot was read
+     * from. A concurrent write of the same translator makes it fail with {@link org.elasticsearch.index.engine.VersionConflictEngineException},
+     * so two fits can never store the same version.
+     */
+    public void putTranslator(TranslatorRecord record, TranslatorSlot slot, ActionListener<Void> listener) {
+        stashed(l -> ensureIndex(ActionListener.wrap(ignored -> {
+            IndexRequest req = new IndexRequest(LatentSystemIndex.NAME).id(LatentSystemIndex.translatorId(record.key()))
+                .source(record.toSource()).setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+            if (slot.version() == 0) {
+                req.opType(DocWriteRequest.OpType.CREATE);
+            } else {
+                req.setIfSeqNo(slot.seqNo()).setIfPrimaryTerm(slot.primaryTerm());
+            }
+            client.index(req, ActionListener.wrap(r -> l.onResponse(null), l::onFailure));
+        }, l::onFailure)), listener);
     }
 
     public void deleteTranslator(String key, ActionListener<Void> listener) {
