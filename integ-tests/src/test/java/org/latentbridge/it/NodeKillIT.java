@@ -164,7 +164,7 @@ class NodeKillIT {
         assertEquals(versionAfter + 1, fresh, "the retried fit stores the next version");
         if (crashed != null) {
             // the version stored while its node crashed equals a fit of the same anchors and method made afterwards
-            // the same fit on another node can differ in the last bits (Vector API lane reductions have no fixed order)
+            // the same fit on another node is close, not bit-exact (Vector API lane reductions have no fixed order)
             assertClose(crashed, translate(other), "trial " + trialNumber + ": the translator stored during the crash is whole: stored " + abbreviate(storedDuringCrash)
                 + " models " + abbreviate(other.get("_latent/model/big").body()) + " " + abbreviate(other.get("_latent/model/imported").body()));
         }
@@ -214,14 +214,25 @@ class NodeKillIT {
         return s.length() > 700 ? s.substring(0, 700) + "..." : s;
     }
 
+    /**
+     * The two translations agree in direction (cosine at least 0.999) and length (within 1 %). A refit is not bit-exact on
+     * another node, and ridge's lambda choice can flip between near-equal candidates; a torn or foreign translator would
+     * be nowhere near.
+     */
     private static void assertClose(String expected, String actual, String message) {
         try {
             JsonNode a = EsHttp.JSON.readTree(expected), b = EsHttp.JSON.readTree(actual);
             assertEquals(a.size(), b.size(), message);
             for (int i = 0; i < a.size(); i++) {
+                double dot = 0, na = 0, nb = 0;
                 for (int j = 0; j < a.get(i).size(); j++) {
-                    assertEquals(a.get(i).get(j).asDouble(), b.get(i).get(j).asDouble(), 1e-4, message);
+                    double x = a.get(i).get(j).asDouble(), y = b.get(i).get(j).asDouble();
+                    dot += x * y;
+                    na += x * x;
+                    nb += y * y;
                 }
+                assertTrue(dot / Math.sqrt(na * nb) >= 0.999, message + ": cosine " + dot / Math.sqrt(na * nb));
+                assertEquals(1.0, Math.sqrt(nb / na), 0.01, message + ": length ratio");
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
