@@ -53,7 +53,7 @@ public class TranslateBenchmark {
         if ("auto".equals(method) == false) {
             options = options.withMethod(Method.fromApiName(method));
         }
-        translator = TranslatorFitter.fit(pair.source, pair.target, options).translator();
+        translator = TranslatorFitter.fit(pair.source, pair.target, options).linearTranslator();
         queries = SyntheticPair.queries(256, ds, 2);
         entered = translator.source().enter(queries[0]);
         out = new float[dt];

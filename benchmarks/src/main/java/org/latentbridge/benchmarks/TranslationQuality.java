@@ -9,6 +9,7 @@ import org.latentbridge.core.translate.LinearTranslator;
 import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.Preprocessing;
 import org.latentbridge.core.translate.RelativeProjection;
+import org.latentbridge.core.translate.SpaceTranslator;
 import org.latentbridge.testing.Charts;
 import org.latentbridge.testing.Encoder;
 import org.latentbridge.testing.ManPageCorpus;
@@ -144,7 +145,7 @@ public final class TranslationQuality {
             row("untranslated", null, none, nat);
             for (Map.Entry<Method, HeldOutMetrics> m : auto.metrics().entrySet()) {
                 FitResult one = TranslatorFitter.fit(source, target, FitOptions.defaults().withMethod(m.getKey()));
-                LinearTranslator t = one.translator();
+                LinearTranslator t = one.linearTranslator();
                 row(m.getKey().apiName(), m.getValue(), ex.score(v -> t.translate(v, true)), nat);
             }
             System.out.println();
@@ -153,7 +154,7 @@ public final class TranslationQuality {
             System.out.println("| mean_weight | hit@10 | mrr | hit@10 / native | top-10 overlap |");
             System.out.println("|---|---|---|---|---|");
             for (double w : MEAN_WEIGHTS) {
-                LinearTranslator t = auto.translator().withMeanWeight(w);
+                SpaceTranslator t = auto.translator().withMeanWeight(w);
                 RetrievalExperiment.Scores s = ex.score(v -> t.translate(v, true));
                 System.out.printf(Locale.ROOT, "| %.2f | %.3f | %.3f | %.3f | %.3f |%n", w, s.hitAt10(), s.mrr(), s.hitAt10() / nat.hitAt10(),
                     s.overlapAt10WithNative());

@@ -98,7 +98,7 @@ class ConcurrentWritersIT {
             allTargets.addAll(targets("c" + c + "-", 0, ROUNDS * PER_ROUND));
         }
         LinearTranslator local = TranslatorFitter.fit(AnchorSet.of(DIMS, allIds, allSources), AnchorSet.of(DIMS, allIds, allTargets),
-            FitOptions.defaults().withMethod(Method.ORTHOGONAL)).translator();
+            FitOptions.defaults().withMethod(Method.ORTHOGONAL)).linearTranslator();
         float[] probe = source("probe");
         JsonNode remote = es.post("_latent/_translate", Map.of("from", "s", "to", "t", "vectors", List.of(probe))).ok().path("vectors").get(0);
         float[] expectedVector = local.translate(probe, false);

@@ -45,7 +45,7 @@ final class MalformedRequests {
         mutate(cases, "PUT", "_latent/translator/m/t", ordered("method", "orthogonal", "source_role", "query", "target_role", "document",
             "holdout", 0.2, "seed", 1, "preprocess", ordered("center", true, "normalize", true, "mean_weight", 0.5), "min_quality",
             ordered("top1", 0.0)), List.of(), Map.of("method", METHODS, "source_role", ROLES, "target_role", ROLES, "holdout", FRACTIONS,
-            "seed", SEEDS, "preprocess", PREPROCESS, "min_quality", MIN_QUALITY));
+            "seed", SEEDS, "preprocess", PREPROCESS, "min_quality", MIN_QUALITY, "calibration", calibrations()));
         mutate(cases, "POST", "_latent/_translate", ordered("from", "m", "to", "t", "role", "query", "normalize", true, "vectors",
             List.of(vector())), List.of("from", "to", "vectors"), Map.of("from", MODEL_REFS, "to", MODEL_REFS, "role", ROLES, "normalize",
             BOOLEANS, "vectors", VECTOR_LISTS, "method", TRANSLATE_METHODS, "top_k", INTEGERS, "exponent", EXPONENTS));
@@ -193,6 +193,46 @@ final class MalformedRequests {
         Map<String, Object> unknown = new LinkedHashMap<>(valid);
         unknown.put("no_such_option", 1);
         cases.add(new Case(method, path, json(wrap.apply(unknown)), where + ": an unknown field"));
+    }
+
+    /** A calibration section with {@code n} pairs; valid when {@code n >= 20}. */
+    private static Map<String, Object> calibration(List<Object> pairs) {
+        return ordered("index", "docs", "field", "emb", "k", 5, "pairs", pairs);
+    }
+
+    private static List<Object> pairs(int n, Object vector, Object relevant) {
+        List<Object> pairs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            pairs.add(ordered("query_vector", vector, "relevant", relevant));
+        }
+        return pairs;
+    }
+
+    private static Map<String, Object> with(Map<String, Object> m, String key, Object value) {
+        Map<String, Object> copy = new LinkedHashMap<>(m);
+        if (value == null) {
+            copy.remove(key);
+        } else {
+            copy.put(key, value);
+        }
+        return copy;
+    }
+
+    /** Calibration sections that must each be refused (a valid one would fit and store). */
+    private static List<Object> calibrations() {
+        Map<String, Object> valid = calibration(pairs(20, vector(), List.of("d1")));
+        List<Object> pairOfTwo = pairs(19, vector(), List.of("d1"));
+        pairOfTwo.add(ordered("query_vector", vector(), "relevant", List.of("d1"), "weight", 2));
+        return List.of("docs", 3, List.of(valid), with(valid, "index", null), with(valid, "field", null), with(valid, "pairs", null),
+            with(valid, "pairs", pairs(3, vector(), List.of("d1"))), with(valid, "pairs", "nope"), with(valid, "pairs", List.of(1, 2, 3)),
+            with(valid, "pairs", pairs(20, List.of(1, 2), List.of("d1"))), with(valid, "pairs", pairs(20, "not base64!", List.of("d1"))),
+            with(valid, "pairs", pairs(20, vector(), List.of())), with(valid, "pairs", pairs(20, vector(), List.of(1, 2))),
+            with(valid, "pairs", pairs(20, vector(), "d1")), with(valid, "pairs", pairs(20, null, List.of("d1"))),
+            with(valid, "pairs", pairs(1001, vector(), List.of("d1"))), with(valid, "pairs", pairOfTwo),
+            with(valid, "k", 0), with(valid, "k", 101), with(valid, "k", "ten"), with(valid, "folds", 1), with(valid, "folds", 1000),
+            with(valid, "num_candidates", 2), with(valid, "index", "a,b"), with(valid, "index", "*"), with(valid, "index", ""),
+            with(valid, "index", "no-such-index"), with(valid, "field", "title"), with(valid, "field", "no_such_field"),
+            with(valid, "seed", 1.5), with(valid, "no_such_option", 1));
     }
 
     private static Map<String, Object> anchors() {

@@ -2,6 +2,7 @@ package org.latentbridge.core.fit;
 
 import org.latentbridge.core.metrics.HeldOutMetrics;
 import org.latentbridge.core.translate.LinearTranslator;
+import org.latentbridge.core.translate.SpaceTranslator;
 import org.latentbridge.core.translate.Method;
 
 import java.util.Map;
@@ -12,11 +13,24 @@ import java.util.Map;
  * @param translator   refitted on all shared anchors after the method was chosen
  * @param metrics      held-out metrics of every candidate method, in the order they were tried
  * @param lambdas      the relative ridge lambda each ridge method chose on the validation split
+ * @param kernel       what {@code orthogonal_kernel} chose on the validation split, when it was a candidate; else null
+ * @param selection    why {@code auto} kept or passed over {@code orthogonal_kernel}; null when it was not weighed
  * @param fitAnchors   anchors the held-out evaluation was trained on (fit and validation rows)
  * @param heldOut      anchors held out for the metrics
  */
-public record FitResult(LinearTranslator translator, Method method, Map<Method, HeldOutMetrics> metrics, Map<Method, Double> lambdas,
-                        PairDiagnostics diagnostics, int sharedAnchors, int fitAnchors, int heldOut, long tookMillis) {
+public record FitResult(SpaceTranslator translator, Method method, Map<Method, HeldOutMetrics> metrics, Map<Method, Double> lambdas,
+                        KernelSettings kernel, String selection, PairDiagnostics diagnostics, int sharedAnchors, int fitAnchors, int heldOut, long tookMillis) {
+
+    /** The kernel correction's settings, chosen on the validation split. */
+    public record KernelSettings(double temperature, double lambda, int centres) {}
+
+    /** The translator as one matrix; for methods other than {@code orthogonal_kernel}. */
+    public LinearTranslator linearTranslator() {
+        if (translator instanceof LinearTranslator t) {
+            return t;
+        }
+        throw new IllegalStateException("[" + method.apiName() + "] is not one matrix");
+    }
 
     public HeldOutMetrics chosenMetrics() {
         return metrics.get(method);

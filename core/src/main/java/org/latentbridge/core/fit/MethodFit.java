@@ -31,6 +31,8 @@ interface MethodFit {
             case LINEAR -> new LinearFit();
             case AFFINE -> new AffineFit();
             case INVERSE_RELATIVE -> new InverseRelativeFit();
+            case ORTHOGONAL_KERNEL -> throw new IllegalArgumentException(
+                "[orthogonal_kernel] is not one matrix: it is fitted by KernelCorrectionFit");
             case RELATIVE -> throw new IllegalArgumentException(
                 "[relative] is a projection, not a fitted translator: use the relative projection of each model instead");
         };

@@ -7,9 +7,11 @@ import org.latentbridge.core.linalg.Spectrum;
 import org.latentbridge.core.metrics.Cka;
 import org.latentbridge.core.metrics.HeldOutMetrics;
 import org.latentbridge.core.metrics.RetrievalMetrics;
+import org.latentbridge.core.translate.KernelTranslator;
 import org.latentbridge.core.translate.LinearTranslator;
 import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.SpaceFrame;
+import org.latentbridge.core.translate.SpaceTranslator;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,39 +43,30 @@ public final class TranslatorFitter {
     private static final int MIN_HELD_OUT = 50;
     /** Held-out MRR differences below this are noise at the held-out sizes we use (a rank change of one item in 200). */
     public static final double MRR_TIE = 0.005;
+    /**
+     * {@code auto} keeps {@code orthogonal_kernel} only when its held-out MRR beats the best one-matrix method by this
+     * much: the correction costs each query two more products with {@code centres x d} matrices.
+     */
+    public static final double KERNEL_MRR_MARGIN = 0.01;
 
     private TranslatorFitter() {}
 
     public static FitResult fit(AnchorSet source, AnchorSet target, FitOptions options) {
         long start = System.nanoTime();
-        List<MethodFit> candidates = candidates(options);
-        List<String> shared = sharedIds(source, target);
-        int n = shared.size();
-        if (n < MIN_SHARED_ANCHORS) {
-            throw new IllegalArgumentException("the source and target share [" + n + "] anchors; a translator needs at least ["
-                + MIN_SHARED_ANCHORS + "] anchors with the same ids in both models");
-        }
+        List<Method> candidates = candidates(options);
         int total = candidates.size() + 2, done = 0;
         options.progress().phase("prepare", done++, total);
+        Rows rows = Rows.of(source, target, options);
+        List<String> shared = rows.shared();
+        int n = rows.n(), ds = rows.ds(), dt = rows.dt();
+        float[] x = rows.x(), y = rows.y(), yRaw = rows.yRaw();
+        SpaceFrame sourceFrame = rows.sourceFrame(), targetFrame = rows.targetFrame();
 
         int held = Math.max(2, Math.min(Math.max((int) Math.round(options.holdout() * n), MIN_HELD_OUT), n / 2));
         int train = n - held;
         int val = Math.max(1, Math.min(Math.max((int) Math.round(0.1 * train), Math.min(MIN_HELD_OUT, train / 4)), train / 4));
         int fitEnd = train - val, valEnd = train;
 
-        SpaceFrame sourceFrame = SpaceFrame.of(source, options.preprocessing());
-        SpaceFrame targetFrame = SpaceFrame.of(target, options.preprocessing());
-        int ds = source.dims(), dt = target.dims();
-        List<String> order = new ArrayList<>(shared);
-        java.util.Collections.shuffle(order, new Random(options.seed()));
-        float[] x = new float[n * ds], y = new float[n * dt], yRaw = new float[n * dt];
-        for (int i = 0; i < n; i++) {
-            String id = order.get(i);
-            float[] sv = source.vector(source.rowOf(id)), tv = target.vector(target.rowOf(id));
-            System.arraycopy(sourceFrame.enter(sv), 0, x, i * ds, ds);
-            System.arraycopy(targetFrame.enter(tv), 0, y, i * dt, dt);
-            System.arraycopy(tv, 0, yRaw, i * dt, dt);
-        }
         checkCancelled(options);
         options.progress().phase("moments", done++, total);
         int par = options.parallelism();
@@ -84,29 +77,103 @@ public final class TranslatorFitter {
 
         Map<Method, HeldOutMetrics> metrics = new LinkedHashMap<>();
         Map<Method, Double> lambdas = new LinkedHashMap<>();
-        for (MethodFit candidate : candidates) {
+        KernelCorrectionFit.Params kernelParams = null;
+        for (Method method : candidates) {
             checkCancelled(options);
-            options.progress().phase("method " + candidate.method().apiName(), done++, total);
+            options.progress().phase("method " + method.apiName(), done++, total);
+            if (method == Method.ORTHOGONAL_KERNEL) {
+                OrthogonalFit rotation = new OrthogonalFit();
+                LinearMap rotationFit = rotation.fit(fitPart, 0, par);
+                float[] residualFit = KernelCorrectionFit.residual(x, ds, y, dt, MatrixKernels.toFloat(rotationFit.w()), 0, fitEnd);
+                kernelParams = KernelCorrectionFit.choose(x, ds, residualFit, dt, fitEnd, correction -> {
+                    HeldOutMetrics m = evaluate(rotationFit, correction, x, ds, yRaw, dt, fitEnd, valEnd, targetFrame, par);
+                    return new double[] {m.mrr(), m.meanCosine()};
+                }, par, () -> checkCancelled(options));
+                LinearMap rotationTrain = rotation.fit(trainPart, 0, par);
+                KernelCorrectionFit.Correction correction = KernelCorrectionFit.fit(x, ds,
+                    KernelCorrectionFit.residual(x, ds, y, dt, MatrixKernels.toFloat(rotationTrain.w()), 0, valEnd), dt, valEnd, kernelParams, par);
+                metrics.put(method, evaluate(rotationTrain, correction, x, ds, yRaw, dt, valEnd, n, targetFrame, par));
+                continue;
+            }
+            MethodFit candidate = MethodFit.of(method);
             double lambda = options.lambdas()[0];
             if (candidate.usesLambda()) {
                 lambda = chooseLambda(candidate, fitPart, options.lambdas(), x, ds, yRaw, dt, fitEnd, valEnd, targetFrame, par);
                 lambdas.put(candidate.method(), lambda);
             }
             LinearMap map = candidate.fit(trainPart, lambda, par);
-            metrics.put(candidate.method(), evaluate(map, x, ds, yRaw, dt, valEnd, n, targetFrame, par));
+            metrics.put(candidate.method(), evaluate(map, null, x, ds, yRaw, dt, valEnd, n, targetFrame, par));
         }
         Method chosen = choose(metrics);
         checkQuality(options, chosen, metrics);
 
         checkCancelled(options);
-        MethodFit chosenFit = candidates.stream().filter(c -> c.method() == chosen).findFirst().orElseThrow();
-        LinearMap finalMap = chosenFit.fit(all, lambdas.getOrDefault(chosen, options.lambdas()[0]), par);
-        LinearTranslator translator = new LinearTranslator(chosen, sourceFrame, targetFrame, MatrixKernels.toFloat(finalMap.w()),
-            MatrixKernels.toFloat(finalMap.b()), n);
+        SpaceTranslator translator;
+        if (chosen == Method.ORTHOGONAL_KERNEL) {
+            float[] rotation = MatrixKernels.toFloat(new OrthogonalFit().fit(all, 0, par).w());
+            KernelCorrectionFit.Correction c = KernelCorrectionFit.fit(x, ds, KernelCorrectionFit.residual(x, ds, y, dt, rotation, 0, n), dt, n,
+                kernelParams, par);
+            translator = new KernelTranslator(sourceFrame, targetFrame, rotation, c.centres(), c.coefficients(), c.temperature(), n);
+        } else {
+            LinearMap finalMap = MethodFit.of(chosen).fit(all, lambdas.getOrDefault(chosen, options.lambdas()[0]), par);
+            translator = new LinearTranslator(chosen, sourceFrame, targetFrame, MatrixKernels.toFloat(finalMap.w()),
+                MatrixKernels.toFloat(finalMap.b()), n);
+        }
+        String selection = selection(options, chosen, metrics);
+        FitResult.KernelSettings kernel = kernelParams == null ? null : new FitResult.KernelSettings(kernelParams.temperature(), kernelParams.lambda(),
+            kernelParams.centres());
 
         PairDiagnostics diagnostics = diagnostics(source, target, shared, all, metrics.get(chosen), chosen, options, n);
         long took = (System.nanoTime() - start) / 1_000_000;
-        return new FitResult(translator, chosen, metrics, lambdas, diagnostics, n, train, held, took);
+        return new FitResult(translator, chosen, metrics, lambdas, kernel, selection, diagnostics, n, train, held, took);
+    }
+
+    /**
+     * The shared anchors in the seeded order, entered into both frames ({@code x}, {@code y}) and raw on the target side
+     * ({@code yRaw}, where retrieval is measured), row-major.
+     */
+    private record Rows(List<String> shared, SpaceFrame sourceFrame, SpaceFrame targetFrame, float[] x, float[] y, float[] yRaw, int n,
+                        int ds, int dt) {
+        static Rows of(AnchorSet source, AnchorSet target, FitOptions options) {
+            List<String> shared = sharedIds(source, target);
+            int n = shared.size();
+            if (n < MIN_SHARED_ANCHORS) {
+                throw new IllegalArgumentException("the source and target share [" + n + "] anchors; a translator needs at least ["
+                    + MIN_SHARED_ANCHORS + "] anchors with the same ids in both models");
+            }
+            SpaceFrame sourceFrame = SpaceFrame.of(source, options.preprocessing());
+            SpaceFrame targetFrame = SpaceFrame.of(target, options.preprocessing());
+            int ds = source.dims(), dt = target.dims();
+            List<String> order = new ArrayList<>(shared);
+            java.util.Collections.shuffle(order, new Random(options.seed()));
+            float[] x = new float[n * ds], y = new float[n * dt], yRaw = new float[n * dt];
+            for (int i = 0; i < n; i++) {
+                String id = order.get(i);
+                float[] sv = source.vector(source.rowOf(id)), tv = target.vector(target.rowOf(id));
+                System.arraycopy(sourceFrame.enter(sv), 0, x, i * ds, ds);
+                System.arraycopy(targetFrame.enter(tv), 0, y, i * dt, dt);
+                System.arraycopy(tv, 0, yRaw, i * dt, dt);
+            }
+            return new Rows(shared, sourceFrame, targetFrame, x, y, yRaw, n, ds, dt);
+        }
+    }
+
+    /**
+     * An {@code orthogonal_kernel} translator fitted on all shared anchors with fixed settings, no selection: the
+     * variants that calibration on labelled pairs weighs against each other.
+     */
+    public static KernelTranslator fitKernel(AnchorSet source, AnchorSet target, FitOptions options, FitResult.KernelSettings settings) {
+        if (options.preprocessing().normalize() == false) {
+            throw new IllegalArgumentException("[method] [orthogonal_kernel] works on normalised anchors: it needs [preprocess.normalize] true");
+        }
+        Rows rows = Rows.of(source, target, options);
+        int n = rows.n(), ds = rows.ds(), dt = rows.dt(), par = options.parallelism();
+        Moments all = Moments.of(rows.x(), ds, rows.y(), dt, 0, n, par);
+        checkSpread(all, source, target);
+        float[] rotation = MatrixKernels.toFloat(new OrthogonalFit().fit(all, 0, par).w());
+        KernelCorrectionFit.Correction c = KernelCorrectionFit.fit(rows.x(), ds, KernelCorrectionFit.residual(rows.x(), ds, rows.y(), dt,
+            rotation, 0, n), dt, n, new KernelCorrectionFit.Params(settings.temperature(), settings.lambda(), settings.centres()), par);
+        return new KernelTranslator(rows.sourceFrame(), rows.targetFrame(), rotation, c.centres(), c.coefficients(), c.temperature(), n);
     }
 
     /**
@@ -116,25 +183,53 @@ public final class TranslatorFitter {
      * orthogonal retrieves real queries better (BENCHMARKS.md): so ties go to the more constrained map.
      */
     static Method choose(Map<Method, HeldOutMetrics> metrics) {
-        double best = metrics.values().stream().mapToDouble(HeldOutMetrics::mrr).max().orElseThrow();
-        return metrics.entrySet().stream()
-            .filter(e -> e.getValue().mrr() >= best - MRR_TIE)
-            .map(Map.Entry::getKey)
-            .min(Comparator.naturalOrder())
-            .orElseThrow();
+        Method linear = chooseLinear(metrics);
+        HeldOutMetrics kernel = metrics.get(Method.ORTHOGONAL_KERNEL);
+        if (kernel == null || linear == null) {
+            return linear == null ? Method.ORTHOGONAL_KERNEL : linear;
+        }
+        return kernel.mrr() >= metrics.get(linear).mrr() + KERNEL_MRR_MARGIN ? Method.ORTHOGONAL_KERNEL : linear;
     }
 
-    private static List<MethodFit> candidates(FitOptions options) {
-        if (options.method() != null) {
-            if (options.method() == Method.INVERSE_RELATIVE && options.preprocessing().normalize() == false) {
-                throw new IllegalArgumentException("[method] [inverse_relative] projects onto normalised anchors: it needs "
-                    + "[preprocess.normalize] true");
-            }
-            return List.of(MethodFit.of(options.method()));
+    /** The best one-matrix method, or null when none was tried. */
+    private static Method chooseLinear(Map<Method, HeldOutMetrics> metrics) {
+        double best = metrics.entrySet().stream().filter(e -> e.getKey() != Method.ORTHOGONAL_KERNEL)
+            .mapToDouble(e -> e.getValue().mrr()).max().orElse(Double.NaN);
+        return metrics.entrySet().stream()
+            .filter(e -> e.getKey() != Method.ORTHOGONAL_KERNEL && e.getValue().mrr() >= best - MRR_TIE)
+            .map(Map.Entry::getKey)
+            .min(Comparator.naturalOrder())
+            .orElse(null);
+    }
+
+    /** Why {@code auto} kept the method it kept, when the kernel correction was among the candidates; else null. */
+    private static String selection(FitOptions options, Method chosen, Map<Method, HeldOutMetrics> metrics) {
+        HeldOutMetrics kernel = metrics.get(Method.ORTHOGONAL_KERNEL);
+        Method linear = chooseLinear(metrics);
+        if (options.method() != null || kernel == null || linear == null) {
+            return null;
         }
-        List<MethodFit> all = new ArrayList<>(List.of(new OrthogonalFit(), new LinearFit(), new AffineFit()));
+        double gain = kernel.mrr() - metrics.get(linear).mrr();
+        return String.format(Locale.ROOT, chosen == Method.ORTHOGONAL_KERNEL
+            ? "orthogonal_kernel chosen: held-out mrr %.4f against %.4f for %s, a gain of %.4f, at least the %.2f that pays for its "
+                + "per-query kernel work"
+            : "orthogonal_kernel not chosen: held-out mrr %.4f against %.4f for %s, a gain of %.4f, below the %.2f that would pay "
+                + "for its per-query kernel work", kernel.mrr(), metrics.get(linear).mrr(), linear.apiName(), gain, KERNEL_MRR_MARGIN);
+    }
+
+    private static List<Method> candidates(FitOptions options) {
+        if (options.method() != null) {
+            if ((options.method() == Method.INVERSE_RELATIVE || options.method() == Method.ORTHOGONAL_KERNEL)
+                && options.preprocessing().normalize() == false) {
+                throw new IllegalArgumentException("[method] [" + options.method().apiName() + "] works on normalised anchors: it "
+                    + "needs [preprocess.normalize] true");
+            }
+            return List.of(options.method());
+        }
+        List<Method> all = new ArrayList<>(List.of(Method.ORTHOGONAL, Method.LINEAR, Method.AFFINE));
         if (options.preprocessing().normalize()) {
-            all.add(new InverseRelativeFit());
+            all.add(Method.INVERSE_RELATIVE);
+            all.add(Method.ORTHOGONAL_KERNEL);
         }
         return all;
     }
@@ -170,7 +265,7 @@ public final class TranslatorFitter {
         double best = grid[0];
         HeldOutMetrics bestMetrics = null;
         for (int i = 0; i < grid.length; i++) {
-            HeldOutMetrics m = evaluate(maps.get(i), x, ds, yRaw, dt, from, to, targetFrame, par);
+            HeldOutMetrics m = evaluate(maps.get(i), null, x, ds, yRaw, dt, from, to, targetFrame, par);
             if (bestMetrics == null || m.mrr() > bestMetrics.mrr()
                 || (m.mrr() == bestMetrics.mrr() && m.meanCosine() > bestMetrics.meanCosine())) {
                 best = grid[i];
@@ -181,14 +276,15 @@ public final class TranslatorFitter {
     }
 
     /** Held-out metrics of {@code map} on rows {@code from..to}, measured in the target's raw space as a search would. */
-    private static HeldOutMetrics evaluate(LinearMap map, float[] x, int ds, float[] yRaw, int dt, int from, int to,
-                                           SpaceFrame targetFrame, int par) {
-        float[] translated = translateRows(map, x, ds, from, to, targetFrame, par);
+    private static HeldOutMetrics evaluate(LinearMap map, KernelCorrectionFit.Correction correction, float[] x, int ds, float[] yRaw,
+                                           int dt, int from, int to, SpaceFrame targetFrame, int par) {
+        float[] translated = translateRows(map, correction, x, ds, from, to, targetFrame, par);
         float[] truth = java.util.Arrays.copyOfRange(yRaw, from * dt, to * dt);
         return RetrievalMetrics.heldOut(translated, truth, dt, par);
     }
 
-    static float[] translateRows(LinearMap map, float[] x, int ds, int from, int to, SpaceFrame targetFrame, int par) {
+    static float[] translateRows(LinearMap map, KernelCorrectionFit.Correction correction, float[] x, int ds, int from, int to,
+                                 SpaceFrame targetFrame, int par) {
         int h = to - from, dt = map.dt();
         float[] xt = new float[ds * h]; // rows' transpose, so that (X_h^T)^T W = X_h W
         for (int i = 0; i < h; i++) {
@@ -198,6 +294,9 @@ public final class TranslatorFitter {
         }
         double[] product = new double[h * dt];
         MatrixKernels.transposeProduct(xt, h, MatrixKernels.toFloat(map.w()), dt, 0, ds, product, par);
+        if (correction != null) {
+            KernelCorrectionFit.addCorrection(correction, x, ds, from, to, dt, product, par);
+        }
         float[] out = new float[h * dt];
         float[] row = new float[dt];
         for (int i = 0; i < h; i++) {

@@ -1,6 +1,7 @@
 package org.latentbridge.core.io;
 
 import org.latentbridge.core.anchor.AnchorSet;
+import org.latentbridge.core.translate.KernelTranslator;
 import org.latentbridge.core.translate.LinearTranslator;
 import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.Preprocessing;
@@ -22,7 +23,7 @@ public final class BinaryCodec {
     /** "LBAS": an anchor set. */
     static final int ANCHORS_MAGIC = 0x5341424C;
     public static final int FORMAT_VERSION = 1;
-    private static final int KIND_LINEAR = 1, KIND_RELATIVE = 2;
+    private static final int KIND_LINEAR = 1, KIND_RELATIVE = 2, KIND_KERNEL = 3;
 
     private BinaryCodec() {}
 
@@ -33,6 +34,11 @@ public final class BinaryCodec {
             writeFrame(out, t.source());
             writeFrame(out, t.target());
             out.writeFloats(t.matrix()).writeFloats(t.bias());
+        } else if (translator instanceof KernelTranslator t) {
+            out.writeByte(KIND_KERNEL).writeInt(t.anchorCount());
+            writeFrame(out, t.source());
+            writeFrame(out, t.target());
+            out.writeFloats(t.rotation()).writeFloats(t.centres()).writeFloats(t.coefficients()).writeDouble(t.temperature());
         } else if (translator instanceof RelativeProjection p) {
             out.writeByte(KIND_RELATIVE);
             writeFrame(out, p.frame());
@@ -56,6 +62,11 @@ public final class BinaryCodec {
                 int anchors = in.readInt();
                 SpaceFrame source = readFrame(in), target = readFrame(in);
                 yield new LinearTranslator(method, source, target, in.readFloats(), in.readFloats(), anchors);
+            }
+            case KIND_KERNEL -> {
+                int anchors = in.readInt();
+                SpaceFrame source = readFrame(in), target = readFrame(in);
+                yield new KernelTranslator(source, target, in.readFloats(), in.readFloats(), in.readFloats(), in.readDouble(), anchors);
             }
             case KIND_RELATIVE -> {
                 SpaceFrame frame = readFrame(in);

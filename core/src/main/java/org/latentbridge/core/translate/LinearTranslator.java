@@ -12,7 +12,7 @@ import java.util.Objects;
  * {@code d_s x d_t} matrix, add a bias, leave through the target frame. Inverse relative projection is precomposed
  * into its matrix at fit time, so every method costs one matrix-vector product per query.
  */
-public final class LinearTranslator implements Translator {
+public final class LinearTranslator implements SpaceTranslator {
     private final Method method;
     private final SpaceFrame source;
     private final SpaceFrame target;
@@ -73,7 +73,7 @@ public final class LinearTranslator implements Translator {
         }
     }
 
-    /** The same map with another mean weight on the target side (postprocessing only; no refit). */
+    @Override
     public LinearTranslator withMeanWeight(double meanWeight) {
         return new LinearTranslator(method, source, target.withMeanWeight(meanWeight), matrix, bias, anchorCount);
     }
@@ -98,10 +98,12 @@ public final class LinearTranslator implements Translator {
         return anchorCount;
     }
 
+    @Override
     public SpaceFrame source() {
         return source;
     }
 
+    @Override
     public SpaceFrame target() {
         return target;
     }

@@ -12,6 +12,11 @@ public enum Method {
     AFFINE,
     /** Relative projection with the source's anchors, then a ridge pseudo-inverse of the target's anchors. */
     INVERSE_RELATIVE,
+    /**
+     * Orthogonal Procrustes plus a kernel ridge regression on its residual, over a subset of the anchors as centres
+     * (Nystrom): a non-linear correction whose query cost grows with the centre count.
+     */
+    ORTHOGONAL_KERNEL,
     /** Cosines to an ordered list of anchors: the relative space itself. */
     RELATIVE;
 

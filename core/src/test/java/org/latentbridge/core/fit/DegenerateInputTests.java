@@ -23,7 +23,7 @@ class DegenerateInputTests {
     }
 
     private static void assertFinite(FitResult fit) {
-        for (float v : fit.translator().matrix()) {
+        for (float v : fit.linearTranslator().matrix()) {
             assertTrue(Float.isFinite(v));
         }
         fit.metrics().values().forEach(m -> assertTrue(Double.isFinite(m.mrr()) && Double.isFinite(m.meanCosine())));

@@ -36,7 +36,7 @@ class InvariantsTests {
         AnchorSet source = TestData.anchors(x, d), target = TestData.anchors(y, d);
         for (Method method : new Method[] {Method.ORTHOGONAL, Method.LINEAR, Method.AFFINE, Method.INVERSE_RELATIVE}) {
             FitResult fit = TranslatorFitter.fit(source, target, FitOptions.defaults().withMethod(method).withLambdas(1e-9));
-            LinearTranslator t = fit.translator();
+            LinearTranslator t = fit.linearTranslator();
             double err = TestData.maxAbsDiff(t.matrix(), q);
             assertTrue(err < RECOVERY_TOLERANCE, method + ": max |W - Q| = " + err);
             for (float b : t.bias()) {
@@ -56,7 +56,7 @@ class InvariantsTests {
         float[] y = TestData.times(x, ds, q, dt, 0.5);
         FitResult fit = TranslatorFitter.fit(TestData.anchors(x, ds), TestData.anchors(y, dt),
             FitOptions.defaults().withMethod(Method.ORTHOGONAL));
-        assertTrue(TestData.maxAbsDiff(fit.translator().matrix(), q) < RECOVERY_TOLERANCE);
+        assertTrue(TestData.maxAbsDiff(fit.linearTranslator().matrix(), q) < RECOVERY_TOLERANCE);
     }
 
     @Test
@@ -127,7 +127,7 @@ class InvariantsTests {
         LinearSolverDense<DMatrixRMaj> qr = LinearSolverFactory_DDRM.leastSquares(n, ds);
         assertTrue(qr.setA(a));
         qr.solve(rhs, w);
-        double err = TestData.maxAbsDiff(fit.translator().matrix(), w.data);
+        double err = TestData.maxAbsDiff(fit.linearTranslator().matrix(), w.data);
         assertTrue(err < 1e-4, "max |W_ridge - W_lstsq| = " + err);
     }
 }

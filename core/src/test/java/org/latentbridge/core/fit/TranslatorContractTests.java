@@ -62,7 +62,7 @@ class TranslatorContractTests {
         AnchorSet[] p = pair(shape, 17);
         FitOptions options = FitOptions.defaults().withMethod(method).withSeed(3);
         FitResult fit = TranslatorFitter.fit(p[0], p[1], options);
-        LinearTranslator t = fit.translator();
+        LinearTranslator t = fit.linearTranslator();
 
         assertEquals(shape.ds(), t.sourceDims());
         assertEquals(shape.dt(), t.targetDims());
@@ -107,7 +107,7 @@ class TranslatorContractTests {
         assertArrayEquals(t.translate(queries[0], false), decoded.translate(queries[0], false));
 
         FitResult again = TranslatorFitter.fit(p[0], p[1], options);
-        assertArrayEquals(t.matrix(), again.translator().matrix(), "the same seed gives the same translator");
+        assertArrayEquals(t.matrix(), again.linearTranslator().matrix(), "the same seed gives the same translator");
         assertEquals(fit.metrics(), again.metrics());
     }
 }

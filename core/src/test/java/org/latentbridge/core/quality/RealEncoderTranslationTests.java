@@ -59,7 +59,7 @@ class RealEncoderTranslationTests {
     @Test
     void translatedQueriesFindTheirPagesNearlyAsWellAsNativeQueries() {
         RetrievalExperiment.Scores nativeScores = experiment.nativeScores();
-        LinearTranslator t = fit.translator();
+        LinearTranslator t = fit.linearTranslator();
         RetrievalExperiment.Scores translated = experiment.score(v -> t.translate(v, true));
         RetrievalExperiment.Scores untranslated = experiment.score(UnaryOperator.identity());
         String report = "native " + nativeScores + ", translated " + translated + ", untranslated " + untranslated;

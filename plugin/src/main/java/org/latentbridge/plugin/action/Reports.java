@@ -5,7 +5,9 @@ import org.latentbridge.core.anchor.AnchorStatistics;
 import org.latentbridge.core.fit.FitResult;
 import org.latentbridge.core.fit.PairDiagnostics;
 import org.latentbridge.core.metrics.HeldOutMetrics;
+import org.latentbridge.core.translate.KernelTranslator;
 import org.latentbridge.core.translate.Preprocessing;
+import org.latentbridge.core.translate.SpaceTranslator;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,7 +65,9 @@ final class Reports {
     }
 
     /** The fit report stored with a translator and returned by PUT and GET translator. */
-    static Map<String, Object> fit(FitResult fit, Preprocessing preprocessing, double holdout, long seed) {
+    /** @param stored the translator stored: the fit's own, or the one calibration chose among its variants */
+    static Map<String, Object> fit(FitResult fit, SpaceTranslator stored, double holdout, long seed) {
+        Preprocessing preprocessing = stored.target().preprocessing();
         PairDiagnostics d = fit.diagnostics();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("method", fit.method().apiName());
@@ -73,6 +77,16 @@ final class Reports {
         Map<String, Object> lambdas = new LinkedHashMap<>();
         fit.lambdas().forEach((method, l) -> lambdas.put(method.apiName(), l));
         m.put("lambdas", lambdas);
+        if (stored instanceof KernelTranslator k) {
+            Map<String, Object> kernel = new LinkedHashMap<>();
+            kernel.put("temperature", k.temperature());
+            kernel.put("lambda", fit.kernel() == null ? null : fit.kernel().lambda());
+            kernel.put("centres", k.centreCount());
+            m.put("kernel", kernel);
+        }
+        if (fit.selection() != null) {
+            m.put("selection", fit.selection());
+        }
         Map<String, Object> diag = new LinkedHashMap<>();
         diag.put("condition_number", d.conditionNumber());
         diag.put("effective_rank", d.effectiveRank());

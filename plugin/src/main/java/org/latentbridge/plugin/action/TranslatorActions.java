@@ -5,11 +5,13 @@ import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.action.support.ActionFilters;
+import org.elasticsearch.common.util.concurrent.ThreadContext;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.latentbridge.core.anchor.AnchorSet;
+import org.latentbridge.core.fit.Calibration;
 import org.latentbridge.core.fit.FitOptions;
 import org.latentbridge.core.fit.FitResult;
 import org.latentbridge.core.fit.QualityGateException;
@@ -17,6 +19,7 @@ import org.latentbridge.core.fit.TranslatorFitter;
 import org.latentbridge.core.io.BinaryCodec;
 import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.Preprocessing;
+import org.latentbridge.core.translate.SpaceTranslator;
 import org.latentbridge.core.translate.Translator;
 import org.latentbridge.plugin.LatentExceptions;
 import org.latentbridge.plugin.store.LatentCache;
@@ -28,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** The translator endpoints: fit, read, delete, and translate vectors. */
@@ -97,7 +101,7 @@ public final class TranslatorActions {
             }
         }
         throw LatentExceptions.badRequest("[method] [" + name + "] is not a fit method; expected one of [auto, orthogonal, linear, affine, "
-            + "inverse_relative]");
+            + "inverse_relative, orthogonal_kernel]");
     }
 
     /** The body that fits this pair's roles when they are not the PUT's defaults (e.g. the document-role translator of ingest). */
@@ -134,7 +138,11 @@ public final class TranslatorActions {
         @Override
         void run(Task task, LatentRequest request, ActionListener<LatentResponse> listener) {
             String sourceName = request.param("source"), targetName = request.param("target");
-            Body body = request.body(Set.of("method", "source_role", "target_role", "preprocess", "holdout", "seed", "min_quality"));
+            Body body = request.body(Set.of("method", "source_role", "target_role", "preprocess", "holdout", "seed", "min_quality",
+                "calibration"));
+            CalibrationSearch.Spec calibration = CalibrationSearch.Spec.parse(body);
+            // calibration searches run with the caller's rights on its index, whatever context the anchor loads leave behind
+            Supplier<ThreadContext.StoredContext> callerContext = services.client().threadPool().getThreadContext().newRestorableContext(false);
             String methodName = body.string("method", "auto");
             Method method = fitMethod(methodName);
             Body pre = body.object("preprocess", Set.of("center", "standardize", "normalize", "mean_weight"));
@@ -151,17 +159,22 @@ public final class TranslatorActions {
 
             models(services, sourceName, targetName, listener.delegateFailureAndWrap((l, m) -> {
                 Pair pair = Pair.of(m[0], sourceRole, m[1], targetRole);
+                List<CalibrationSearch.LabelledPair> labelled = calibration == null ? null : calibration.pairs(pair.source().dims());
                 services.cache().anchors(pair.source(), pair.sourceRole(), l.delegateFailureAndWrap((l2, sourceAnchors) ->
                     services.cache().anchors(pair.target(), pair.targetRole(), l2.delegateFailureAndWrap((l3, targetAnchors) ->
-                        services.fitPool().execute(() -> fitAndStore(task, pair, sourceAnchors, targetAnchors, options, l3))))));
+                        services.fitPool().execute(() -> fitAndStore(task, pair, sourceAnchors, targetAnchors, options, calibration, labelled,
+                            callerContext, l3))))));
             }));
         }
 
         private void fitAndStore(Task task, Pair pair, AnchorSet sourceAnchors, AnchorSet targetAnchors, FitOptions options,
-                                 ActionListener<LatentResponse> listener) {
+                                 CalibrationSearch.Spec calibration, List<CalibrationSearch.LabelledPair> labelled,
+                                 Supplier<ThreadContext.StoredContext> callerContext, ActionListener<LatentResponse> listener) {
             FitResult fit;
+            List<Calibration.Candidate> candidates;
             try {
                 fit = TranslatorFitter.fit(sourceAnchors, targetAnchors, options);
+                candidates = calibration == null ? null : Calibration.candidates(fit, sourceAnchors, targetAnchors, options);
             } catch (QualityGateException e) {
                 listener.onFailure(new LatentQualityException(e.getMessage(), Reports.allMetrics(e.metrics())));
                 return;
@@ -169,8 +182,17 @@ public final class TranslatorActions {
                 listener.onFailure(e);
                 return;
             }
-            Map<String, Object> report = Reports.fit(fit, options.preprocessing(), options.holdout(), options.seed());
-            storeChecked(pair, report, BinaryCodec.encode(fit.translator()), STORE_ATTEMPTS, listener);
+            if (calibration == null) {
+                Map<String, Object> report = Reports.fit(fit, fit.translator(), options.holdout(), options.seed());
+                storeChecked(pair, report, BinaryCodec.encode(fit.translator()), STORE_ATTEMPTS, listener);
+                return;
+            }
+            CalibrationSearch.run(services, task, calibration, labelled, candidates, callerContext, listener.delegateFailureAndWrap((l, result) -> {
+                SpaceTranslator chosen = result.chosen().translator();
+                Map<String, Object> report = Reports.fit(fit, chosen, options.holdout(), options.seed());
+                report.put("calibration", result.report(calibration));
+                storeChecked(pair, report, BinaryCodec.encode(chosen), STORE_ATTEMPTS, l);
+            }));
         }
 
         /**

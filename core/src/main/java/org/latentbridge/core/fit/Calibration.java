@@ -1,0 +1,182 @@
+package org.latentbridge.core.fit;
+
+import org.latentbridge.core.anchor.AnchorSet;
+import org.latentbridge.core.translate.KernelTranslator;
+import org.latentbridge.core.translate.Method;
+import org.latentbridge.core.translate.SpaceTranslator;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Calibration on labelled pairs (query vectors of the source model, ids of relevant documents): the settings anchors
+ * cannot choose, because same-text retrieval among anchors saturates, are chosen by the recall the pairs measure
+ * through the real index: {@code mean_weight} for every method, and the kernel width and regularisation for
+ * {@code orthogonal_kernel}.
+ *
+ * <p>The caller runs each candidate's translated queries against the index and hands back the recall matrix;
+ * {@link #choose} picks the best candidate on all pairs, and reports the recall of the selection procedure
+ * cross-validated over folds of the pairs, so that the reported gain is never scored on the pairs it was tuned on.
+ */
+public final class Calibration {
+    /** The mean weights weighed against each other (DESIGN §3: chosen on labelled pairs when a user has them). */
+    public static final double[] MEAN_WEIGHTS = {0, 0.25, 0.5, 0.75, 1};
+    public static final int DEFAULT_FOLDS = 5;
+    /** Fewest pairs a calibration accepts: with fewer, every fold scores a handful of queries and the choice is noise. */
+    public static final int MIN_PAIRS = 20;
+
+    private Calibration() {}
+
+    /**
+     * One setting to weigh: a translator and what distinguishes it, for the report.
+     *
+     * @param settings e.g. {@code mean_weight}, {@code temperature}, {@code lambda}
+     */
+    public record Candidate(SpaceTranslator translator, Map<String, Object> settings) {}
+
+    /**
+     * The outcome.
+     *
+     * @param chosen        index of the candidate chosen on all pairs
+     * @param recallBefore  mean recall of the uncalibrated translator (candidate 0) over all pairs
+     * @param recallAfter   mean recall of the selection procedure, cross-validated: each fold is scored with the
+     *                      candidate chosen on the other folds
+     * @param recallChosen  mean recall of the chosen candidate over all pairs (in-sample, optimistic)
+     */
+    public record Outcome(int chosen, double recallBefore, double recallAfter, double recallChosen, int pairs, int folds) {}
+
+    /**
+     * The candidates for a fitted translator, the uncalibrated one first: its method under every mean weight, and for
+     * {@code orthogonal_kernel} also each kernel width and regularisation around the anchors' choice, refitted on all
+     * anchors.
+     */
+    public static List<Candidate> candidates(FitResult fit, AnchorSet source, AnchorSet target, FitOptions options) {
+        List<Candidate> out = new ArrayList<>();
+        SpaceTranslator base = fit.translator();
+        double defaultWeight = base.target().preprocessing().meanWeight();
+        List<SpaceTranslator> variants = new ArrayList<>(List.of(base));
+        List<Map<String, Object>> variantSettings = new ArrayList<>(List.of(kernelSettings(fit.kernel(), fit.method())));
+        if (fit.method() == Method.ORTHOGONAL_KERNEL) {
+            FitResult.KernelSettings chosen = fit.kernel();
+            for (double temperature : KernelCorrectionFit.TEMPERATURES) {
+                for (double lambda : KernelCorrectionFit.LAMBDAS) {
+                    boolean neighbour = (temperature == chosen.temperature()) != (lambda == chosen.lambda());
+                    if (neighbour) { // one setting changed at a time: a cross around the anchors' choice
+                        FitResult.KernelSettings s = new FitResult.KernelSettings(temperature, lambda, chosen.centres());
+                        KernelTranslator t = TranslatorFitter.fitKernel(source, target, options, s);
+                        variants.add(t);
+                        variantSettings.add(kernelSettings(s, Method.ORTHOGONAL_KERNEL));
+                    }
+                }
+            }
+        }
+        for (int v = 0; v < variants.size(); v++) {
+            for (double weight : withFirst(defaultWeight)) {
+                Map<String, Object> settings = new LinkedHashMap<>(variantSettings.get(v));
+                settings.put("mean_weight", weight);
+                SpaceTranslator t = weight == defaultWeight ? variants.get(v) : variants.get(v).withMeanWeight(weight);
+                out.add(new Candidate(t, Collections.unmodifiableMap(settings)));
+            }
+        }
+        return out;
+    }
+
+    private static List<Double> withFirst(double first) {
+        List<Double> weights = new ArrayList<>(List.of(first));
+        for (double w : MEAN_WEIGHTS) {
+            if (w != first) {
+                weights.add(w);
+            }
+        }
+        return weights;
+    }
+
+    private static Map<String, Object> kernelSettings(FitResult.KernelSettings k, Method method) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (method == Method.ORTHOGONAL_KERNEL && k != null) {
+            m.put("temperature", k.temperature());
+            m.put("lambda", k.lambda());
+            m.put("centres", k.centres());
+        }
+        return m;
+    }
+
+    /** Recall at {@code k} of one ranking: the share of the relevant ids among the first {@code k} hits. */
+    public static double recall(List<String> hits, Set<String> relevant, int k) {
+        if (relevant.isEmpty()) {
+            throw new IllegalArgumentException("a calibration pair needs at least one relevant document");
+        }
+        int found = 0;
+        for (int i = 0; i < Math.min(k, hits.size()); i++) {
+            if (relevant.contains(hits.get(i))) {
+                found++;
+            }
+        }
+        return (double) found / relevant.size();
+    }
+
+    /**
+     * Chooses among candidates by mean recall. {@code recall[c][p]} is candidate {@code c}'s recall on pair {@code p};
+     * candidate 0 is the uncalibrated translator, and ties go to the earlier candidate (so to no change).
+     */
+    public static Outcome choose(double[][] recall, int folds, long seed) {
+        int candidates = recall.length, pairs = recall[0].length;
+        if (pairs < MIN_PAIRS) {
+            throw new IllegalArgumentException("[calibration.pairs] has [" + pairs + "] pairs; calibration needs at least [" + MIN_PAIRS
+                + "] so that its cross-validated recall means something");
+        }
+        int f = Math.max(2, Math.min(folds, pairs));
+        List<Integer> order = new ArrayList<>();
+        for (int p = 0; p < pairs; p++) {
+            order.add(p);
+        }
+        Collections.shuffle(order, new Random(seed));
+        int[] foldOf = new int[pairs];
+        for (int i = 0; i < pairs; i++) {
+            foldOf[order.get(i)] = i % f;
+        }
+        double after = 0;
+        for (int fold = 0; fold < f; fold++) {
+            int best = best(recall, foldOf, fold, true);
+            for (int p = 0; p < pairs; p++) {
+                if (foldOf[p] == fold) {
+                    after += recall[best][p];
+                }
+            }
+        }
+        int chosen = best(recall, foldOf, -1, false);
+        return new Outcome(chosen, mean(recall[0]), after / pairs, mean(recall[chosen]), pairs, f);
+    }
+
+    /** The candidate with the highest recall summed over pairs outside {@code fold} (or all pairs); ties to the earliest. */
+    private static int best(double[][] recall, int[] foldOf, int fold, boolean exclude) {
+        int best = 0;
+        double bestSum = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < recall.length; c++) {
+            double sum = 0;
+            for (int p = 0; p < foldOf.length; p++) {
+                if (exclude == false || foldOf[p] != fold) {
+                    sum += recall[c][p];
+                }
+            }
+            if (sum > bestSum + 1e-12) {
+                best = c;
+                bestSum = sum;
+            }
+        }
+        return best;
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+}
