@@ -120,6 +120,9 @@ class SecurityMatrixIT {
             "source", Map.of("index", ".latent-bridge", "field", "emb", "id_field", "aid"))), Set.of(), Map.of(SUPER, 400)));
         // the superuser may read .latent-bridge, but it holds no such vectors: a 400, and nobody else gets that far
         ops.add(new Operation("PUT /_latent/translator", (es, u) -> es.put("_latent/translator/m/t", Map.of("method", "orthogonal")), writers));
+        // calibration searches docs with the caller's rights: fitting translators is not enough
+        ops.add(new Operation("PUT /_latent/translator calibrated on docs", (es, u) -> es.put("_latent/translator/m/t", Map.of("method",
+            "orthogonal", "calibration", calibration())), superOnly));
         ops.add(new Operation("GET /_latent/model/m", (es, u) -> es.get("_latent/model/m"), readers));
         ops.add(new Operation("GET /_latent/model", (es, u) -> es.get("_latent/model"), readers));
         ops.add(new Operation("GET /_latent/translator/m/t", (es, u) -> es.get("_latent/translator/m/t"), readers));
@@ -149,6 +152,15 @@ class SecurityMatrixIT {
             "v", SOURCE[3]))))), pipelineAdmins));
         ops.add(new Operation("GET .latent-bridge/_search", (es, u) -> es.get(".latent-bridge/_search"), superOnly));
         return ops;
+    }
+
+    /** 20 labelled pairs over the five documents of docs: source vectors and the ids of their targets. */
+    private static Map<String, Object> calibration() {
+        List<Object> pairs = new ArrayList<>();
+        for (int p = 0; p < 20; p++) {
+            pairs.add(Map.of("query_vector", SOURCE[p % 5], "relevant", List.of("d" + (p % 5))));
+        }
+        return Map.of("index", "docs", "field", "emb", "k", 3, "pairs", pairs);
     }
 
     @Test

@@ -20,9 +20,22 @@ import java.util.Random;
  * <p>{@code bin/mvn -B -q -Pdemo -Dlatent.main=org.latentbridge.it.bench.SearchLatencyBenchmark -DskipTests -pl integ-tests -am verify}
  */
 public final class SearchLatencyBenchmark {
-    private static final int DIMS = 384, DOCS = 20_000, ANCHORS = 2_000, QUERIES = 500, WARMUP = 400, ROUNDS = 2_000;
+    private static final int DIMS = 384, DOCS = 20_000, QUERIES = 500, WARMUP = 400, ROUNDS = 2_000;
 
+    /**
+     * Arguments ({@code -Dlatent.args="..."}): {@code method=auto|orthogonal|orthogonal_kernel} (the stored translator's
+     * fit method), {@code anchors=2000}, {@code bend=0} (a sine bend of the target anchors, so that a kernel correction
+     * has a residual to fit and keeps more centres).
+     */
     public static void main(String[] args) throws Exception {
+        Map<String, String> options = new java.util.HashMap<>();
+        for (String arg : args) {
+            String[] kv = arg.split("=", 2);
+            options.put(kv[0], kv.length > 1 ? kv[1] : "");
+        }
+        String method = options.getOrDefault("method", "auto");
+        int anchors = Integer.parseInt(options.getOrDefault("anchors", "2000"));
+        double bend = Double.parseDouble(options.getOrDefault("bend", "0"));
         Random random = new Random(1);
         try (ElasticsearchCluster cluster = ElasticsearchCluster.builder("search-latency").nodes(1).heap("2g").build()) {
             cluster.start();
@@ -44,10 +57,11 @@ public final class SearchLatencyBenchmark {
             es.put("_latent/model/d", Map.of("dims", DIMS)).ok();
             List<String> ids = new ArrayList<>();
             List<float[]> qa = new ArrayList<>(), da = new ArrayList<>();
-            for (int i = 0; i < ANCHORS; i++) {
+            for (int i = 0; i < anchors; i++) {
                 float[] v = gaussian(random), w = new float[DIMS];
                 for (int j = 0; j < DIMS; j++) {
-                    w[j] = ((j & 1) == 0 ? 1 : -1) * v[(j * 7 + 3) % DIMS] + (float) (0.1 * random.nextGaussian());
+                    float u = ((j & 1) == 0 ? 1 : -1) * v[(j * 7 + 3) % DIMS];
+                    w[j] = u + (float) (bend * Math.sin(40 * u) / 20 + 0.1 * random.nextGaussian());
                 }
                 ids.add("a" + i);
                 qa.add(v);
@@ -55,7 +69,11 @@ public final class SearchLatencyBenchmark {
             }
             es.post("_latent/model/q/_anchors", Map.of("ids", ids, "vectors", qa)).ok();
             es.post("_latent/model/d/_anchors", Map.of("ids", ids, "vectors", da)).ok();
-            es.put("_latent/translator/q/d", Map.of("source_role", "document")).ok();
+            long fitStart = System.nanoTime();
+            JsonNode fit = es.withTimeout(java.time.Duration.ofMinutes(20)).put("_latent/translator/q/d", Map.of("source_role", "document",
+                "method", method)).ok();
+            System.out.println(String.format(Locale.ROOT, "[search-latency] translator: %s over %d anchors, fit %.1f s%s", fit.path("method")
+                .asText(), anchors, (System.nanoTime() - fitStart) / 1e9, fit.has("kernel") ? ", kernel " + fit.path("kernel") : ""));
 
             List<float[]> queries = new ArrayList<>();
             for (int i = 0; i < QUERIES; i++) {
