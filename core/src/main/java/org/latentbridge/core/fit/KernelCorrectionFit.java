@@ -23,6 +23,12 @@ final class KernelCorrectionFit {
     static final double[] LAMBDAS = {1e-3, 1e-2, 1e-1};
     /** Centre counts tried once the width and regularisation are chosen; larger costs more per query. */
     static final int[] CENTRE_COUNTS = {500, 1000, 2000};
+    /**
+     * The widths {@code auto} screens with, at {@link #SEARCH_CENTRES} centres and no centre-count search: the ones the
+     * validation split chose on every real pair we measured (BENCHMARKS §12). {@code auto} fits every candidate, and a
+     * full kernel search would more than double its time at 1,024 dimensions.
+     */
+    static final double[] SCREEN_TEMPERATURES = {0.1, 0.2};
     /** Centres used while the width and regularisation are chosen. */
     static final int SEARCH_CENTRES = 1000;
     /** A larger centre count must raise validation mean cosine by more than this to be worth its query cost. */
@@ -77,12 +83,14 @@ final class KernelCorrectionFit {
     /**
      * Chooses width, regularisation and centre count: fits on rows {@code [0, fitEnd)} and scores the translation of
      * rows {@code [fitEnd, valEnd)} with {@code score} (higher is better, e.g. the fitter's MRR-then-cosine order).
+     * {@code screen} (for {@code auto}) searches fewer widths and keeps {@link #SEARCH_CENTRES} centres.
      */
-    static Params choose(float[] x, int ds, float[] residual, int dt, int fitEnd, Scorer score, int parallelism, Runnable checkCancelled) {
+    static Params choose(float[] x, int ds, float[] residual, int dt, int fitEnd, Scorer score, boolean screen, int parallelism,
+                         Runnable checkCancelled) {
         int searchCentres = Math.min(SEARCH_CENTRES, fitEnd);
         Params best = null;
         double[] bestScore = null;
-        for (double temperature : TEMPERATURES) {
+        for (double temperature : screen ? SCREEN_TEMPERATURES : TEMPERATURES) {
             checkCancelled.run();
             Normal normal = normal(x, ds, residual, dt, fitEnd, searchCentres, temperature, parallelism);
             for (double lambda : LAMBDAS) {
@@ -92,6 +100,9 @@ final class KernelCorrectionFit {
                     bestScore = s;
                 }
             }
+        }
+        if (screen) {
+            return best;
         }
         int maxCentres = Math.min(CENTRE_COUNTS[CENTRE_COUNTS.length - 1], fitEnd);
         checkCancelled.run();

@@ -88,7 +88,7 @@ public final class TranslatorFitter {
                 kernelParams = KernelCorrectionFit.choose(x, ds, residualFit, dt, fitEnd, correction -> {
                     HeldOutMetrics m = evaluate(rotationFit, correction, x, ds, yRaw, dt, fitEnd, valEnd, targetFrame, par);
                     return new double[] {m.mrr(), m.meanCosine()};
-                }, par, () -> checkCancelled(options));
+                }, options.method() == null, par, () -> checkCancelled(options));
                 LinearMap rotationTrain = rotation.fit(trainPart, 0, par);
                 KernelCorrectionFit.Correction correction = KernelCorrectionFit.fit(x, ds,
                     KernelCorrectionFit.residual(x, ds, y, dt, MatrixKernels.toFloat(rotationTrain.w()), 0, valEnd), dt, valEnd, kernelParams, par);
