@@ -24,11 +24,19 @@ final class KernelCorrectionFit {
     /** Centre counts tried once the width and regularisation are chosen; larger costs more per query. */
     static final int[] CENTRE_COUNTS = {500, 1000, 2000};
     /**
-     * The widths {@code auto} screens with, at {@link #SEARCH_CENTRES} centres and no centre-count search: the ones the
+     * The widths {@code auto} screens with (with {@link #SCREEN_LAMBDAS}), at {@link #SEARCH_CENTRES} centres and no centre-count search: the ones the
      * validation split chose on every real pair we measured (BENCHMARKS §12). {@code auto} fits every candidate, and a
      * full kernel search would more than double its time at 1,024 dimensions.
      */
     static final double[] SCREEN_TEMPERATURES = {0.1, 0.2};
+    /** The regularisation {@code auto} screens with: the validation split chose it in every reported cell. */
+    static final double[] SCREEN_LAMBDAS = {1e-3};
+    /**
+     * Rows {@code auto} screens the kernel on. Without a bound, the kernel candidate alone took longer than the other
+     * four at 20,000 x 1,024 (BENCHMARKS §4); fewer rows can only understate its gain, so the screen errs toward the
+     * cheaper one-matrix methods.
+     */
+    static final int SCREEN_ROWS = 4000;
     /** Centres used while the width and regularisation are chosen. */
     static final int SEARCH_CENTRES = 1000;
     /** A larger centre count must raise validation mean cosine by more than this to be worth its query cost. */
@@ -93,7 +101,7 @@ final class KernelCorrectionFit {
         for (double temperature : screen ? SCREEN_TEMPERATURES : TEMPERATURES) {
             checkCancelled.run();
             Normal normal = normal(x, ds, residual, dt, fitEnd, searchCentres, temperature, parallelism);
-            for (double lambda : LAMBDAS) {
+            for (double lambda : screen ? SCREEN_LAMBDAS : LAMBDAS) {
                 double[] s = score.score(solve(normal, x, ds, searchCentres, lambda));
                 if (bestScore == null || better(s, bestScore, 0)) {
                     best = new Params(temperature, lambda, searchCentres);

@@ -78,20 +78,27 @@ public final class TranslatorFitter {
         Map<Method, HeldOutMetrics> metrics = new LinkedHashMap<>();
         Map<Method, Double> lambdas = new LinkedHashMap<>();
         KernelCorrectionFit.Params kernelParams = null;
+        LinearMap orthogonalTrain = null;
         for (Method method : candidates) {
             checkCancelled(options);
             options.progress().phase("method " + method.apiName(), done++, total);
             if (method == Method.ORTHOGONAL_KERNEL) {
+                // auto screens the kernel on at most SCREEN_ROWS rows: a conservative estimate of its gain, at a bounded
+                // cost; the final refit (only if the kernel wins) and an explicit orthogonal_kernel use every row
+                boolean screen = options.method() == null;
+                int kernelFitRows = screen ? Math.min(fitEnd, KernelCorrectionFit.SCREEN_ROWS) : fitEnd;
+                int kernelTrainRows = screen ? Math.min(valEnd, KernelCorrectionFit.SCREEN_ROWS) : valEnd;
                 OrthogonalFit rotation = new OrthogonalFit();
-                LinearMap rotationFit = rotation.fit(fitPart, 0, par);
-                float[] residualFit = KernelCorrectionFit.residual(x, ds, y, dt, MatrixKernels.toFloat(rotationFit.w()), 0, fitEnd);
-                kernelParams = KernelCorrectionFit.choose(x, ds, residualFit, dt, fitEnd, correction -> {
+                // the screen reuses the orthogonal candidate's rotation (fit and validation rows) instead of two more SVDs
+                LinearMap rotationTrain = screen && orthogonalTrain != null ? orthogonalTrain : rotation.fit(trainPart, 0, par);
+                LinearMap rotationFit = screen ? rotationTrain : rotation.fit(fitPart, 0, par);
+                float[] residualFit = KernelCorrectionFit.residual(x, ds, y, dt, MatrixKernels.toFloat(rotationFit.w()), 0, kernelFitRows);
+                kernelParams = KernelCorrectionFit.choose(x, ds, residualFit, dt, kernelFitRows, correction -> {
                     HeldOutMetrics m = evaluate(rotationFit, correction, x, ds, yRaw, dt, fitEnd, valEnd, targetFrame, par);
                     return new double[] {m.mrr(), m.meanCosine()};
-                }, options.method() == null, par, () -> checkCancelled(options));
-                LinearMap rotationTrain = rotation.fit(trainPart, 0, par);
-                KernelCorrectionFit.Correction correction = KernelCorrectionFit.fit(x, ds,
-                    KernelCorrectionFit.residual(x, ds, y, dt, MatrixKernels.toFloat(rotationTrain.w()), 0, valEnd), dt, valEnd, kernelParams, par);
+                }, screen, par, () -> checkCancelled(options));
+                KernelCorrectionFit.Correction correction = KernelCorrectionFit.fit(x, ds, KernelCorrectionFit.residual(x, ds, y, dt,
+                    MatrixKernels.toFloat(rotationTrain.w()), 0, kernelTrainRows), dt, kernelTrainRows, kernelParams, par);
                 metrics.put(method, evaluate(rotationTrain, correction, x, ds, yRaw, dt, valEnd, n, targetFrame, par));
                 continue;
             }
@@ -102,6 +109,9 @@ public final class TranslatorFitter {
                 lambdas.put(candidate.method(), lambda);
             }
             LinearMap map = candidate.fit(trainPart, lambda, par);
+            if (method == Method.ORTHOGONAL) {
+                orthogonalTrain = map;
+            }
             metrics.put(candidate.method(), evaluate(map, null, x, ds, yRaw, dt, valEnd, n, targetFrame, par));
         }
         Method chosen = choose(metrics);
