@@ -273,11 +273,7 @@ public final class TranslationCeiling {
     }
 
     private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
+        return java.util.Arrays.stream(v).average().orElseThrow();
     }
 
     private static double min(double[] v) {

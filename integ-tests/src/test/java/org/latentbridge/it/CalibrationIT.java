@@ -126,6 +126,7 @@ class CalibrationIT {
         assertEquals(25, c.path("candidates").asInt(), "the kernel's settings and four neighbours, under five mean weights");
         assertEquals(c.path("recall_chosen_in_sample").asDouble(), storedRecall(es), 1e-9, c.toString());
         assertEquals(c.path("chosen").path("temperature").asDouble(), kernel.path("temperature").asDouble(), 0, fit.toString());
+        assertEquals(c.path("chosen").path("lambda").asDouble(), kernel.path("lambda").asDouble(), 0, "the stored variant's own lambda");
 
         // _translate and the GET report speak of the same translator
         JsonNode translated = es.post("_latent/_translate", Map.of("from", "s", "to", "t", "vectors", List.of(queries[0]))).ok();

@@ -35,9 +35,10 @@ public final class Calibration {
     /**
      * One setting to weigh: a translator and what distinguishes it, for the report.
      *
+     * @param kernel   the kernel settings the translator was fitted with, for {@code orthogonal_kernel}; else null
      * @param settings e.g. {@code mean_weight}, {@code temperature}, {@code lambda}
      */
-    public record Candidate(SpaceTranslator translator, Map<String, Object> settings) {}
+    public record Candidate(SpaceTranslator translator, FitResult.KernelSettings kernel, Map<String, Object> settings) {}
 
     /**
      * The outcome.
@@ -60,7 +61,8 @@ public final class Calibration {
         SpaceTranslator base = fit.translator();
         double defaultWeight = base.target().preprocessing().meanWeight();
         List<SpaceTranslator> variants = new ArrayList<>(List.of(base));
-        List<Map<String, Object>> variantSettings = new ArrayList<>(List.of(kernelSettings(fit.kernel(), fit.method())));
+        FitResult.KernelSettings baseKernel = fit.method() == Method.ORTHOGONAL_KERNEL ? fit.kernel() : null;
+        List<FitResult.KernelSettings> variantKernels = new ArrayList<>(java.util.Collections.singletonList(baseKernel));
         if (fit.method() == Method.ORTHOGONAL_KERNEL) {
             FitResult.KernelSettings chosen = fit.kernel();
             for (double temperature : KernelCorrectionFit.TEMPERATURES) {
@@ -70,17 +72,23 @@ public final class Calibration {
                         FitResult.KernelSettings s = new FitResult.KernelSettings(temperature, lambda, chosen.centres());
                         KernelTranslator t = TranslatorFitter.fitKernel(source, target, options, s);
                         variants.add(t);
-                        variantSettings.add(kernelSettings(s, Method.ORTHOGONAL_KERNEL));
+                        variantKernels.add(s);
                     }
                 }
             }
         }
         for (int v = 0; v < variants.size(); v++) {
             for (double weight : withFirst(defaultWeight)) {
-                Map<String, Object> settings = new LinkedHashMap<>(variantSettings.get(v));
+                FitResult.KernelSettings kernel = variantKernels.get(v);
+                Map<String, Object> settings = new LinkedHashMap<>();
+                if (kernel != null) {
+                    settings.put("temperature", kernel.temperature());
+                    settings.put("lambda", kernel.lambda());
+                    settings.put("centres", kernel.centres());
+                }
                 settings.put("mean_weight", weight);
                 SpaceTranslator t = weight == defaultWeight ? variants.get(v) : variants.get(v).withMeanWeight(weight);
-                out.add(new Candidate(t, Collections.unmodifiableMap(settings)));
+                out.add(new Candidate(t, kernel, Collections.unmodifiableMap(settings)));
             }
         }
         return out;
@@ -94,16 +102,6 @@ public final class Calibration {
             }
         }
         return weights;
-    }
-
-    private static Map<String, Object> kernelSettings(FitResult.KernelSettings k, Method method) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (method == Method.ORTHOGONAL_KERNEL && k != null) {
-            m.put("temperature", k.temperature());
-            m.put("lambda", k.lambda());
-            m.put("centres", k.centres());
-        }
-        return m;
     }
 
     /** Recall at {@code k} of one ranking: the share of the relevant ids among the first {@code k} hits. */
@@ -173,10 +171,6 @@ public final class Calibration {
     }
 
     private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
+        return java.util.Arrays.stream(v).average().orElseThrow();
     }
 }

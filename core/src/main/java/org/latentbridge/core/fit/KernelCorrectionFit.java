@@ -177,7 +177,7 @@ final class KernelCorrectionFit {
         double[] kmm = new double[m * m];
         MatrixKernels.transposeProduct(ct, m, ct, m, 0, ds, kmm, parallelism);
         for (int i = 0; i < kmm.length; i++) {
-            kmm[i] = Math.exp((kmm[i] - 1) / temperature);
+            kmm[i] = KernelTranslator.kernel(kmm[i], temperature);
         }
         return new Normal(g, b, kmm, m, dt, temperature);
     }

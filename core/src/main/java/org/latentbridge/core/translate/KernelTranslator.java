@@ -66,11 +66,15 @@ public final class KernelTranslator implements SpaceTranslator {
         this.anchorCount = anchorCount;
     }
 
-    /** Turns similarities {@code x.c} into kernel values in place: the one definition the fit and the query share. */
+    /** The kernel value of a similarity {@code x.c}: the one definition the fit and the query share. */
+    public static double kernel(double similarity, double temperature) {
+        return Math.exp((similarity - 1) / temperature);
+    }
+
+    /** {@link #kernel} of each similarity in {@code [from, to)}, in place. */
     public static void similaritiesToKernel(float[] similarities, int from, int to, double temperature) {
-        double inv = 1 / temperature;
         for (int i = from; i < to; i++) {
-            similarities[i] = (float) Math.exp((similarities[i] - 1) * inv);
+            similarities[i] = (float) kernel(similarities[i], temperature);
         }
     }
 
@@ -78,14 +82,7 @@ public final class KernelTranslator implements SpaceTranslator {
     public float[] translate(float[] vector, boolean unitLength) {
         int ds = source.dims(), dt = target.dims();
         LinearTranslator.checkInput(vector, ds);
-        float[] x = new float[ds];
-        double norm = source.shiftInto(vector, x);
-        if (norm > 0) {
-            float inv = (float) (1 / norm);
-            for (int j = 0; j < ds; j++) {
-                x[j] *= inv;
-            }
-        }
+        float[] x = source.enter(vector); // unit length: the constructor requires a normalising frame
         float[] y = new float[dt];
         MatrixKernels.vectorTimesMatrix(x, rotation, ds, dt, y);
         float[] k = new float[centreCount];

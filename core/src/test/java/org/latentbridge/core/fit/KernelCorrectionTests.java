@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.latentbridge.core.TestData;
 import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.io.BinaryCodec;
+import org.latentbridge.core.linalg.MatrixKernels;
 import org.latentbridge.core.linalg.Vectors;
 import org.latentbridge.core.translate.KernelTranslator;
 import org.latentbridge.core.translate.Method;
@@ -67,19 +68,15 @@ class KernelCorrectionTests {
             float[] entered = t.source().enter(v);
             double[] product = new double[d];
             float[] linear = new float[d];
-            org.latentbridge.core.linalg.MatrixKernels.vectorTimesMatrix(entered, t.rotation(), d, d, linear);
+            MatrixKernels.vectorTimesMatrix(entered, t.rotation(), d, d, linear);
             for (int j = 0; j < d; j++) {
                 product[j] = linear[j];
             }
             KernelCorrectionFit.addCorrection(new KernelCorrectionFit.Correction(t.centres(), t.coefficients(), t.temperature(),
                 t.centreCount()), entered, d, 0, 1, d, product, 1);
-            float[] batched = t.target().leave(MatrixKernels_toFloat(product), false);
+            float[] batched = t.target().leave(MatrixKernels.toFloat(product), false);
             assertTrue(TestData.maxAbsDiff(t.translate(v, false), batched) < 1e-4, "row " + i);
         }
-    }
-
-    private static float[] MatrixKernels_toFloat(double[] v) {
-        return org.latentbridge.core.linalg.MatrixKernels.toFloat(v);
     }
 
     @Test

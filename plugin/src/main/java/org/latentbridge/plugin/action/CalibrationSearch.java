@@ -13,7 +13,6 @@ import org.latentbridge.plugin.LatentExceptions;
 import org.latentbridge.plugin.search.KnnQueries;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +101,7 @@ final class CalibrationSearch {
                     throw LatentExceptions.badRequest("[" + where + "][relevant] must list between 1 and [" + MAX_RELEVANT
                         + "] document ids, got [" + relevant.size() + "]");
                 }
-                out.add(new LabelledPair(vector, Set.copyOf(new HashSet<>(relevant))));
+                out.add(new LabelledPair(vector, Set.copyOf(relevant))); // duplicates collapse
             }
             return out;
         }

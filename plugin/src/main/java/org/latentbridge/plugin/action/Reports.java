@@ -5,7 +5,6 @@ import org.latentbridge.core.anchor.AnchorStatistics;
 import org.latentbridge.core.fit.FitResult;
 import org.latentbridge.core.fit.PairDiagnostics;
 import org.latentbridge.core.metrics.HeldOutMetrics;
-import org.latentbridge.core.translate.KernelTranslator;
 import org.latentbridge.core.translate.Preprocessing;
 import org.latentbridge.core.translate.SpaceTranslator;
 
@@ -65,8 +64,11 @@ final class Reports {
     }
 
     /** The fit report stored with a translator and returned by PUT and GET translator. */
-    /** @param stored the translator stored: the fit's own, or the one calibration chose among its variants */
-    static Map<String, Object> fit(FitResult fit, SpaceTranslator stored, double holdout, long seed) {
+    /**
+     * @param stored the translator stored: the fit's own, or the one calibration chose among its variants
+     * @param kernel the kernel settings {@code stored} was fitted with (null unless it is {@code orthogonal_kernel})
+     */
+    static Map<String, Object> fit(FitResult fit, SpaceTranslator stored, FitResult.KernelSettings kernel, double holdout, long seed) {
         Preprocessing preprocessing = stored.target().preprocessing();
         PairDiagnostics d = fit.diagnostics();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -77,12 +79,12 @@ final class Reports {
         Map<String, Object> lambdas = new LinkedHashMap<>();
         fit.lambdas().forEach((method, l) -> lambdas.put(method.apiName(), l));
         m.put("lambdas", lambdas);
-        if (stored instanceof KernelTranslator k) {
-            Map<String, Object> kernel = new LinkedHashMap<>();
-            kernel.put("temperature", k.temperature());
-            kernel.put("lambda", fit.kernel() == null ? null : fit.kernel().lambda());
-            kernel.put("centres", k.centreCount());
-            m.put("kernel", kernel);
+        if (kernel != null) {
+            Map<String, Object> k = new LinkedHashMap<>();
+            k.put("temperature", kernel.temperature());
+            k.put("lambda", kernel.lambda());
+            k.put("centres", kernel.centres());
+            m.put("kernel", k);
         }
         if (fit.selection() != null) {
             m.put("selection", fit.selection());

@@ -183,13 +183,14 @@ public final class TranslatorActions {
                 return;
             }
             if (calibration == null) {
-                Map<String, Object> report = Reports.fit(fit, fit.translator(), options.holdout(), options.seed());
+                Map<String, Object> report = Reports.fit(fit, fit.translator(), fit.method() == Method.ORTHOGONAL_KERNEL ? fit.kernel() : null,
+                    options.holdout(), options.seed());
                 storeChecked(pair, report, BinaryCodec.encode(fit.translator()), STORE_ATTEMPTS, listener);
                 return;
             }
             CalibrationSearch.run(services, task, calibration, labelled, candidates, callerContext, listener.delegateFailureAndWrap((l, result) -> {
                 SpaceTranslator chosen = result.chosen().translator();
-                Map<String, Object> report = Reports.fit(fit, chosen, options.holdout(), options.seed());
+                Map<String, Object> report = Reports.fit(fit, chosen, result.chosen().kernel(), options.holdout(), options.seed());
                 report.put("calibration", result.report(calibration));
                 storeChecked(pair, report, BinaryCodec.encode(chosen), STORE_ATTEMPTS, l);
             }));
