@@ -1,7 +1,11 @@
 package org.latentbridge.it;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The paths and versions Maven hands to the integration tests as system properties (see the failsafe
@@ -14,9 +18,27 @@ public final class ItEnvironment {
 
     private ItEnvironment() {}
 
-    /** The Elasticsearch version the distribution was built for, e.g. {@code 9.5.3}. */
+    /** The Elasticsearch version the distribution was built for, e.g. {@code 9.5.3} or {@code 8.19.21}. */
     public static String esVersion() {
         return required("latent.es.version");
+    }
+
+    /** The Elasticsearch major version under test: 9, or 8 in the es8 failsafe execution. */
+    public static int esMajor() {
+        return Integer.parseInt(esVersion().substring(0, esVersion().indexOf('.')));
+    }
+
+    /**
+     * The query string that keeps vectors in {@code _source}: 9.x leaves them out by default and takes
+     * {@code _source_exclude_vectors}, which 8.19 does not know (and there they are always in).
+     */
+    public static String sourceWithVectorsParameter() {
+        return esMajor() >= 9 ? "?_source_exclude_vectors=false" : "";
+    }
+
+    /** The {@code java.version} the plugin's descriptor declares (its bytecode level). */
+    public static String pluginJavaVersion() {
+        return required("latent.plugin.java.version");
     }
 
     /** The unpacked, pristine integ-test-zip distribution. The harness never modifies it. */
@@ -50,11 +72,52 @@ public final class ItEnvironment {
     }
 
     /**
-     * The JDK the nodes run on. The integ-test-zip has no bundled JDK, so {@code ES_JAVA_HOME} must be set; by
-     * default it is the test JVM's own, which {@code bin/mvn} already chose to be new enough for Elasticsearch 9.
+     * The JDK the nodes run on. The integ-test-zip has no bundled JDK, so {@code ES_JAVA_HOME} must be set. Unless
+     * {@code latent.es.java.home} names one: for 9.x the test JVM's own, which {@code bin/mvn} chose to be 21 or newer;
+     * for 8.x a JDK 17 under {@code /usr/lib/jvm} when there is one, because 17 is the oldest Java 8.19 runs on and the
+     * 8.x plugin must work there (else the test JVM's own).
      */
-    public static Path javaHome() {
-        return Path.of(System.getProperty("latent.es.java.home", System.getProperty("java.home")));
+    public static synchronized Path javaHome() {
+        if (javaHome == null) {
+            String configured = System.getProperty("latent.es.java.home", "");
+            javaHome = configured.isBlank() == false ? Path.of(configured)
+                : esMajor() < 9 ? jdkOfFeature(Path.of("/usr/lib/jvm"), 17).orElse(Path.of(System.getProperty("java.home")))
+                : Path.of(System.getProperty("java.home"));
+        }
+        return javaHome;
+    }
+
+    private static Path javaHome;
+
+    /** A JDK directory under {@code root} whose {@code release} file says {@code JAVA_VERSION="feature...}. */
+    static Optional<Path> jdkOfFeature(Path root, int feature) {
+        if (Files.isDirectory(root) == false) {
+            return Optional.empty();
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(d -> Files.isSymbolicLink(d) == false && Files.isExecutable(d.resolve("bin/java")))
+                .filter(d -> releaseFeature(d) == feature).sorted().findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list JDKs under " + root, e);
+        }
+    }
+
+    private static int releaseFeature(Path jdk) {
+        try {
+            for (String line : Files.readAllLines(jdk.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=\"")) {
+                    String v = line.substring("JAVA_VERSION=\"".length());
+                    int end = 0;
+                    while (end < v.length() && Character.isDigit(v.charAt(end))) {
+                        end++;
+                    }
+                    return end == 0 ? -1 : Integer.parseInt(v.substring(0, end));
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private static String required(String name) {

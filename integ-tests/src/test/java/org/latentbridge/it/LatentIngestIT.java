@@ -19,6 +19,8 @@ import static org.latentbridge.it.SyntheticAnchors.toFloats;
 /** The {@code latent_translate} and {@code latent_relative} ingest processors on a real node. */
 class LatentIngestIT {
     private static final int DIMS = 16, N = 200;
+    /** Vectors are read back from {@code _source} to check what the processors wrote. */
+    private static final String WITH_VECTORS = ItEnvironment.sourceWithVectorsParameter();
 
     @RegisterExtension
     static final ElasticsearchCluster CLUSTER = ElasticsearchCluster.builder("latent-ingest").nodes(1).build();
@@ -67,7 +69,7 @@ class LatentIngestIT {
         assertTrue(items.get(21).toString().contains("field [emb_src][1] must be a finite number"), items.get(21).toString());
         assertTrue(items.get(22).toString().contains("field [emb_src] is missing"), items.get(22).toString());
 
-        JsonNode doc = es.get("ingest-docs/_doc/d5?_source_exclude_vectors=false").ok().path("_source");
+        JsonNode doc = es.get("ingest-docs/_doc/d5" + WITH_VECTORS).ok().path("_source");
         assertEquals("tgt", doc.path("_latent").path("model").asText());
         assertEquals("src", doc.path("_latent").path("source_model").asText());
         assertEquals(1, doc.path("_latent").path("translator_version").asInt());
@@ -108,7 +110,7 @@ class LatentIngestIT {
         es.put("default-docs", Map.of("settings", Map.of("index.default_pipeline", "to-tgt"), "mappings", Map.of("properties", Map.of("emb",
             Map.of("type", "dense_vector", "dims", DIMS))))).ok();
         es.put("default-docs/_doc/x?refresh=true", Map.of("emb_src", SOURCE[2])).expectStatus(201);
-        assertEquals(DIMS, es.get("default-docs/_doc/x?_source_exclude_vectors=false").ok().path("_source").path("emb").size());
+        assertEquals(DIMS, es.get("default-docs/_doc/x" + WITH_VECTORS).ok().path("_source").path("emb").size());
     }
 
     @Test
@@ -165,7 +167,7 @@ class LatentIngestIT {
             bulk.append(EsHttp.JSON.writeValueAsString(Map.of("v", TARGET[i]))).append('\n');
         }
         assertFalse(es.post("_bulk?pipeline=relative&refresh=true", bulk.toString()).ok().path("errors").asBoolean());
-        JsonNode doc = es.get("rel-docs/_doc/r3?_source_exclude_vectors=false").ok().path("_source");
+        JsonNode doc = es.get("rel-docs/_doc/r3" + WITH_VECTORS).ok().path("_source");
         assertEquals(N, doc.path("rel").size());
         assertEquals("relative", doc.path("_latent").path("space").asText());
         assertTrue(doc.path("rel_sparse").size() <= 20 && doc.path("rel_sparse").size() > 0, doc.path("rel_sparse").toString());
@@ -226,7 +228,7 @@ class LatentIngestIT {
         es.put("_latent/translator/s2/t2", Map.of("source_role", "document", "method", "orthogonal")).ok();
         bulk.get();
         es.post("mixed/_refresh", null).ok();
-        JsonNode hits = es.post("mixed/_search?_source_exclude_vectors=false", Map.of("size", 1000, "query", Map.of("match_all", Map.of())))
+        JsonNode hits = es.post("mixed/_search" + WITH_VECTORS, Map.of("size", 1000, "query", Map.of("match_all", Map.of())))
             .ok().path("hits").path("hits");
         assertEquals(1000, hits.size(), "no document failed");
         java.util.Map<String, float[]> seen = new java.util.HashMap<>();

@@ -1,15 +1,11 @@
 package org.latentbridge.plugin;
 
-import org.elasticsearch.cluster.node.DiscoveryNodes;
 import org.elasticsearch.common.settings.Setting;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.util.concurrent.EsExecutors;
-import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.indices.SystemIndexDescriptor;
-import org.elasticsearch.plugins.ActionPlugin;
 import org.elasticsearch.ingest.Processor;
 import org.elasticsearch.plugins.IngestPlugin;
-import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.plugins.SearchPlugin;
 import org.elasticsearch.plugins.SystemIndexPlugin;
 import org.elasticsearch.rest.RestHandler;
@@ -17,6 +13,8 @@ import org.elasticsearch.rest.RestRequest.Method;
 import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.elasticsearch.threadpool.FixedExecutorBuilder;
 import org.latentbridge.plugin.action.LatentServices;
+import org.latentbridge.plugin.compat.LinePlugin;
+import org.latentbridge.plugin.compat.TransportActionSpec;
 import org.latentbridge.plugin.action.ModelActions;
 import org.latentbridge.plugin.action.NodesCacheAction;
 import org.latentbridge.plugin.action.TranslatorActions;
@@ -30,18 +28,16 @@ import org.latentbridge.plugin.store.LatentSystemIndex;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 import static org.elasticsearch.rest.RestHandler.Route;
 
 /**
  * Latent Bridge: cross-model vector search. Registers the anchor store (a system index, a node cache, REST endpoints
  * under {@code /_latent}), its fit pool and settings, the {@code latent_knn} query, the {@code latent_translation}
- * query vector builder, and the {@code latent_translate} and {@code latent_relative} ingest processors. Version-specific Elasticsearch API use is kept to this class and
- * the actions' constructors.
+ * query vector builder, and the {@code latent_translate} and {@code latent_relative} ingest processors. Where the Elasticsearch lines' APIs differ, it goes through
+ * {@code org.latentbridge.plugin.compat}, which each line's build supplies.
  */
-public class LatentBridgePlugin extends Plugin implements ActionPlugin, SystemIndexPlugin, SearchPlugin, IngestPlugin {
+public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin, SearchPlugin, IngestPlugin {
 
     @Override
     public Collection<?> createComponents(PluginServices services) {
@@ -60,23 +56,22 @@ public class LatentBridgePlugin extends Plugin implements ActionPlugin, SystemIn
     }
 
     @Override
-    public Collection<ActionHandler> getActions() {
+    protected List<TransportActionSpec> transportActions() {
         return List.of(
-            new ActionHandler(ModelActions.PUT, ModelActions.TransportPut.class),
-            new ActionHandler(ModelActions.GET, ModelActions.TransportGet.class),
-            new ActionHandler(ModelActions.DELETE, ModelActions.TransportDelete.class),
-            new ActionHandler(ModelActions.PUT_ANCHORS, ModelActions.TransportPutAnchors.class),
-            new ActionHandler(TranslatorActions.PUT, TranslatorActions.TransportPut.class),
-            new ActionHandler(TranslatorActions.GET, TranslatorActions.TransportGet.class),
-            new ActionHandler(TranslatorActions.DELETE, TranslatorActions.TransportDelete.class),
-            new ActionHandler(TranslatorActions.TRANSLATE, TranslatorActions.TransportTranslate.class),
-            new ActionHandler(NodesCacheAction.INVALIDATE, NodesCacheAction.TransportInvalidate.class),
-            new ActionHandler(NodesCacheAction.STATS, NodesCacheAction.TransportStats.class));
+            new TransportActionSpec(ModelActions.PUT, ModelActions.TransportPut.class),
+            new TransportActionSpec(ModelActions.GET, ModelActions.TransportGet.class),
+            new TransportActionSpec(ModelActions.DELETE, ModelActions.TransportDelete.class),
+            new TransportActionSpec(ModelActions.PUT_ANCHORS, ModelActions.TransportPutAnchors.class),
+            new TransportActionSpec(TranslatorActions.PUT, TranslatorActions.TransportPut.class),
+            new TransportActionSpec(TranslatorActions.GET, TranslatorActions.TransportGet.class),
+            new TransportActionSpec(TranslatorActions.DELETE, TranslatorActions.TransportDelete.class),
+            new TransportActionSpec(TranslatorActions.TRANSLATE, TranslatorActions.TransportTranslate.class),
+            new TransportActionSpec(NodesCacheAction.INVALIDATE, NodesCacheAction.TransportInvalidate.class),
+            new TransportActionSpec(NodesCacheAction.STATS, NodesCacheAction.TransportStats.class));
     }
 
     @Override
-    public Collection<RestHandler> getRestHandlers(RestHandlersServices services, Supplier<DiscoveryNodes> nodesInCluster,
-                                                   Predicate<NodeFeature> clusterSupportsFeature) {
+    protected List<RestHandler> restHandlers() {
         return List.of(
             new LatentRestHandler("latent_put_model", List.of(new Route(Method.PUT, "/_latent/model/{model}")), ModelActions.PUT, "model"),
             new LatentRestHandler("latent_get_model", List.of(new Route(Method.GET, "/_latent/model/{model}"),

@@ -4,7 +4,6 @@ import org.elasticsearch.action.ActionType;
 import org.elasticsearch.action.FailedNodeException;
 import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.support.nodes.BaseNodeResponse;
-import org.elasticsearch.action.support.nodes.BaseNodesRequest;
 import org.elasticsearch.action.support.nodes.BaseNodesResponse;
 import org.elasticsearch.action.support.nodes.TransportNodesAction;
 import org.elasticsearch.cluster.ClusterName;
@@ -15,10 +14,11 @@ import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ThreadPool;
-import org.elasticsearch.transport.AbstractTransportRequest;
 import org.elasticsearch.transport.TransportService;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
+import org.latentbridge.plugin.compat.NodeModelsRequest;
+import org.latentbridge.plugin.compat.NodesModelsRequest;
 
 import java.io.IOException;
 import java.util.List;
@@ -34,35 +34,6 @@ public final class NodesCacheAction {
     public static final ActionType<Response> STATS = new ActionType<>("cluster:monitor/latent/stats");
 
     private NodesCacheAction() {}
-
-    /** Models to invalidate (empty for stats). */
-    public static final class Request extends BaseNodesRequest {
-        final List<String> models;
-
-        public Request(List<String> models) {
-            super((String[]) null);
-            this.models = List.copyOf(models);
-        }
-    }
-
-    static final class NodeRequest extends AbstractTransportRequest {
-        final List<String> models;
-
-        NodeRequest(List<String> models) {
-            this.models = models;
-        }
-
-        NodeRequest(StreamInput in) throws IOException {
-            super(in);
-            models = in.readStringCollectionAsList();
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeStringCollection(models);
-        }
-    }
 
     public static final class NodeResponse extends BaseNodeResponse {
         final Map<String, Object> stats;
@@ -113,23 +84,23 @@ public final class NodesCacheAction {
         }
     }
 
-    abstract static class Base extends TransportNodesAction<Request, Response, NodeRequest, NodeResponse, Void> {
+    abstract static class Base extends TransportNodesAction<NodesModelsRequest, Response, NodeModelsRequest, NodeResponse, Void> {
         final LatentServices services;
 
         Base(String name, ClusterService clusterService, TransportService transportService, ActionFilters actionFilters,
              ThreadPool threadPool, LatentServices services) {
-            super(name, clusterService, transportService, actionFilters, NodeRequest::new, threadPool.executor(ThreadPool.Names.MANAGEMENT));
+            super(name, clusterService, transportService, actionFilters, NodeModelsRequest::new, threadPool.executor(ThreadPool.Names.MANAGEMENT));
             this.services = services;
         }
 
         @Override
-        protected Response newResponse(Request request, List<NodeResponse> responses, List<FailedNodeException> failures) {
+        protected Response newResponse(NodesModelsRequest request, List<NodeResponse> responses, List<FailedNodeException> failures) {
             return new Response(clusterService.getClusterName(), responses, failures);
         }
 
         @Override
-        protected NodeRequest newNodeRequest(Request request) {
-            return new NodeRequest(request.models);
+        protected NodeModelsRequest newNodeRequest(NodesModelsRequest request) {
+            return new NodeModelsRequest(request.models());
         }
 
         @Override
@@ -146,8 +117,8 @@ public final class NodesCacheAction {
         }
 
         @Override
-        protected NodeResponse nodeOperation(NodeRequest request, Task task) {
-            services.cache().invalidate(request.models);
+        protected NodeResponse nodeOperation(NodeModelsRequest request, Task task) {
+            services.cache().invalidate(request.models());
             return new NodeResponse(clusterService.localNode(), Map.of());
         }
     }
@@ -160,7 +131,7 @@ public final class NodesCacheAction {
         }
 
         @Override
-        protected NodeResponse nodeOperation(NodeRequest request, Task task) {
+        protected NodeResponse nodeOperation(NodeModelsRequest request, Task task) {
             return new NodeResponse(clusterService.localNode(), services.cache().stats());
         }
     }

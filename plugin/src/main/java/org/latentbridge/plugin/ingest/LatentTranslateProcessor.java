@@ -1,9 +1,9 @@
 package org.latentbridge.plugin.ingest;
 
-import org.elasticsearch.cluster.metadata.ProjectId;
 import org.elasticsearch.ingest.ConfigurationUtils;
 import org.elasticsearch.ingest.IngestDocument;
 import org.elasticsearch.ingest.Processor;
+import org.latentbridge.plugin.compat.LineProcessorFactory;
 import org.latentbridge.plugin.action.LatentResponse;
 import org.latentbridge.plugin.action.TranslatorActions;
 import org.latentbridge.plugin.store.ModelRecord;
@@ -42,10 +42,10 @@ public final class LatentTranslateProcessor extends LatentVectorProcessor {
         }
     }
 
-    public static final class Factory implements Processor.Factory {
+    public static final class Factory extends LineProcessorFactory {
         @Override
-        public Processor create(Map<String, Processor.Factory> factories, String tag, String description, Map<String, Object> config,
-                                ProjectId projectId) {
+        protected Processor createProcessor(Map<String, Processor.Factory> factories, String tag, String description,
+                                            Map<String, Object> config) {
             Fields fields = Fields.read(TYPE, tag, config);
             String from = readName(TYPE, tag, config, "from", null);
             String to = readName(TYPE, tag, config, "to", null);

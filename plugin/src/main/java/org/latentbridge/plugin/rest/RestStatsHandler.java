@@ -4,6 +4,7 @@ import org.elasticsearch.client.internal.node.NodeClient;
 import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.action.RestToXContentListener;
+import org.latentbridge.plugin.compat.NodesModelsRequest;
 import org.latentbridge.plugin.action.NodesCacheAction;
 
 import java.util.List;
@@ -22,6 +23,6 @@ public final class RestStatsHandler extends BaseRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-        return channel -> client.execute(NodesCacheAction.STATS, new NodesCacheAction.Request(List.of()), new RestToXContentListener<>(channel));
+        return channel -> client.execute(NodesCacheAction.STATS, new NodesModelsRequest(List.of()), new RestToXContentListener<>(channel));
     }
 }

@@ -7,13 +7,14 @@ import org.elasticsearch.cluster.metadata.IndexMetadata;
 import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
 import org.latentbridge.plugin.LatentExceptions;
+import org.latentbridge.plugin.compat.EsApi;
+import org.latentbridge.plugin.compat.LineQueryBuilder;
 import org.latentbridge.plugin.store.ModelRecord;
 
 import java.io.IOException;
@@ -35,7 +36,7 @@ import java.util.function.Supplier;
  * Elasticsearch's own {@code knn} query: on the coordinator when every index wants the same vector, otherwise on each
  * shard with that index's vector. Nothing is evaluated per document by this plugin.
  */
-public final class LatentKnnQueryBuilder extends AbstractQueryBuilder<LatentKnnQueryBuilder> {
+public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQueryBuilder> {
     public static final String NAME = "latent_knn";
     /** Elasticsearch's limit on {@code num_candidates}. */
     static final int MAX_NUM_CANDIDATES = 10_000;
@@ -238,11 +239,11 @@ public final class LatentKnnQueryBuilder extends AbstractQueryBuilder<LatentKnnQ
     }
 
     private QueryBuilder knn(float[] vector) {
-        return KnnQueries.knn(field, vector, k, numCandidates, similarity, filters).boost(boost).queryName(queryName);
+        return EsApi.knn(field, vector, k, numCandidates, similarity, filters).boost(boost).queryName(queryName);
     }
 
     @Override
-    protected Query doToQuery(SearchExecutionContext context, org.elasticsearch.search.internal.MaxClauseCountQueryVisitor visitor) {
+    protected Query toLuceneQuery(SearchExecutionContext context) {
         throw new IllegalStateException("[" + NAME + "] must be rewritten to a knn query before it is executed");
     }
 

@@ -4,6 +4,7 @@ import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.common.cache.Cache;
 import org.elasticsearch.common.cache.CacheBuilder;
 import org.latentbridge.core.anchor.AnchorSet;
+import org.latentbridge.plugin.compat.EsApi;
 import org.latentbridge.core.io.BinaryCodec;
 import org.latentbridge.core.translate.Preprocessing;
 import org.latentbridge.core.translate.RelativeProjection;
@@ -222,10 +223,9 @@ public final class LatentCache {
     }
 
     public Map<String, Object> stats() {
-        Cache.Stats s = cache.stats();
         return Map.of(
             "cache", Map.of("entries", cache.count(), "bytes", cache.weight(), "limit_in_bytes", maxBytes, "hits", hits.sum(), "misses",
-                misses.sum(), "evictions", s.getEvictions()),
+                misses.sum(), "evictions", EsApi.evictions(cache)),
             "translations", Map.of("count", translations.sum(), "time_in_nanos", translationNanos.sum(), "kernels",
                 org.latentbridge.core.linalg.MatrixKernels.implementation()));
     }

@@ -3,6 +3,7 @@ package org.latentbridge.plugin.store;
 import org.elasticsearch.cluster.metadata.IndexMetadata;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.indices.SystemIndexDescriptor;
+import org.latentbridge.plugin.compat.EsApi;
 
 /**
  * The system index {@code .latent-bridge}: model documents, anchor chunk documents and translator documents. Bodies are
@@ -39,7 +40,7 @@ public final class LatentSystemIndex {
         """.formatted(MAPPINGS_VERSION);
 
     public static SystemIndexDescriptor descriptor() {
-        return SystemIndexDescriptor.builder()
+        return EsApi.systemIndexDescriptor()
             .setIndexPattern(NAME + "*")
             .setPrimaryIndex(NAME)
             .setDescription("Latent Bridge models, anchors and translators")

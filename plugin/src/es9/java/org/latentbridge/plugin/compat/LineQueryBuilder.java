@@ -1,0 +1,25 @@
+package org.latentbridge.plugin.compat;
+
+import org.apache.lucene.search.Query;
+import org.elasticsearch.index.query.AbstractQueryBuilder;
+import org.elasticsearch.index.query.SearchExecutionContext;
+import org.elasticsearch.search.internal.MaxClauseCountQueryVisitor;
+
+import java.io.IOException;
+
+/** A query builder; 9.x hands {@code doToQuery} a clause-count visitor, which this plugin's queries do not need. */
+public abstract class LineQueryBuilder<Q extends LineQueryBuilder<Q>> extends AbstractQueryBuilder<Q> {
+
+    protected LineQueryBuilder() {}
+
+    protected LineQueryBuilder(org.elasticsearch.common.io.stream.StreamInput in) throws IOException {
+        super(in);
+    }
+
+    protected abstract Query toLuceneQuery(SearchExecutionContext context) throws IOException;
+
+    @Override
+    protected final Query doToQuery(SearchExecutionContext context, MaxClauseCountQueryVisitor visitor) throws IOException {
+        return toLuceneQuery(context);
+    }
+}
