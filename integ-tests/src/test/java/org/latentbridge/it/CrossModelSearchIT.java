@@ -72,6 +72,8 @@ class CrossModelSearchIT {
         System.out.println(String.format(Locale.ROOT, "[cross-model-search] %d docs, %d queries, %d anchors (auto chose %s): recall@10 native "
             + "%.3f, latent_knn %.3f (%.3f of native), untranslated %.3f (%.3f of native)", pages.size(), QUERIES, ANCHORS,
             fit.path("method").asText(), nativeRecall, translated, translated / nativeRecall, untranslated, untranslated / nativeRecall));
+        System.out.println("[cross-model-search] Elasticsearch " + ItEnvironment.esVersion() + ", the fit's held-out metrics: "
+            + fit.path("metrics").path(fit.path("method").asText()));
         assertTrue(nativeRecall >= 0.6, "the natural pairs are answerable at all: " + nativeRecall);
         assertTrue(translated >= 0.8 * nativeRecall, "latent_knn " + translated + " vs native " + nativeRecall);
         assertTrue(translated - untranslated >= 0.2, "latent_knn " + translated + " vs untranslated " + untranslated);
