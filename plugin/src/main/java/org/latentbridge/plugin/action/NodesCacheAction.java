@@ -1,5 +1,7 @@
 package org.latentbridge.plugin.action;
 
+import org.elasticsearch.action.ActionRequest;
+import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.action.FailedNodeException;
 import org.elasticsearch.action.support.ActionFilters;
@@ -17,7 +19,6 @@ import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
-import org.latentbridge.plugin.compat.NodeModelsRequest;
 import org.latentbridge.plugin.compat.NodesModelsRequest;
 
 import java.io.IOException;
@@ -34,6 +35,35 @@ public final class NodesCacheAction {
     public static final ActionType<Response> STATS = new ActionType<>("cluster:monitor/latent/stats");
 
     private NodesCacheAction() {}
+
+    /**
+     * The per-node part of a {@link NodesModelsRequest}, sent over the transport layer. An {@link ActionRequest} only
+     * because that is the transport-request class both Elasticsearch lines share (8.19's {@code TransportRequest} is a
+     * class, 9.x's an interface implemented by {@code AbstractTransportRequest}).
+     */
+    static final class NodeRequest extends ActionRequest {
+        private final List<String> models;
+
+        NodeRequest(List<String> models) {
+            this.models = List.copyOf(models);
+        }
+
+        NodeRequest(StreamInput in) throws IOException {
+            super(in);
+            models = in.readStringCollectionAsList();
+        }
+
+        @Override
+        public ActionRequestValidationException validate() {
+            return null;
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            super.writeTo(out);
+            out.writeStringCollection(models);
+        }
+    }
 
     public static final class NodeResponse extends BaseNodeResponse {
         final Map<String, Object> stats;
@@ -84,12 +114,12 @@ public final class NodesCacheAction {
         }
     }
 
-    abstract static class Base extends TransportNodesAction<NodesModelsRequest, Response, NodeModelsRequest, NodeResponse, Void> {
+    abstract static class Base extends TransportNodesAction<NodesModelsRequest, Response, NodeRequest, NodeResponse, Void> {
         final LatentServices services;
 
         Base(String name, ClusterService clusterService, TransportService transportService, ActionFilters actionFilters,
              ThreadPool threadPool, LatentServices services) {
-            super(name, clusterService, transportService, actionFilters, NodeModelsRequest::new, threadPool.executor(ThreadPool.Names.MANAGEMENT));
+            super(name, clusterService, transportService, actionFilters, NodeRequest::new, threadPool.executor(ThreadPool.Names.MANAGEMENT));
             this.services = services;
         }
 
@@ -99,8 +129,8 @@ public final class NodesCacheAction {
         }
 
         @Override
-        protected NodeModelsRequest newNodeRequest(NodesModelsRequest request) {
-            return new NodeModelsRequest(request.models());
+        protected NodeRequest newNodeRequest(NodesModelsRequest request) {
+            return new NodeRequest(request.models());
         }
 
         @Override
@@ -117,8 +147,8 @@ public final class NodesCacheAction {
         }
 
         @Override
-        protected NodeResponse nodeOperation(NodeModelsRequest request, Task task) {
-            services.cache().invalidate(request.models());
+        protected NodeResponse nodeOperation(NodeRequest request, Task task) {
+            services.cache().invalidate(request.models);
             return new NodeResponse(clusterService.localNode(), Map.of());
         }
     }
@@ -131,7 +161,7 @@ public final class NodesCacheAction {
         }
 
         @Override
-        protected NodeResponse nodeOperation(NodeModelsRequest request, Task task) {
+        protected NodeResponse nodeOperation(NodeRequest request, Task task) {
             return new NodeResponse(clusterService.localNode(), services.cache().stats());
         }
     }
