@@ -2,6 +2,7 @@ package org.latentbridge.it.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.latentbridge.it.ElasticsearchCluster;
+import org.latentbridge.it.ItEnvironment;
 import org.latentbridge.it.EsHttp;
 
 import java.util.ArrayList;
@@ -124,6 +125,9 @@ public final class SearchLatencyBenchmark {
             Arrays.sort(lat);
             JsonNode stats = es.get("_latent/_stats").ok().path("nodes").elements().next();
             long count = stats.path("translations").path("count").asLong(), nanos = stats.path("translations").path("time_in_nanos").asLong();
+            System.out.println(String.format(Locale.ROOT, "[search-latency] Elasticsearch %s on Java %s (%s), translation kernels: %s",
+                ItEnvironment.esVersion(), es.get("_nodes/jvm").ok().path("nodes").elements().next().path("jvm").path("version").asText(),
+                ItEnvironment.javaHome(), stats.path("translations").path("kernels").asText()));
             System.out.println(String.format(Locale.ROOT, "[search-latency] %d docs x %d dims, 1 shard, force-merged; k=10, num_candidates=100; "
                 + "%d interleaved rounds after %d warm-up pairs", DOCS, DIMS, ROUNDS, WARMUP));
             System.out.println(String.format(Locale.ROOT, "[search-latency] native knn  p50 %.3f ms  p99 %.3f ms", pct(nat, 0.5), pct(nat, 0.99)));
