@@ -82,6 +82,9 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
     private Path clusterDir;
     /** The distribution copy the nodes were started from; kept to restart single nodes. */
     private Path esHome;
+    private final EsLine line;
+    /** A stopped cluster whose node data directories this one starts from (an upgrade), or null. */
+    private final ElasticsearchCluster dataOf;
     private volatile boolean detached;
 
     private ElasticsearchCluster(Builder b) {
@@ -93,6 +96,8 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
         this.rolesYml = b.rolesYml;
         this.plugins = b.plugins == null ? null : List.copyOf(b.plugins);
         this.startTimeout = b.startTimeout;
+        this.line = b.line != null ? b.line : ItEnvironment.line();
+        this.dataOf = b.dataOf;
         List<User> all = new ArrayList<>(b.users);
         User superuser = all.stream().filter(u -> u.roles().contains("superuser")).findFirst().orElse(null);
         if (security && superuser == null) {
@@ -161,8 +166,8 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
         if (isRunning()) {
             throw new IllegalStateException("Cluster " + name + " is already running");
         }
-        List<Path> zips = plugins != null ? plugins : List.of(ItEnvironment.pluginZip());
-        Path esHome = EsDistribution.withPlugins(zips);
+        List<Path> zips = plugins != null ? plugins : List.of(line.pluginZip());
+        Path esHome = EsDistribution.withPlugins(line, zips);
         this.esHome = esHome;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -316,6 +321,9 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
             for (ClusterNode node : nodes) {
                 EsDistribution.copyTree(esHome.resolve("config"), node.configDir());
                 Files.createDirectories(node.dataDir());
+                if (dataOf != null) {
+                    EsDistribution.copyTree(dataOf.node(node.index()).dataDir(), node.dataDir());
+                }
                 Files.createDirectories(node.logsDir());
                 Files.createDirectories(node.tmpDir());
                 Files.writeString(node.configDir().resolve("elasticsearch.yml"), elasticsearchYml(node), StandardCharsets.UTF_8);
@@ -410,8 +418,8 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
         Timings.record("cluster " + name + ": add " + users.size() + " file-realm user(s)", System.nanoTime() - t0);
     }
 
-    private static Map<String, String> nodeEnv(ClusterNode node) {
-        return NodeUser.env("ES_JAVA_HOME", ItEnvironment.javaHome().toString(), "ES_PATH_CONF", node.configDir().toString(),
+    private Map<String, String> nodeEnv(ClusterNode node) {
+        return NodeUser.env("ES_JAVA_HOME", line.javaHome().toString(), "ES_PATH_CONF", node.configDir().toString(),
                 "ES_TMPDIR", node.tmpDir().toString(), "HOME", node.dir().toString());
     }
 
@@ -650,6 +658,8 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
         private String rolesYml;
         private List<Path> plugins;
         private Duration startTimeout = Duration.ofSeconds(180);
+        private EsLine line;
+        private ElasticsearchCluster dataOf;
 
         private Builder(String name) {
             if (name == null || name.matches("[a-z0-9][a-z0-9_-]*") == false) {
@@ -703,6 +713,21 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
             return this;
         }
 
+        /** The Elasticsearch line to run (default: the line under test, {@link ItEnvironment#line()}). */
+        public Builder line(EsLine line) {
+            this.line = Objects.requireNonNull(line);
+            return this;
+        }
+
+        /**
+         * Start from a copy of each node's data directory of {@code stopped} (same node count): a full-cluster-restart
+         * upgrade when the lines differ. The stopped cluster's own directories stay as they were.
+         */
+        public Builder dataOf(ElasticsearchCluster stopped) {
+            this.dataOf = Objects.requireNonNull(stopped);
+            return this;
+        }
+
         /** How long each node may take to start, and the cluster to turn green (default 180 s). */
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = timeout;
@@ -712,6 +737,9 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
         public ElasticsearchCluster build() {
             if (security == false && (users.isEmpty() == false || rolesYml != null)) {
                 throw new IllegalStateException("Users and roles need security(true)");
+            }
+            if (dataOf != null && dataOf.nodeCount != nodeCount) {
+                throw new IllegalStateException("dataOf needs a cluster of as many nodes: " + dataOf.nodeCount + " != " + nodeCount);
             }
             return new ElasticsearchCluster(this);
         }

@@ -10,6 +10,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,21 +51,22 @@ final class EsDistribution {
     }
 
     /**
-     * The home of a distribution copy with exactly {@code pluginZips} installed, prepared on first request and reused
+     * The home of a copy of {@code line}'s distribution with exactly {@code pluginZips} installed, prepared on first request and reused
      * afterwards. The copy is owned by the node user.
      */
-    static synchronized Path withPlugins(List<Path> pluginZips) {
-        List<Path> key = pluginZips.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    static synchronized Path withPlugins(EsLine line, List<Path> pluginZips) {
+        List<Path> key = new ArrayList<>(List.of(line.pristineHome().toAbsolutePath().normalize()));
+        pluginZips.forEach(p -> key.add(p.toAbsolutePath().normalize()));
         Path home = INSTALLED.get(key);
         if (home == null) {
-            home = prepare(key, INSTALLED.size());
-            INSTALLED.put(key, home);
+            home = prepare(line, key.subList(1, key.size()), INSTALLED.size());
+            INSTALLED.put(List.copyOf(key), home);
         }
         return home;
     }
 
-    private static Path prepare(List<Path> pluginZips, int index) {
-        Path pristine = ItEnvironment.pristineDistribution();
+    private static Path prepare(EsLine line, List<Path> pluginZips, int index) {
+        Path pristine = line.pristineHome();
         Path base = runDir().resolve("distribution-" + index);
         Path home = base.resolve(pristine.getFileName());
         NodeUser user = NodeUser.current();
@@ -86,7 +88,7 @@ final class EsDistribution {
                 Path copy = zips.resolve(zip.getFileName());
                 NodeUser.Result r = user.run(
                         List.of(home.resolve("bin/elasticsearch-plugin").toString(), "install", "--batch", copy.toUri().toString()),
-                        NodeUser.env("ES_JAVA_HOME", ItEnvironment.javaHome().toString(), "ES_PATH_CONF",
+                        NodeUser.env("ES_JAVA_HOME", line.javaHome().toString(), "ES_PATH_CONF",
                                 home.resolve("config").toString(), "ES_TMPDIR", tmp.toString(), "HOME", base.toString()),
                         base, base.resolve("plugin-install-" + zip.getFileName() + ".log"), Duration.ofMinutes(3));
                 if (r.exitCode() != 0) {

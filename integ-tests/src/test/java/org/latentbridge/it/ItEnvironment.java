@@ -41,25 +41,22 @@ public final class ItEnvironment {
         return required("latent.plugin.java.version");
     }
 
-    /** The unpacked, pristine integ-test-zip distribution. The harness never modifies it. */
-    public static Path pristineDistribution() {
-        Path home = Path.of(required("latent.es.home"));
-        if (Files.isRegularFile(home.resolve("bin/elasticsearch")) == false) {
-            throw new IllegalStateException("No Elasticsearch distribution at " + home
-                    + " (latent.es.home): run the tests through Maven, e.g. `bin/mvn -pl integ-tests -am verify`,"
-                    + " whose pre-integration-test phase unpacks it");
+    /** The line under test: the version, distribution, plugin zip and JDK Maven handed to this test JVM. */
+    public static synchronized EsLine line() {
+        if (line == null) {
+            line = new EsLine(esVersion(), Path.of(required("latent.es.home")), Path.of(required("latent.plugin.zip")),
+                javaHome(esMajor(), System.getProperty("latent.es.java.home", "")));
         }
-        return home;
+        return line;
     }
 
-    /** The plugin zip built by the {@code plugin} module. */
-    public static Path pluginZip() {
-        Path zip = Path.of(required("latent.plugin.zip"));
-        if (Files.isRegularFile(zip) == false) {
-            throw new IllegalStateException("Plugin zip " + zip + " (latent.plugin.zip) does not exist: build the plugin module first");
-        }
-        return zip;
+    /** The 8.19 line, beside the line under test, for the upgrade test (properties {@code latent.es8.*}). */
+    public static EsLine es8Line() {
+        return new EsLine(required("latent.es8.version"), Path.of(required("latent.es8.home")), Path.of(required("latent.es8.plugin.zip")),
+            javaHome(8, System.getProperty("latent.es8.java.home", "")));
     }
+
+    private static EsLine line;
 
     /** The project version, which the installed plugin must report. */
     public static String pluginVersion() {
@@ -71,23 +68,22 @@ public final class ItEnvironment {
         return Path.of(System.getProperty("latent.it.workdir", "target/it-work")).toAbsolutePath();
     }
 
-    /**
-     * The JDK the nodes run on. The integ-test-zip has no bundled JDK, so {@code ES_JAVA_HOME} must be set. Unless
-     * {@code latent.es.java.home} names one: for 9.x the test JVM's own, which {@code bin/mvn} chose to be 21 or newer;
-     * for 8.x a JDK 17 under {@code /usr/lib/jvm} when there is one, because 17 is the oldest Java 8.19 runs on and the
-     * 8.x plugin must work there (else the test JVM's own).
-     */
-    public static synchronized Path javaHome() {
-        if (javaHome == null) {
-            String configured = System.getProperty("latent.es.java.home", "");
-            javaHome = configured.isBlank() == false ? Path.of(configured)
-                : esMajor() < 9 ? jdkOfFeature(Path.of("/usr/lib/jvm"), 17).orElse(Path.of(System.getProperty("java.home")))
-                : Path.of(System.getProperty("java.home"));
-        }
-        return javaHome;
+    /** The JDK the nodes of the line under test run on. */
+    public static Path javaHome() {
+        return line().javaHome();
     }
 
-    private static Path javaHome;
+    /**
+     * The JDK for nodes of an Elasticsearch major version. The integ-test-zip has no bundled JDK, so {@code ES_JAVA_HOME}
+     * must be set. Unless {@code configured} names one: for 9.x the test JVM's own, which {@code bin/mvn} chose to be 21
+     * or newer; for 8.x a JDK 17 under {@code /usr/lib/jvm} when there is one, because 17 is the oldest Java 8.19 runs on
+     * and the 8.x plugin must work there (else the test JVM's own).
+     */
+    private static Path javaHome(int major, String configured) {
+        Path own = Path.of(System.getProperty("java.home"));
+        return configured.isBlank() == false ? Path.of(configured)
+            : major < 9 ? jdkOfFeature(Path.of("/usr/lib/jvm"), 17).orElse(own) : own;
+    }
 
     /** A JDK directory under {@code root} whose {@code release} file says {@code JAVA_VERSION="feature...}. */
     static Optional<Path> jdkOfFeature(Path root, int feature) {

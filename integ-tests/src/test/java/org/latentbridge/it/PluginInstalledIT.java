@@ -15,10 +15,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 
 /**
- * The packaged plugin installs into a real node of its line (9.5.3 or 8.19.21) and loads: the cheapest end-to-end proof that the descriptor,
- * the zip layout and the plugin class agree with what this Elasticsearch version accepts. Security is off here;
+ * The packaged plugin installs into a real node of its line (9.5.3 or 8.19.21) and loads: the cheapest end-to-end proof
+ * that the descriptor, the zip layout and the plugin class agree with what this Elasticsearch version accepts. Security is off here;
  * {@link SecuredNodeIT} covers the secured path.
  */
 class PluginInstalledIT {
@@ -67,7 +68,7 @@ class PluginInstalledIT {
     @Test
     void pluginZipHasEverythingAtTheRootAndNoElasticsearchOrLuceneJars() throws IOException {
         List<String> names;
-        try (ZipFile zip = new ZipFile(ItEnvironment.pluginZip().toFile())) {
+        try (ZipFile zip = new ZipFile(ItEnvironment.line().pluginZip().toFile())) {
             names = Collections.list(zip.entries()).stream().map(ZipEntry::getName).sorted().toList();
         }
         assertTrue(names.contains("plugin-descriptor.properties"), "descriptor at the root: " + names);
@@ -78,5 +79,36 @@ class PluginInstalledIT {
         }
         assertTrue(names.stream().anyMatch(n -> n.startsWith("latent-bridge-plugin-") && n.endsWith(".jar")), "plugin jar: " + names);
         assertTrue(names.stream().anyMatch(n -> n.startsWith("latent-bridge-core-") && n.endsWith(".jar")), "core jar: " + names);
+    }
+
+    /**
+     * Every class the zip ships runs on the Java its descriptor declares: an 8.19 node may run on Java 17, where a class
+     * compiled for 21 (ours or a dependency's) fails only when first loaded, with {@code UnsupportedClassVersionError}.
+     */
+    @Test
+    void noClassInTheZipNeedsANewerJavaThanTheDescriptorDeclares() throws IOException {
+        int allowedMajor = 44 + Integer.parseInt(ItEnvironment.pluginJavaVersion());
+        int classes = 0;
+        try (ZipFile zip = new ZipFile(ItEnvironment.line().pluginZip().toFile())) {
+            for (ZipEntry jarEntry : Collections.list(zip.entries())) {
+                if (jarEntry.getName().endsWith(".jar") == false) {
+                    continue;
+                }
+                try (ZipInputStream jar = new ZipInputStream(zip.getInputStream(jarEntry))) {
+                    for (ZipEntry e = jar.getNextEntry(); e != null; e = jar.getNextEntry()) {
+                        // multi-release jars may carry newer classes under META-INF/versions/N, loaded only on Java N
+                        if (e.getName().endsWith(".class") == false || e.getName().startsWith("META-INF/")) {
+                            continue;
+                        }
+                        byte[] header = jar.readNBytes(8);
+                        int major = ((header[6] & 0xff) << 8) | (header[7] & 0xff);
+                        assertTrue(major <= allowedMajor, jarEntry.getName() + "!" + e.getName() + " has class file version " + major
+                            + ", above " + allowedMajor + " (Java " + ItEnvironment.pluginJavaVersion() + ")");
+                        classes++;
+                    }
+                }
+            }
+        }
+        assertTrue(classes > 100, "read the classes of the zip's jars: " + classes);
     }
 }
