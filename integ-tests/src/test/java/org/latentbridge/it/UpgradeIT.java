@@ -48,7 +48,7 @@ class UpgradeIT {
             es.post("_latent/model/new/_anchors", Map.of("ids", ids(0, N), "vectors", rows(source, 0, N))).ok();
             es.post("_latent/model/old/_anchors", Map.of("ids", ids(0, N), "vectors", rows(target, 0, N))).ok();
             es.put("_latent/translator/new/old", Map.of("method", "orthogonal")).ok();
-            es.put("docs", Map.of("mappings", Map.of("properties", Map.of("emb", Map.of("type", "dense_vector", "dims", DIMS,
+            es.put("docs", Map.of("settings", Map.of("number_of_replicas", 0), "mappings", Map.of("properties", Map.of("emb", Map.of("type", "dense_vector", "dims", DIMS,
                 "similarity", "cosine", "index_options", Map.of("type", "hnsw"), "meta", Map.of("latent_model", "old")))))).ok();
             StringBuilder bulk = new StringBuilder();
             for (int i = 0; i < DOCS; i++) {
@@ -89,7 +89,7 @@ class UpgradeIT {
             assertEquals("d3", hitsBefore.get(3).get(0), "the item's own document comes first");
 
             // The pipeline made on 8.19 runs on 9.x, and the store takes new anchors and fits.
-            es.put("docs/_doc/new-0?pipeline=to-old&refresh=true", Map.of("emb", source[0])).ok();
+            es.put("docs/_doc/new-0?pipeline=to-old&refresh=true", Map.of("emb", source[0])).expectStatus(201);
             JsonNode hit = es.post("docs/_search", Map.of("query", Map.of("knn", Map.of("field", "emb", "query_vector", target[0], "k", 2,
                 "num_candidates", 20)), "size", 2)).ok().path("hits").path("hits");
             assertTrue(List.of("d0", "new-0").contains(hit.get(0).path("_id").asText()) && hit.get(0).path("_score").asDouble() > 0.999,
