@@ -13,15 +13,15 @@ import org.elasticsearch.rest.RestRequest.Method;
 import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.elasticsearch.threadpool.FixedExecutorBuilder;
 import org.latentbridge.plugin.action.LatentServices;
-import org.latentbridge.plugin.compat.LinePlugin;
-import org.latentbridge.plugin.compat.TransportActionSpec;
 import org.latentbridge.plugin.action.ModelActions;
 import org.latentbridge.plugin.action.NodesCacheAction;
 import org.latentbridge.plugin.action.TranslatorActions;
-import org.latentbridge.plugin.rest.LatentRestHandler;
-import org.latentbridge.plugin.rest.RestStatsHandler;
+import org.latentbridge.plugin.compat.LinePlugin;
+import org.latentbridge.plugin.compat.TransportActionSpec;
 import org.latentbridge.plugin.ingest.LatentRelativeProcessor;
 import org.latentbridge.plugin.ingest.LatentTranslateProcessor;
+import org.latentbridge.plugin.rest.LatentRestHandler;
+import org.latentbridge.plugin.rest.RestStatsHandler;
 import org.latentbridge.plugin.search.LatentKnnQueryBuilder;
 import org.latentbridge.plugin.search.LatentTranslationQueryVectorBuilder;
 import org.latentbridge.plugin.store.LatentSystemIndex;
@@ -34,8 +34,9 @@ import static org.elasticsearch.rest.RestHandler.Route;
 /**
  * Latent Bridge: cross-model vector search. Registers the anchor store (a system index, a node cache, REST endpoints
  * under {@code /_latent}), its fit pool and settings, the {@code latent_knn} query, the {@code latent_translation}
- * query vector builder, and the {@code latent_translate} and {@code latent_relative} ingest processors. Where the Elasticsearch lines' APIs differ, it goes through
- * {@code org.latentbridge.plugin.compat}, which each line's build supplies.
+ * query vector builder, and the {@code latent_translate} and {@code latent_relative} ingest processors. Where the
+ * Elasticsearch lines' APIs differ, it goes through {@code org.latentbridge.plugin.compat}, which each line's build
+ * supplies.
  */
 public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin, SearchPlugin, IngestPlugin {
 

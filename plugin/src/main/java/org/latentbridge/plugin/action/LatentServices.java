@@ -8,8 +8,8 @@ import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.util.concurrent.ThreadContext;
 import org.elasticsearch.threadpool.ThreadPool;
-import org.latentbridge.plugin.compat.NodesModelsRequest;
 import org.latentbridge.plugin.LatentSettings;
+import org.latentbridge.plugin.compat.NodesModelsRequest;
 import org.latentbridge.plugin.store.LatentCache;
 import org.latentbridge.plugin.store.LatentStore;
 

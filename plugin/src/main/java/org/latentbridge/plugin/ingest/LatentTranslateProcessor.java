@@ -3,9 +3,9 @@ package org.latentbridge.plugin.ingest;
 import org.elasticsearch.ingest.ConfigurationUtils;
 import org.elasticsearch.ingest.IngestDocument;
 import org.elasticsearch.ingest.Processor;
-import org.latentbridge.plugin.compat.LineProcessorFactory;
 import org.latentbridge.plugin.action.LatentResponse;
 import org.latentbridge.plugin.action.TranslatorActions;
+import org.latentbridge.plugin.compat.LineProcessorFactory;
 import org.latentbridge.plugin.store.ModelRecord;
 
 import java.util.LinkedHashMap;

@@ -4,8 +4,8 @@ import org.elasticsearch.client.internal.node.NodeClient;
 import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.action.RestToXContentListener;
-import org.latentbridge.plugin.compat.NodesModelsRequest;
 import org.latentbridge.plugin.action.NodesCacheAction;
+import org.latentbridge.plugin.compat.NodesModelsRequest;
 
 import java.util.List;
 

@@ -4,12 +4,12 @@ import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.common.cache.Cache;
 import org.elasticsearch.common.cache.CacheBuilder;
 import org.latentbridge.core.anchor.AnchorSet;
-import org.latentbridge.plugin.compat.EsApi;
 import org.latentbridge.core.io.BinaryCodec;
 import org.latentbridge.core.translate.Preprocessing;
 import org.latentbridge.core.translate.RelativeProjection;
 import org.latentbridge.core.translate.SpaceFrame;
 import org.latentbridge.core.translate.Translator;
+import org.latentbridge.plugin.compat.EsApi;
 
 import java.util.Collection;
 import java.util.List;
