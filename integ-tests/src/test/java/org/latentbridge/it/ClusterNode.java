@@ -25,6 +25,8 @@ public final class ClusterNode {
     private final int httpPort;
     private final int transportPort;
     private volatile long pid = -1;
+    private volatile EsLine line;
+    private volatile Path esHome;
 
     ClusterNode(ElasticsearchCluster cluster, int index, String name, Path dir, int httpPort, int transportPort) {
         this.cluster = cluster;
@@ -94,6 +96,21 @@ public final class ClusterNode {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The Elasticsearch line the node runs (or last ran, or starts) on. */
+    public EsLine line() {
+        return line;
+    }
+
+    /** The distribution copy, with the plugins installed, whose {@code bin/elasticsearch} starts this node. */
+    Path esHome() {
+        return esHome;
+    }
+
+    void runOn(EsLine line, Path esHome) {
+        this.line = line;
+        this.esHome = esHome;
     }
 
     /** The process id while the node runs, -1 otherwise. */

@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * A real Elasticsearch cluster of one or more nodes, started from the integ-test-zip distribution with the
@@ -80,8 +81,7 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
 
     private final List<ClusterNode> nodes = new ArrayList<>();
     private Path clusterDir;
-    /** The distribution copy the nodes were started from; kept to restart single nodes. */
-    private Path esHome;
+    /** The line the nodes start on; {@link #upgradeNode} moves single nodes to another. */
     private final EsLine line;
     /** A stopped cluster whose node data directories this one starts from (an upgrade), or null. */
     private final ElasticsearchCluster dataOf;
@@ -168,14 +168,13 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
         }
         List<Path> zips = plugins != null ? plugins : List.of(line.pluginZip());
         Path esHome = EsDistribution.withPlugins(line, zips);
-        this.esHome = esHome;
         for (int attempt = 1; ; attempt++) {
             try {
                 long t0 = System.nanoTime();
                 prepare(esHome);
                 long t1 = System.nanoTime();
                 Timings.record("cluster " + name + ": prepare " + nodeCount + " node dir(s)", t1 - t0);
-                startNodes(esHome);
+                startNodes();
                 long t2 = System.nanoTime();
                 Timings.record("cluster " + name + ": start " + nodeCount + " node(s) (-d returned)", t2 - t1);
                 waitForGreenAtStart();
@@ -254,16 +253,50 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
         if (node.pid() > 0 && RUNNING.contains(node)) {
             throw new IllegalStateException(node + " is already running");
         }
-        if (esHome == null) {
-            throw new IllegalStateException("Cluster " + name + " was never started");
-        }
         long t0 = System.nanoTime();
-        String failure = startNode(esHome, NodeUser.current(), node);
+        String failure = startNode(NodeUser.current(), node);
         if (failure != null) {
             throw new IllegalStateException("Restarting " + node + " failed:" + failure);
         }
         Timings.record("cluster " + name + ": restart node " + index + " (-d returned)", System.nanoTime() - t0);
     }
+
+    /**
+     * Moves a node stopped with {@link #stopNode(int)} to another Elasticsearch line, the step a rolling upgrade takes on
+     * each node: its data, ports and settings stay; its binaries (with the plugins installed for {@code to}), the
+     * distribution's own config files (JVM options, logging) and its JDK become {@code to}'s. {@link #startNode(int)}
+     * then starts it there.
+     */
+    public synchronized void upgradeNode(int index, EsLine to) {
+        ClusterNode node = node(index);
+        if (node.pid() > 0 && RUNNING.contains(node)) {
+            throw new IllegalStateException(node + " must be stopped before it moves to " + to.version());
+        }
+        if (plugins != null) {
+            throw new IllegalStateException("upgradeNode installs the plugin built for the new line; cluster " + name
+                + " was built with other plugins");
+        }
+        Path home = EsDistribution.withPlugins(to, List.of(to.pluginZip()));
+        Path config = home.resolve("config");
+        try (Stream<Path> files = Files.walk(config)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = node.configDir().resolve(config.relativize(file).toString());
+                if (NODE_OWN_CONFIG.contains(file.getFileName().toString()) && Files.exists(target)) {
+                    continue;
+                }
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            NodeUser.current().own(node.configDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot move the config of " + node + " to " + to.version(), e);
+        }
+        node.runOn(to, home);
+    }
+
+    /** Config files a node keeps across {@link #upgradeNode}: what the harness wrote, and the node's own keystore. */
+    private static final Set<String> NODE_OWN_CONFIG = Set.of("elasticsearch.yml", "heap.options", "roles.yml", "users", "users_roles",
+        "elasticsearch.keystore");
 
     /**
      * Waits until the cluster is green with all its nodes, asking the first running node; fails with the nodes' log
@@ -316,7 +349,9 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
             List<Integer> ports = PortAllocator.allocate(2 * nodeCount);
             for (int i = 0; i < nodeCount; i++) {
                 Path dir = clusterDir.resolve("node-" + i);
-                nodes.add(new ClusterNode(this, i, name + "-" + i, dir, ports.get(2 * i), ports.get(2 * i + 1)));
+                ClusterNode node = new ClusterNode(this, i, name + "-" + i, dir, ports.get(2 * i), ports.get(2 * i + 1));
+                node.runOn(line, esHome);
+                nodes.add(node);
             }
             for (ClusterNode node : nodes) {
                 EsDistribution.copyTree(esHome.resolve("config"), node.configDir());
@@ -419,21 +454,21 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
     }
 
     private Map<String, String> nodeEnv(ClusterNode node) {
-        return NodeUser.env("ES_JAVA_HOME", line.javaHome().toString(), "ES_PATH_CONF", node.configDir().toString(),
+        return NodeUser.env("ES_JAVA_HOME", node.line().javaHome().toString(), "ES_PATH_CONF", node.configDir().toString(),
                 "ES_TMPDIR", node.tmpDir().toString(), "HOME", node.dir().toString());
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // Starting, health, stopping
 
-    private void startNodes(Path esHome) {
+    private void startNodes() {
         NodeUser user = NodeUser.current();
         // Started one after another, the first node of a multi-node cluster would wait for the others to form a
         // cluster before `-d` returns; in parallel they find each other.
         try (ExecutorService pool = Executors.newFixedThreadPool(nodeCount)) {
             List<Future<String>> results = new ArrayList<>();
             for (ClusterNode node : nodes) {
-                results.add(pool.submit(() -> startNode(esHome, user, node)));
+                results.add(pool.submit(() -> startNode(user, node)));
             }
             StringBuilder failures = new StringBuilder();
             for (Future<String> result : results) {
@@ -456,8 +491,8 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
     }
 
     /** Starts one node; returns null on success, or a failure description with the tails of its output and log. */
-    private String startNode(Path esHome, NodeUser user, ClusterNode node) {
-        NodeUser.Result r = user.run(List.of(esHome.resolve("bin/elasticsearch").toString(), "-d", "-p", node.pidFile().toString()),
+    private String startNode(NodeUser user, ClusterNode node) {
+        NodeUser.Result r = user.run(List.of(node.esHome().resolve("bin/elasticsearch").toString(), "-d", "-p", node.pidFile().toString()),
                 nodeEnv(node), node.dir(), node.consoleLog(), startTimeout);
         readPid(node);
         if (node.pid() > 0) {

@@ -23,4 +23,12 @@ public record EsLine(String version, Path pristineHome, Path pluginZip, Path jav
     public int major() {
         return Integer.parseInt(version.substring(0, version.indexOf('.')));
     }
+
+    /**
+     * The query string that keeps vectors in {@code _source}: 9.x leaves them out by default and takes
+     * {@code _source_exclude_vectors}, which 8.19 does not know (and there they are always in).
+     */
+    public String sourceWithVectorsParameter() {
+        return major() >= 9 ? "?_source_exclude_vectors=false" : "";
+    }
 }

@@ -28,12 +28,9 @@ public final class ItEnvironment {
         return Integer.parseInt(esVersion().substring(0, esVersion().indexOf('.')));
     }
 
-    /**
-     * The query string that keeps vectors in {@code _source}: 9.x leaves them out by default and takes
-     * {@code _source_exclude_vectors}, which 8.19 does not know (and there they are always in).
-     */
+    /** The query string that keeps vectors in {@code _source} on the line under test: {@link EsLine#sourceWithVectorsParameter()}. */
     public static String sourceWithVectorsParameter() {
-        return esMajor() >= 9 ? "?_source_exclude_vectors=false" : "";
+        return line().sourceWithVectorsParameter();
     }
 
     /** The {@code java.version} the plugin's descriptor declares (its bytecode level). */
