@@ -1,5 +1,6 @@
 package org.latentbridge.plugin;
 
+import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.common.settings.Setting;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.util.concurrent.EsExecutors;
@@ -25,9 +26,12 @@ import org.latentbridge.plugin.rest.RestStatsHandler;
 import org.latentbridge.plugin.search.LatentKnnQueryBuilder;
 import org.latentbridge.plugin.search.LatentTranslationQueryVectorBuilder;
 import org.latentbridge.plugin.store.LatentSystemIndex;
+import org.latentbridge.plugin.translate.TranslationService;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import static org.elasticsearch.rest.RestHandler.Route;
 
@@ -39,10 +43,26 @@ import static org.elasticsearch.rest.RestHandler.Route;
  * supplies.
  */
 public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin, SearchPlugin, IngestPlugin {
+    /** This node's translation service, set by {@link #createComponents}; the query and processor registrations come first. */
+    private final SetOnce<TranslationService> translationService = new SetOnce<>();
 
     @Override
     public Collection<?> createComponents(PluginServices services) {
-        return List.of(new LatentServices(services.client(), services.threadPool(), services.environment().settings()));
+        LatentServices latent = new LatentServices(services.client(), services.threadPool(), services.environment().settings());
+        TranslationService translation = new TranslationService(latent.cache());
+        translationService.set(translation);
+        return List.of(latent, translation);
+    }
+
+    /** Resolves the service at use: queries and processors are registered before {@link #createComponents} runs. */
+    private Supplier<TranslationService> translationService() {
+        return () -> {
+            TranslationService service = translationService.get();
+            if (service == null) {
+                throw new IllegalStateException("the Latent Bridge plugin is not initialised on this node");
+            }
+            return service;
+        };
     }
 
     @Override
@@ -93,19 +113,24 @@ public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin,
 
     @Override
     public List<QuerySpec<?>> getQueries() {
-        return List.of(new QuerySpec<>(LatentKnnQueryBuilder.NAME, LatentKnnQueryBuilder::new, LatentKnnQueryBuilder::fromXContent));
+        Supplier<TranslationService> translation = translationService();
+        return List.of(new QuerySpec<>(LatentKnnQueryBuilder.NAME, in -> new LatentKnnQueryBuilder(in, translation),
+            p -> LatentKnnQueryBuilder.fromXContent(p, translation)));
     }
 
     @Override
     public List<QueryVectorBuilderSpec<?>> getQueryVectorBuilders() {
-        return List.of(new QueryVectorBuilderSpec<>(LatentTranslationQueryVectorBuilder.NAME, LatentTranslationQueryVectorBuilder::new,
-            LatentTranslationQueryVectorBuilder.PARSER::apply));
+        Supplier<TranslationService> translation = translationService();
+        return List.of(new QueryVectorBuilderSpec<>(LatentTranslationQueryVectorBuilder.NAME,
+            in -> new LatentTranslationQueryVectorBuilder(in, translation), (p, c) -> LatentTranslationQueryVectorBuilder.PARSER.apply(p,
+                translation)));
     }
 
     @Override
-    public java.util.Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return java.util.Map.of(LatentTranslateProcessor.TYPE, new LatentTranslateProcessor.Factory(), LatentRelativeProcessor.TYPE,
-            new LatentRelativeProcessor.Factory());
+    public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
+        Supplier<TranslationService> translation = translationService();
+        return Map.of(LatentTranslateProcessor.TYPE, new LatentTranslateProcessor.Factory(translation), LatentRelativeProcessor.TYPE,
+            new LatentRelativeProcessor.Factory(translation));
     }
 
     @Override

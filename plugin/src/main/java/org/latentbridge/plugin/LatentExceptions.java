@@ -8,16 +8,49 @@ import org.elasticsearch.rest.RestStatus;
 public final class LatentExceptions {
     private LatentExceptions() {}
 
-    public static ResourceNotFoundException modelNotFound(String model) {
-        return new ResourceNotFoundException("latent model [" + model + "] not found");
+    /** The error type a client sees for both not-found subclasses: the one it saw before they existed. */
+    private static final String NOT_FOUND_NAME = "resource_not_found_exception";
+
+    /** A model that does not exist (404). Its own type so that callers classify it without reading the message. */
+    public static final class ModelNotFoundException extends ResourceNotFoundException {
+        ModelNotFoundException(String message) {
+            super(message);
+        }
+
+        /** Rendered as the resource_not_found_exception it is to a client. */
+        @Override
+        protected String getExceptionName() {
+            return NOT_FOUND_NAME;
+        }
+    }
+
+    /** A translator that was never fitted or was deleted (404). Its own type, as {@link ModelNotFoundException}. */
+    public static final class TranslatorNotFoundException extends ResourceNotFoundException {
+        TranslatorNotFoundException(String message) {
+            super(message);
+        }
+
+        @Override
+        protected String getExceptionName() {
+            return NOT_FOUND_NAME;
+        }
+    }
+
+    public static ModelNotFoundException modelNotFound(String model) {
+        return new ModelNotFoundException("latent model [" + model + "] not found");
     }
 
     public static ResourceNotFoundException roleNotFound(String model, String role) {
         return new ResourceNotFoundException("latent model [" + model + "] has no role [" + role + "]");
     }
 
-    public static ResourceNotFoundException translatorNotFound(String key) {
-        return new ResourceNotFoundException("latent translator [" + key + "] not found");
+    public static TranslatorNotFoundException translatorNotFound(String key) {
+        return new TranslatorNotFoundException("latent translator [" + key + "] not found");
+    }
+
+    /** Not found, with what to do about it ({@code remedy}, e.g. the request that fits it). */
+    public static TranslatorNotFoundException translatorNotFound(String key, String remedy) {
+        return new TranslatorNotFoundException("latent translator [" + key + "] not found; " + remedy);
     }
 
     public static ElasticsearchStatusException conflict(String message) {

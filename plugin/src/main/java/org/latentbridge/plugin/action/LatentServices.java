@@ -27,8 +27,6 @@ public final class LatentServices {
     private final LatentCache cache;
     private final int maxAnchorsPerRequest;
     private final int maxTranslateVectors;
-    /** This node's instance, for the plugin's own callers that are not injected (queries, ingest processors). */
-    private static volatile LatentServices current;
 
     public LatentServices(Client client, ThreadPool threadPool, Settings settings) {
         this.client = client;
@@ -39,11 +37,6 @@ public final class LatentServices {
             LatentSettings.METADATA_TTL.get(settings));
         this.maxAnchorsPerRequest = LatentSettings.MAX_ANCHORS_PER_REQUEST.get(settings);
         this.maxTranslateVectors = LatentSettings.MAX_TRANSLATE_VECTORS.get(settings);
-        current = this;
-    }
-
-    public static LatentServices current() {
-        return current;
     }
 
     public Client client() {

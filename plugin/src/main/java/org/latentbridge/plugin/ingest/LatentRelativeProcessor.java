@@ -3,14 +3,16 @@ package org.latentbridge.plugin.ingest;
 import org.elasticsearch.ingest.ConfigurationUtils;
 import org.elasticsearch.ingest.IngestDocument;
 import org.elasticsearch.ingest.Processor;
-import org.latentbridge.plugin.action.LatentResponse;
-import org.latentbridge.plugin.action.TranslatorActions;
 import org.latentbridge.plugin.compat.LineProcessorFactory;
 import org.latentbridge.plugin.store.ModelRecord;
+import org.latentbridge.plugin.translate.QueryMethod;
+import org.latentbridge.plugin.translate.TranslateSpec;
+import org.latentbridge.plugin.translate.Translation;
+import org.latentbridge.plugin.translate.TranslationService;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code latent_relative}: maps a vector of {@code model} into that model's relative space: its cosines to the model's
@@ -21,8 +23,8 @@ import java.util.Map;
 public final class LatentRelativeProcessor extends LatentVectorProcessor {
     public static final String TYPE = "latent_relative";
 
-    LatentRelativeProcessor(String tag, String description, Fields fields, TranslatorActions.TranslateSpec spec) {
-        super(tag, description, fields, spec);
+    LatentRelativeProcessor(String tag, String description, Fields fields, TranslateSpec spec, Supplier<TranslationService> translation) {
+        super(tag, description, fields, spec, translation);
     }
 
     @Override
@@ -31,20 +33,19 @@ public final class LatentRelativeProcessor extends LatentVectorProcessor {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    void write(IngestDocument document, LatentResponse response) {
-        if (spec.topK() == null) {
-            document.setFieldValue(targetField, toList(((float[][]) response.body().get("vectors"))[0]));
+    void write(IngestDocument document, Translation translation) {
+        if (translation.sparse()) {
+            document.setFieldValue(targetField, translation.weights().get(0));
         } else {
-            document.setFieldValue(targetField, ((List<Map<String, Float>>) response.body().get("weights")).get(0));
+            document.setFieldValue(targetField, toList(translation.vectors()[0]));
         }
         if (provenanceField != null) {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("model", spec.from());
             p.put("space", "relative");
-            p.put("role", response.body().get("role"));
-            p.put("anchors", response.body().get("dims"));
-            p.put("anchors_generation", response.body().get("generation"));
+            p.put("role", translation.relative().role());
+            p.put("anchors", translation.relative().dims());
+            p.put("anchors_generation", translation.relative().anchorGeneration());
             if (spec.topK() != null) {
                 p.put("top_k", spec.topK());
                 p.put("exponent", spec.exponent());
@@ -54,6 +55,12 @@ public final class LatentRelativeProcessor extends LatentVectorProcessor {
     }
 
     public static final class Factory extends LineProcessorFactory {
+        private final Supplier<TranslationService> translation;
+
+        public Factory(Supplier<TranslationService> translation) {
+            this.translation = translation;
+        }
+
         @Override
         protected Processor createProcessor(Map<String, Processor.Factory> factories, String tag, String description,
                                             Map<String, Object> config) {
@@ -66,12 +73,12 @@ public final class LatentRelativeProcessor extends LatentVectorProcessor {
             }
             Object exp = config.remove("exponent");
             double exponent = exp == null ? 1.0 : exp instanceof Number n ? n.doubleValue() : Double.NaN;
-            if (Double.isFinite(exponent) == false || exponent <= 0 || exponent > TranslatorActions.TranslateSpec.MAX_EXPONENT) {
+            if (Double.isFinite(exponent) == false || exponent <= 0 || exponent > TranslateSpec.MAX_EXPONENT) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "exponent", "must be a number in (0, "
-                    + TranslatorActions.TranslateSpec.MAX_EXPONENT + "], got [" + exp + "]");
+                    + TranslateSpec.MAX_EXPONENT + "], got [" + exp + "]");
             }
-            return new LatentRelativeProcessor(tag, description, fields, new TranslatorActions.TranslateSpec(model,
-                TranslatorActions.RELATIVE_TARGET, role, "auto", true, topK, exponent));
+            return new LatentRelativeProcessor(tag, description, fields, new TranslateSpec(model, TranslateSpec.RELATIVE_TARGET, role,
+                QueryMethod.AUTO, true, topK, exponent), translation);
         }
     }
 }

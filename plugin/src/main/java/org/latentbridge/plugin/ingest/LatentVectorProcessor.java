@@ -1,23 +1,28 @@
 package org.latentbridge.plugin.ingest;
 
+import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.ingest.AbstractProcessor;
 import org.elasticsearch.ingest.ConfigurationUtils;
 import org.elasticsearch.ingest.IngestDocument;
-import org.latentbridge.plugin.action.InternalTranslate;
-import org.latentbridge.plugin.action.LatentResponse;
-import org.latentbridge.plugin.action.TranslatorActions;
+import org.elasticsearch.rest.RestStatus;
 import org.latentbridge.plugin.store.ModelRecord;
+import org.latentbridge.plugin.translate.TranslateSpec;
+import org.latentbridge.plugin.translate.Translation;
+import org.latentbridge.plugin.translate.TranslationService;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
- * Base of the ingest processors: reads a vector from a document field, sends it through the node's {@code _translate}
- * (asynchronously, through the node cache: an ingest thread never waits on a read) and writes the result, with
- * optional provenance beside it. Models are looked up per document, not when the pipeline is created, so a pipeline may
+ * Base of the ingest processors: reads a vector from a document field, sends it through the node's
+ * {@link TranslationService} (asynchronously, through the node cache: an ingest thread never waits on a read) and writes
+ * the result, with optional provenance beside it. A failure keeps its cause's status (an unknown model 404, a full pool
+ * 429, an unavailable store 503, bad input 400), with the processor and field named in front of its message. Models are looked up per document, not when the pipeline is created, so a pipeline may
  * name a model that does not exist yet: until it does, each document fails with a message naming the model.
  */
 abstract class LatentVectorProcessor extends AbstractProcessor {
@@ -53,10 +58,12 @@ abstract class LatentVectorProcessor extends AbstractProcessor {
     final boolean ignoreMissing;
     final String provenanceField;
     /** What the vector is translated into; fixed by the pipeline definition. */
-    final TranslatorActions.TranslateSpec spec;
+    final TranslateSpec spec;
+    private final Supplier<TranslationService> translation;
 
-    LatentVectorProcessor(String tag, String description, Fields fields, TranslatorActions.TranslateSpec spec) {
+    LatentVectorProcessor(String tag, String description, Fields fields, TranslateSpec spec, Supplier<TranslationService> translation) {
         super(tag, description);
+        this.translation = translation;
         this.field = fields.field();
         this.targetField = fields.targetField();
         this.ignoreMissing = fields.ignoreMissing();
@@ -69,8 +76,8 @@ abstract class LatentVectorProcessor extends AbstractProcessor {
         return true;
     }
 
-    /** Writes the response into the document. */
-    abstract void write(IngestDocument document, LatentResponse response);
+    /** Writes the translation into the document. */
+    abstract void write(IngestDocument document, Translation translation);
 
     @Override
     public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
@@ -89,15 +96,34 @@ abstract class LatentVectorProcessor extends AbstractProcessor {
             handler.accept(null, e);
             return;
         }
-        InternalTranslate.translate(spec, field, new float[][] {vector}, ActionListener.wrap(response -> {
-            try {
-                write(document, response);
-            } catch (Exception e) {
-                handler.accept(null, e);
-                return;
+        ActionListener<Translation> written = new ActionListener<>() {
+            @Override
+            public void onResponse(Translation result) {
+                try {
+                    write(document, result);
+                } catch (Exception e) {
+                    handler.accept(null, e);
+                    return;
+                }
+                handler.accept(document, null);
             }
-            handler.accept(document, null);
-        }, e -> handler.accept(null, new IllegalArgumentException("[" + getType() + "] field [" + field + "]: " + e.getMessage(), e))));
+
+            @Override
+            public void onFailure(Exception e) {
+                handler.accept(null, namingTheField(e));
+            }
+        };
+        ActionListener.run(written, l -> translation.get().translate(spec, field, new float[][] {vector}, l));
+    }
+
+    /**
+     * The failure with this processor and field in front of its message, and its status kept: bad input stays an
+     * {@link IllegalArgumentException} (400); anything else (404, 429, 503, ...) becomes a status exception of the same status.
+     */
+    private Exception namingTheField(Exception e) {
+        String message = "[" + getType() + "] field [" + field + "]: " + e.getMessage();
+        RestStatus status = ExceptionsHelper.status(e);
+        return status == RestStatus.BAD_REQUEST ? new IllegalArgumentException(message, e) : new ElasticsearchStatusException(message, status, e);
     }
 
     private float[] readVector(Object value) {

@@ -16,6 +16,9 @@ import org.latentbridge.plugin.LatentExceptions;
 import org.latentbridge.plugin.compat.EsApi;
 import org.latentbridge.plugin.compat.LineQueryBuilder;
 import org.latentbridge.plugin.store.ModelRecord;
+import org.latentbridge.plugin.translate.QueryMethod;
+import org.latentbridge.plugin.translate.TranslateSpec;
+import org.latentbridge.plugin.translate.TranslationService;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -47,22 +50,30 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     private final String role;
     private final Integer k;
     private final Integer numCandidates;
-    private final String method;
+    private final QueryMethod method;
     private final List<QueryBuilder> filters;
     private final Float similarity;
     private final String fieldModel;
     /** Translated vectors by {@link #vectorKey}, once fetched; null before the coordinator's rewrite. */
     private final Map<String, float[]> vectors;
-    private final transient Supplier<Map<String, float[]>> pending;
+    private final Supplier<Map<String, float[]>> pending;
+    /** This node's translation service, resolved at rewrite; not part of the query (not in equality nor on the wire). */
+    private final Supplier<TranslationService> translation;
 
-    public LatentKnnQueryBuilder(String field, float[] queryVector, String model, String role, Integer k, Integer numCandidates, String method,
-                                 List<QueryBuilder> filters, Float similarity, String fieldModel) {
-        this(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, null, null);
+    /**
+     * @param translation this node's translation service, resolved only when the query is rewritten (the plugin registers
+     *                    the query before it creates the service)
+     */
+    public LatentKnnQueryBuilder(String field, float[] queryVector, String model, String role, Integer k, Integer numCandidates,
+                                 QueryMethod method, List<QueryBuilder> filters, Float similarity, String fieldModel,
+                                 Supplier<TranslationService> translation) {
+        this(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, null, null, translation);
     }
 
     private LatentKnnQueryBuilder(String field, float[] queryVector, String model, String role, Integer k, Integer numCandidates,
-                                  String method, List<QueryBuilder> filters, Float similarity, String fieldModel, Map<String, float[]> vectors,
-                                  Supplier<Map<String, float[]>> pending) {
+                                  QueryMethod method, List<QueryBuilder> filters, Float similarity, String fieldModel,
+                                  Map<String, float[]> vectors, Supplier<Map<String, float[]>> pending,
+                                  Supplier<TranslationService> translation) {
         if (field == null || field.isEmpty()) {
             throw LatentExceptions.badRequest("[" + NAME + "] requires [field]");
         }
@@ -84,9 +95,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
             throw LatentExceptions.badRequest("[" + NAME + "] [num_candidates] must be within [" + (k == null ? 1 : k) + ", " + MAX_NUM_CANDIDATES
                 + "] (at least [k]), got [" + numCandidates + "]");
         }
-        if (method.equals("auto") == false && method.equals("inverse_relative") == false) {
-            throw LatentExceptions.badRequest("[" + NAME + "] [method] must be [auto] (the stored translator) or [inverse_relative] (no "
-                + "pairwise fit, lower quality), got [" + method + "]");
+        if (method == null) {
+            throw LatentExceptions.badRequest("[" + NAME + "] requires [method]");
         }
         this.field = field;
         this.queryVector = queryVector;
@@ -100,9 +110,10 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         this.fieldModel = fieldModel;
         this.vectors = vectors;
         this.pending = pending;
+        this.translation = Objects.requireNonNull(translation);
     }
 
-    public LatentKnnQueryBuilder(StreamInput in) throws IOException {
+    public LatentKnnQueryBuilder(StreamInput in, Supplier<TranslationService> translation) throws IOException {
         super(in);
         field = in.readString();
         queryVector = in.readFloatArray();
@@ -110,12 +121,13 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         role = in.readString();
         k = in.readOptionalVInt();
         numCandidates = in.readOptionalVInt();
-        method = in.readString();
+        method = QueryMethod.fromApiName(in.readString());
         filters = in.readNamedWriteableCollectionAsList(QueryBuilder.class);
         similarity = in.readOptionalFloat();
         fieldModel = in.readOptionalString();
         vectors = in.readBoolean() ? in.readMap(StreamInput::readFloatArray) : null;
         pending = null;
+        this.translation = Objects.requireNonNull(translation);
     }
 
     @Override
@@ -129,7 +141,7 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         out.writeString(role);
         out.writeOptionalVInt(k);
         out.writeOptionalVInt(numCandidates);
-        out.writeString(method);
+        out.writeString(method.apiName());
         out.writeNamedWriteableCollection(filters);
         out.writeOptionalFloat(similarity);
         out.writeOptionalString(fieldModel);
@@ -158,7 +170,7 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         }
         if (filtersChanged) {
             return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, rewrittenFilters, similarity, fieldModel,
-                vectors, null).boost(boost).queryName(queryName);
+                vectors, null, translation).boost(boost).queryName(queryName);
         }
         SearchExecutionContext shard = ctx.convertToSearchExecutionContext();
         if (shard != null) {
@@ -192,29 +204,23 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
             return this;
         }
         Map<String, float[]> fetched = new ConcurrentHashMap<>();
-        String queryRole = role;
         for (Map.Entry<String, FieldModels> e : needed.entrySet()) {
             FieldModels f = e.getValue();
             if (f.relative() == false && f.model().equals(model)) {
                 fetched.put(e.getKey(), queryVector); // same model: nothing to translate
                 continue;
             }
-            // a relative field: the query model's own relative projection (same sorted anchor ids as the field's model)
-            String to = f.relative() ? "_relative" : f.model();
+            SearchTranslation search = new SearchTranslation(translation.get(), spec(f), "query_vector", queryVector);
             // everything cached (the usual case): the translation completes right here, with no extra rewrite round
-            java.util.concurrent.atomic.AtomicReference<float[]> now = new java.util.concurrent.atomic.AtomicReference<>();
-            SearchTranslation.translate(model, queryRole, to, f.model(), method, "query_vector", queryVector, f.unitLength(),
-                org.elasticsearch.action.ActionListener.wrap(now::set, ignored -> {}));
-            if (now.get() != null) {
-                fetched.put(e.getKey(), now.get());
+            float[] now = search.cachedOrNull();
+            if (now != null) {
+                fetched.put(e.getKey(), now);
                 continue;
             }
-            ctx.registerAsyncAction((client, listener) -> SearchTranslation.translate(model, queryRole, to, f.model(), method,
-                "query_vector", queryVector,
-                f.unitLength(), listener.map(v -> {
-                    fetched.put(e.getKey(), v);
-                    return null;
-                })));
+            ctx.registerAsyncAction((client, listener) -> search.translate(listener.map(v -> {
+                fetched.put(e.getKey(), v);
+                return null;
+            })));
         }
         int expected = needed.size();
         Supplier<Map<String, float[]>> supplier = () -> fetched.size() == expected ? Map.copyOf(fetched) : null;
@@ -222,7 +228,16 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
             return withVectors(Map.copyOf(fetched));
         }
         return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, null,
-            supplier).boost(boost).queryName(queryName);
+            supplier, translation).boost(boost).queryName(queryName);
+    }
+
+    /**
+     * What field {@code f} needs: the query vector in the field model's space, or, for a relative field, in the query
+     * model's own relative space aligned with the field model's anchor ids.
+     */
+    private TranslateSpec spec(FieldModels f) {
+        String to = f.relative() ? TranslateSpec.RELATIVE_TARGET : f.model();
+        return new TranslateSpec(model, to, role, method, f.unitLength(), null, 1.0, f.relative() ? f.model() : null);
     }
 
     private float[] vectorFor(FieldModels f) {
@@ -235,7 +250,7 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
 
     private LatentKnnQueryBuilder withVectors(Map<String, float[]> fetched) {
         return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, fetched,
-            null).boost(boost).queryName(queryName);
+            null, translation).boost(boost).queryName(queryName);
     }
 
     private QueryBuilder knn(float[] vector) {
@@ -260,7 +275,7 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         if (numCandidates != null) {
             builder.field("num_candidates", numCandidates);
         }
-        builder.field("method", method);
+        builder.field("method", method.apiName());
         if (filters.isEmpty() == false) {
             builder.startArray("filter");
             for (QueryBuilder f : filters) {
@@ -278,8 +293,9 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         builder.endObject();
     }
 
-    public static LatentKnnQueryBuilder fromXContent(XContentParser parser) throws IOException {
-        String field = null, model = null, role = ModelRecord.QUERY_ROLE, method = "auto", fieldModel = null, queryName = null;
+    public static LatentKnnQueryBuilder fromXContent(XContentParser parser, Supplier<TranslationService> translation) throws IOException {
+        String field = null, model = null, role = ModelRecord.QUERY_ROLE, method = QueryMethod.AUTO.apiName(), fieldModel = null;
+        String queryName = null;
         float[] vector = null;
         Integer k = null, numCandidates = null;
         Float similarity = null;
@@ -333,8 +349,14 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
             }
         }
         try {
-            return new LatentKnnQueryBuilder(field, vector, model, role, k, numCandidates, method, filters, similarity, fieldModel).boost(boost)
-                .queryName(queryName);
+            QueryMethod queryMethod;
+            try {
+                queryMethod = QueryMethod.fromApiName(method);
+            } catch (IllegalArgumentException e) {
+                throw LatentExceptions.badRequest("[" + NAME + "] " + e.getMessage());
+            }
+            return new LatentKnnQueryBuilder(field, vector, model, role, k, numCandidates, queryMethod, filters, similarity, fieldModel,
+                translation).boost(boost).queryName(queryName);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
         }
@@ -343,7 +365,7 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     @Override
     protected boolean doEquals(LatentKnnQueryBuilder o) {
         return field.equals(o.field) && Arrays.equals(queryVector, o.queryVector) && model.equals(o.model) && role.equals(o.role)
-            && Objects.equals(k, o.k) && Objects.equals(numCandidates, o.numCandidates) && method.equals(o.method) && filters.equals(o.filters)
+            && Objects.equals(k, o.k) && Objects.equals(numCandidates, o.numCandidates) && method == o.method && filters.equals(o.filters)
             && Objects.equals(similarity, o.similarity) && Objects.equals(fieldModel, o.fieldModel) && vectorsEqual(vectors, o.vectors)
             && Objects.equals(pending, o.pending);
     }
@@ -357,7 +379,7 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(field, Arrays.hashCode(queryVector), model, role, k, numCandidates, method, filters, similarity, fieldModel);
+        return Objects.hash(field, Arrays.hashCode(queryVector), model, role, k, numCandidates, method.apiName(), filters, similarity, fieldModel);
     }
 
     @Override

@@ -11,11 +11,15 @@ import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.latentbridge.plugin.LatentExceptions;
 import org.latentbridge.plugin.store.ModelRecord;
+import org.latentbridge.plugin.translate.QueryMethod;
+import org.latentbridge.plugin.translate.TranslateSpec;
+import org.latentbridge.plugin.translate.TranslationService;
 
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import static org.elasticsearch.xcontent.ConstructingObjectParser.constructorArg;
 import static org.elasticsearch.xcontent.ConstructingObjectParser.optionalConstructorArg;
@@ -28,10 +32,11 @@ import static org.elasticsearch.xcontent.ConstructingObjectParser.optionalConstr
 public final class LatentTranslationQueryVectorBuilder implements QueryVectorBuilder {
     public static final String NAME = "latent_translation";
 
+    /** Parses the builder; its context is this node's translation service, which the builder keeps to translate with. */
     @SuppressWarnings("unchecked")
-    public static final ConstructingObjectParser<LatentTranslationQueryVectorBuilder, Void> PARSER = new ConstructingObjectParser<>(NAME,
-        a -> new LatentTranslationQueryVectorBuilder(toArray((List<Float>) a[0]), (String) a[1], (String) a[2], (String) a[3],
-            (Boolean) a[4]));
+    public static final ConstructingObjectParser<LatentTranslationQueryVectorBuilder, Supplier<TranslationService>> PARSER =
+        new ConstructingObjectParser<>(NAME, false, (a, translation) -> new LatentTranslationQueryVectorBuilder(toArray((List<Float>) a[0]),
+            (String) a[1], (String) a[2], (String) a[3], (Boolean) a[4], translation));
 
     static {
         PARSER.declareFloatArray(constructorArg(), new ParseField("vector"));
@@ -46,8 +51,11 @@ public final class LatentTranslationQueryVectorBuilder implements QueryVectorBui
     private final String targetModel;
     private final String role;
     private final boolean normalize;
+    /** This node's translation service, resolved when the vector is built; not part of the builder's value. */
+    private final Supplier<TranslationService> translation;
 
-    public LatentTranslationQueryVectorBuilder(float[] vector, String model, String targetModel, String role, Boolean normalize) {
+    public LatentTranslationQueryVectorBuilder(float[] vector, String model, String targetModel, String role, Boolean normalize,
+                                               Supplier<TranslationService> translation) {
         if (vector.length == 0) {
             throw LatentExceptions.badRequest("[" + NAME + "] requires a non-empty [vector]");
         }
@@ -61,14 +69,16 @@ public final class LatentTranslationQueryVectorBuilder implements QueryVectorBui
         this.targetModel = targetModel;
         this.role = role == null ? ModelRecord.QUERY_ROLE : role;
         this.normalize = normalize == null || normalize;
+        this.translation = Objects.requireNonNull(translation);
     }
 
-    public LatentTranslationQueryVectorBuilder(StreamInput in) throws IOException {
+    public LatentTranslationQueryVectorBuilder(StreamInput in, Supplier<TranslationService> translation) throws IOException {
         vector = in.readFloatArray();
         model = in.readString();
         targetModel = in.readString();
         role = in.readString();
         normalize = in.readBoolean();
+        this.translation = Objects.requireNonNull(translation);
     }
 
     private static float[] toArray(List<Float> values) {
@@ -90,11 +100,8 @@ public final class LatentTranslationQueryVectorBuilder implements QueryVectorBui
 
     @Override
     public void buildVector(Client client, ActionListener<float[]> listener) {
-        if (model.equals(targetModel)) {
-            listener.onResponse(vector);
-            return;
-        }
-        SearchTranslation.translate(model, role, targetModel, null, "auto", "vector", vector, normalize, listener);
+        ActionListener.run(listener, l -> new SearchTranslation(translation.get(), new TranslateSpec(model, targetModel, role, QueryMethod.AUTO,
+            normalize, null, 1.0), "vector", vector).translate(l));
     }
 
     @Override

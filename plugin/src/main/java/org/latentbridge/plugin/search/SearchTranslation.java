@@ -1,30 +1,31 @@
 package org.latentbridge.plugin.search;
 
+import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
-import org.latentbridge.plugin.action.InternalTranslate;
-import org.latentbridge.plugin.action.TranslatorActions;
+import org.latentbridge.plugin.LatentExceptions;
+import org.latentbridge.plugin.translate.Translation;
+import org.latentbridge.plugin.translate.TranslateSpec;
+import org.latentbridge.plugin.translate.TranslationService;
 
+/** One query vector through the {@link TranslationService}, with a search's view of its errors. */
+record SearchTranslation(TranslationService service, TranslateSpec spec, String vectorName, float[] vector) {
 
-/**
- * Translates one query vector for a search ({@link InternalTranslate}).
- */
-final class SearchTranslation {
-    private SearchTranslation() {}
+    /** The translated vector when everything it needs is cached, else null (having loaded nothing). */
+    float[] cachedOrNull() {
+        Translation t = service.cachedOrNull(spec, vectorName, new float[][] {vector});
+        return t == null ? null : t.vectors()[0];
+    }
+
+    void translate(ActionListener<float[]> listener) {
+        service.translate(spec, vectorName, new float[][] {vector}, listener.delegateResponse((l, e) -> l.onFailure(forSearch(e)))
+            .map(t -> t.vectors()[0]));
+    }
 
     /** In a search a missing translator is the query's fault (400, saying what to fit); unknown models stay 404. */
     static Exception forSearch(Exception e) {
-        if (org.elasticsearch.ExceptionsHelper.unwrapCause(e) instanceof org.elasticsearch.ResourceNotFoundException notFound
-            && notFound.getMessage().startsWith("latent translator")) {
+        if (ExceptionsHelper.unwrapCause(e) instanceof LatentExceptions.TranslatorNotFoundException notFound) {
             return new IllegalArgumentException(notFound.getMessage() + " (or search with [method: inverse_relative], which needs no fit)", e);
         }
         return e;
-    }
-
-    /** @param fieldModel for {@code to = "_relative"}: the model whose relative field is searched (its anchor ids must match) */
-    static void translate(String from, String role, String to, String fieldModel, String method, String vectorName, float[] vector,
-                          boolean unitLength, ActionListener<float[]> listener) {
-        InternalTranslate.translate(new TranslatorActions.TranslateSpec(from, to, role, method, unitLength, null, 1.0, fieldModel),
-            vectorName, new float[][] {vector}, ActionListener.wrap(r -> listener.onResponse(((float[][]) r.body().get("vectors"))[0]),
-                e -> listener.onFailure(forSearch(e))));
     }
 }

@@ -203,6 +203,37 @@ public final class LatentCache {
             })))));
     }
 
+    /** The model's record when cached, else null; never loads. */
+    public ModelRecord peekModel(String model) {
+        return (ModelRecord) meta.get(new Key("model", List.of(model), ""));
+    }
+
+    /** The anchors of {@code role} at the model's current generation when cached, else null; never loads. */
+    public AnchorSet peekAnchors(ModelRecord model, String role) {
+        ModelRecord.RoleAnchors ra = model.anchorsOf(role);
+        return ra == null ? null : (AnchorSet) cache.get(new Key("anchors", List.of(model.model()), role + "@" + ra.generation()));
+    }
+
+    /** The relative projection {@link #relative(ModelRecord, String, Integer, double, ActionListener)} serves when cached, else null. */
+    public RelativeProjection peekRelative(ModelRecord model, String role, Integer topK, double exponent) {
+        ModelRecord.RoleAnchors ra = model.anchorsOf(role);
+        return (RelativeProjection) cache.get(new Key("relative", List.of(model.model()), role + "@" + (ra == null ? 0 : ra.generation())
+            + "/" + topK + "^" + exponent));
+    }
+
+    /** The translator of {@code key} when both its record and its decoded form are cached, else null; never loads. */
+    public LoadedTranslator peekTranslator(String key, List<String> models) {
+        TranslatorRecord record = (TranslatorRecord) meta.get(new Key("translator", models, key));
+        return record == null ? null : (LoadedTranslator) cache.get(new Key("translator-data", models, key + "@" + record.uid()));
+    }
+
+    /** The inverse relative projection between the two models' anchors when cached, else null; never fits. */
+    public Translator peekInverseRelative(ModelRecord source, String sourceRole, ModelRecord target, String targetRole) {
+        ModelRecord.RoleAnchors s = source.anchorsOf(sourceRole), t = target.anchorsOf(targetRole);
+        return (Translator) cache.get(new Key("inverse-relative", List.of(source.model(), target.model()), sourceRole + "@"
+            + (s == null ? 0 : s.generation()) + "->" + targetRole + "@" + (t == null ? 0 : t.generation())));
+    }
+
     /** Drops every entry that depends on one of {@code models}; loads already in flight for them will not be cached. */
     public void invalidate(Collection<String> models) {
         for (String m : models) {

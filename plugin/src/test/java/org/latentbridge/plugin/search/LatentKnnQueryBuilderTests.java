@@ -17,9 +17,12 @@ import org.elasticsearch.xcontent.XContentParserConfiguration;
 import org.elasticsearch.xcontent.json.JsonXContent;
 import org.junit.jupiter.api.Test;
 import org.latentbridge.plugin.LatentBridgePlugin;
+import org.latentbridge.plugin.translate.QueryMethod;
+import org.latentbridge.plugin.translate.TranslationService;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -37,6 +40,11 @@ class LatentKnnQueryBuilderTests {
     private static final NamedWriteableRegistry WRITEABLES = new NamedWriteableRegistry(SEARCH.getNamedWriteables());
     private static final NamedXContentRegistry XCONTENT = new NamedXContentRegistry(SEARCH.getNamedXContents());
 
+    /** Parsing and the wire never need the translation service: a builder made here must not reach for it. */
+    private static final Supplier<TranslationService> NO_SERVICE = () -> {
+        throw new AssertionError("the translation service is needed only to rewrite");
+    };
+
     private static QueryBuilder parse(String json) throws IOException {
         try (XContentParser p = JsonXContent.jsonXContent.createParser(XContentParserConfiguration.EMPTY.withRegistry(XCONTENT), json)) {
             return AbstractQueryBuilder.parseTopLevelQuery(p);
@@ -53,8 +61,8 @@ class LatentKnnQueryBuilderTests {
     }
 
     private static LatentKnnQueryBuilder sample() {
-        return (LatentKnnQueryBuilder) new LatentKnnQueryBuilder("emb", new float[] {0.5f, -1.25f, 3f}, "bge-small", "query", 10, 100, "auto",
-            List.of(new TermQueryBuilder("group", "even")), 0.4f, "minilm").boost(2.5f).queryName("q");
+        return (LatentKnnQueryBuilder) new LatentKnnQueryBuilder("emb", new float[] {0.5f, -1.25f, 3f}, "bge-small", "query", 10, 100,
+            QueryMethod.AUTO, List.of(new TermQueryBuilder("group", "even")), 0.4f, "minilm", NO_SERVICE).boost(2.5f).queryName("q");
     }
 
     @Test
@@ -121,11 +129,13 @@ class LatentKnnQueryBuilderTests {
 
     @Test
     void queryVectorBuilderRoundTrips() throws IOException {
-        LatentTranslationQueryVectorBuilder b = new LatentTranslationQueryVectorBuilder(new float[] {1f, 2f}, "bge-small", "minilm", null, null);
+        LatentTranslationQueryVectorBuilder b = new LatentTranslationQueryVectorBuilder(new float[] {1f, 2f}, "bge-small", "minilm", null, null,
+            NO_SERVICE);
         assertEquals(b, wire((QueryVectorBuilder) b, QueryVectorBuilder.class));
         try (XContentParser p = JsonXContent.jsonXContent.createParser(XContentParserConfiguration.EMPTY, org.elasticsearch.common.Strings.toString(b))) {
-            assertEquals(b, LatentTranslationQueryVectorBuilder.PARSER.apply(p, null));
+            assertEquals(b, LatentTranslationQueryVectorBuilder.PARSER.apply(p, NO_SERVICE));
         }
-        assertThrows(IllegalArgumentException.class, () -> new LatentTranslationQueryVectorBuilder(new float[] {Float.NaN}, "a", "b", null, null));
+        assertThrows(IllegalArgumentException.class, () -> new LatentTranslationQueryVectorBuilder(new float[] {Float.NaN}, "a", "b", null, null,
+            NO_SERVICE));
     }
 }
