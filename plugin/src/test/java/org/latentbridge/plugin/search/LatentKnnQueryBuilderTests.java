@@ -128,6 +128,18 @@ class LatentKnnQueryBuilderTests {
     }
 
     @Test
+    void theMethodRoundTripsAndTheServiceTakesNoPartInEquality() throws IOException {
+        QueryBuilder q = parse("""
+            {"latent_knn": {"field": "emb", "query_vector": [1, 2], "model": "m", "method": "inverse_relative"}}""");
+        assertTrue(q.toString().contains("\"method\" : \"inverse_relative\""), q.toString());
+        assertEquals(q, wire(q, QueryBuilder.class));
+        LatentKnnQueryBuilder other = new LatentKnnQueryBuilder("emb", new float[] {1, 2}, "m", "query", null, null,
+            QueryMethod.INVERSE_RELATIVE, List.of(), null, null, () -> null);
+        assertEquals(q, other);
+        assertEquals(q.hashCode(), other.hashCode());
+    }
+
+    @Test
     void queryVectorBuilderRoundTrips() throws IOException {
         LatentTranslationQueryVectorBuilder b = new LatentTranslationQueryVectorBuilder(new float[] {1f, 2f}, "bge-small", "minilm", null, null,
             NO_SERVICE);
