@@ -27,7 +27,8 @@ import static org.elasticsearch.xcontent.ConstructingObjectParser.optionalConstr
 /**
  * {@code latent_translation}, a {@code query_vector_builder} for the {@code knn} search section and the {@code knn}
  * query: translates {@code vector} of {@code model} into {@code target_model}'s space with the stored translator. A
- * vector builder never sees the field it feeds, so the target model is named here, not read from a mapping.
+ * vector builder never sees the field it feeds, so the target model is named here, not read from a mapping. With
+ * {@code target_model} equal to {@code model} the vector is used as it is (unit length unless {@code normalize} is false).
  */
 public final class LatentTranslationQueryVectorBuilder implements QueryVectorBuilder {
     public static final String NAME = "latent_translation";
