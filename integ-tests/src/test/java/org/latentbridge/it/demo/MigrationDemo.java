@@ -25,7 +25,7 @@ import java.util.function.IntFunction;
 
 /**
  * The end-to-end demo (the README's first command): a team's index of all-MiniLM-L6-v2 vectors, a migration to
- * bge-small-en-v1.5, and every step of DESIGN §1 on a real Elasticsearch 9.5.3 node with the plugin installed.
+ * bge-small-en-v1.5, and every step of the flow in docs/architecture.md §1 on a real Elasticsearch 9.5.3 node with the plugin installed.
  *
  * <p>The corpus is {@link ManPageCorpus#large()} (over 10,000 manual pages and FOLDOC terms); each page's one-line summary
  * (or a term) is a natural query whose own page is the one relevant document. Anchors are pages the team re-embeds with
