@@ -12,6 +12,9 @@ import org.latentbridge.testing.ManPage;
 import org.latentbridge.testing.ManPageCorpus;
 import org.latentbridge.testing.Role;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -375,7 +378,7 @@ public final class MigrationDemo {
             notes.get("fit_millis_orthogonal"), notes.get("fit_millis_linear"), notes.get("fit_millis_affine"),
             notes.get("fit_millis_inverse_relative"), notes.get("fit_millis_auto"));
 
-        java.nio.file.Path results = java.nio.file.Path.of(System.getProperty("latent.results.dir", "target/demo-results"));
+        Path results = Path.of(System.getProperty("latent.results.dir", "target/demo-results"));
         List<String> kinds = List.copyOf(latencies.keySet());
         Charts.bars(results, "demo-latency", String.format(Locale.ROOT, "search latency, %,d documents, one client", indexedRows.size() + NEW_DOCS),
             "milliseconds", kinds, series("p50", kinds.stream().mapToDouble(k -> percentile(latencies.get(k), 0.5)).toArray(), "p99",
@@ -425,7 +428,7 @@ public final class MigrationDemo {
     }
 
     private String urlId(int row) {
-        return java.net.URLEncoder.encode(id(row), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(id(row), StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static List<float[]> rows(float[][] vectors, List<Integer> rows) {
