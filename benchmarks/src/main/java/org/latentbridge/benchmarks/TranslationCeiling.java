@@ -5,6 +5,7 @@ import org.latentbridge.core.fit.Calibration;
 import org.latentbridge.core.fit.FitOptions;
 import org.latentbridge.core.fit.FitResult;
 import org.latentbridge.core.fit.TranslatorFitter;
+import org.latentbridge.core.linalg.MatrixKernels;
 import org.latentbridge.core.metrics.RetrievalMetrics;
 import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.SpaceTranslator;
@@ -16,13 +17,13 @@ import org.latentbridge.testing.Role;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * How far translated queries get toward native retrieval (issue step 7), on the large corpus (10,426 documents) and
@@ -49,14 +50,14 @@ public final class TranslationCeiling {
     private record Score(double hitAt10, double mrrAt10) {}
 
     public static void main(String[] args) {
-        Map<String, String> a = new java.util.HashMap<>();
+        Map<String, String> a = new HashMap<>();
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             a.put(kv[0], kv.length > 1 ? kv[1] : "");
         }
         String pairs = a.getOrDefault("pairs", "bge-small:minilm,minilm:bge-small,e5-small:minilm,minilm:e5-small,bge-small:e5-small,"
             + "e5-small:bge-small");
-        int[] counts = java.util.Arrays.stream(a.getOrDefault("anchors", "1000,4000,12000").split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] counts = Arrays.stream(a.getOrDefault("anchors", "1000,4000,12000").split(",")).mapToInt(Integer::parseInt).toArray();
         int draws = Integer.parseInt(a.getOrDefault("draws", "3"));
         Path results = Path.of(System.getProperty("latent.results.dir", "target/results"));
         ManPageCorpus corpus = ManPageCorpus.large();
@@ -71,7 +72,7 @@ public final class TranslationCeiling {
         System.out.printf(Locale.ROOT, "corpus %d documents; index %d, calibration pairs %d, test queries %d; anchor pool %d texts "
             + "(description and summary of %d pages); draws %d; %s kernels%n%n", size, EVAL_PAGES, CALIBRATION_PAIRS,
             EVAL_PAGES - CALIBRATION_PAIRS, 2 * poolRows.length, poolRows.length, draws,
-            org.latentbridge.core.linalg.MatrixKernels.implementation());
+            MatrixKernels.implementation());
 
         String[] methods = {"orthogonal", "orthogonal, calibrated mean_weight", "orthogonal_kernel", "orthogonal_kernel, calibrated",
             "re-index documents (orthogonal)"};
@@ -87,7 +88,7 @@ public final class TranslationCeiling {
             System.out.printf(Locale.ROOT, "| %s -> %s | native recall@10 %.3f, MRR@10 %.3f; source-native after full re-embedding %.3f | | | | | | |%n",
                 s.id(), t.id(), nativeScore.hitAt10(), nativeScore.mrrAt10(), p.score(p.sourceQueries, p.sourceIndex).hitAt10());
             Charts.Lines perPair = new Charts.Lines();
-            double[] x = java.util.Arrays.stream(counts).asDoubleStream().toArray();
+            double[] x = Arrays.stream(counts).asDoubleStream().toArray();
             double[][] meanRatio = new double[methods.length][counts.length];
             for (int c = 0; c < counts.length; c++) {
                 double[][] ratio = new double[methods.length][draws], mrr = new double[methods.length][draws];
@@ -204,7 +205,7 @@ public final class TranslationCeiling {
             int n = rows.length / dims;
             float[] out = new float[n * t.targetDims()];
             for (int i = 0; i < n; i++) {
-                float[] v = t.translate(java.util.Arrays.copyOfRange(rows, i * dims, (i + 1) * dims), true);
+                float[] v = t.translate(Arrays.copyOfRange(rows, i * dims, (i + 1) * dims), true);
                 System.arraycopy(v, 0, out, i * v.length, v.length);
             }
             return out;
@@ -212,7 +213,7 @@ public final class TranslationCeiling {
 
         /** Recall@10 of each calibration pair under {@code t}: query i's one relevant document is index row i. */
         double[] calibrationRecall(SpaceTranslator t) {
-            float[][] q = translateQueries(t, java.util.Arrays.copyOf(sourceQueries, CALIBRATION_PAIRS));
+            float[][] q = translateQueries(t, Arrays.copyOf(sourceQueries, CALIBRATION_PAIRS));
             int[] ranks = ranks(q, index, 0, CALIBRATION_PAIRS);
             double[] recall = new double[CALIBRATION_PAIRS];
             for (int i = 0; i < recall.length; i++) {
@@ -237,7 +238,7 @@ public final class TranslationCeiling {
         /** Rank of document row i for query row i, i in [from, to), by cosine over all documents. */
         private static int[] ranks(float[][] queries, float[] docs, int from, int to) {
             int dims = queries[from].length, n = docs.length / dims;
-            float[] q = flatten(java.util.Arrays.copyOfRange(queries, from, to));
+            float[] q = flatten(Arrays.copyOfRange(queries, from, to));
             double[] sim = RetrievalMetrics.cosineMatrix(q, docs, dims, Runtime.getRuntime().availableProcessors());
             int[] ranks = new int[to - from];
             for (int i = 0; i < ranks.length; i++) {
@@ -273,14 +274,14 @@ public final class TranslationCeiling {
     }
 
     private static double mean(double[] v) {
-        return java.util.Arrays.stream(v).average().orElseThrow();
+        return Arrays.stream(v).average().orElseThrow();
     }
 
     private static double min(double[] v) {
-        return java.util.Arrays.stream(v).min().orElseThrow();
+        return Arrays.stream(v).min().orElseThrow();
     }
 
     private static double max(double[] v) {
-        return java.util.Arrays.stream(v).max().orElseThrow();
+        return Arrays.stream(v).max().orElseThrow();
     }
 }

@@ -17,6 +17,9 @@ import org.latentbridge.testing.RetrievalExperiment;
 import org.latentbridge.testing.Role;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -33,7 +36,7 @@ public final class TranslationQuality {
     private static final int[] ANCHOR_COUNTS = {250, 500, 1000, 1500};
 
     public static void main(String[] args) {
-        Map<String, String> a = new java.util.HashMap<>();
+        Map<String, String> a = new HashMap<>();
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             a.put(kv[0], kv.length > 1 ? kv[1] : "");
@@ -64,14 +67,14 @@ public final class TranslationQuality {
     private static void sweep(ManPageCorpus corpus, String pairs, long seed) {
         int pool = 4000, eval = corpus.size() - pool;
         int[] counts = {500, 1000, 2000, 4000};
-        double[] x = java.util.Arrays.stream(counts).asDoubleStream().toArray();
+        double[] x = Arrays.stream(counts).asDoubleStream().toArray();
         Path results = Path.of(System.getProperty("latent.results.dir", "target/results"));
         System.out.printf(Locale.ROOT, "corpus: %d documents (manual pages + FOLDOC); anchor pool %d, evaluation queries %d, seed %d%n%n",
             corpus.size(), pool, eval, seed);
         System.out.println("| pair | method | 500 | 1,000 | 2,000 | 4,000 |");
         System.out.println("|---|---|---|---|---|---|");
         Charts.Lines autoAcrossPairs = new Charts.Lines();
-        Map<String, double[]> fitMillis = new java.util.LinkedHashMap<>();
+        Map<String, double[]> fitMillis = new LinkedHashMap<>();
         for (String pair : pairs.split(",")) {
             String[] st = pair.split(":");
             RetrievalExperiment ex = new RetrievalExperiment(corpus, Encoder.byId(st[0]), Encoder.byId(st[1]), pool, eval, seed);
@@ -125,7 +128,7 @@ public final class TranslationQuality {
 
     private static double[] constant(double value, int n) {
         double[] out = new double[n];
-        java.util.Arrays.fill(out, value);
+        Arrays.fill(out, value);
         return out;
     }
 

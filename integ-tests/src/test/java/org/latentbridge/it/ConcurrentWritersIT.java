@@ -20,10 +20,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Eight clients append anchors to the same two models and fit the same translator at once, retrying on 409 as a client
@@ -111,7 +111,7 @@ class ConcurrentWritersIT {
     }
 
     /** Retries a write refused with 409 (another request changed the model first), as a client is told to. */
-    private static JsonNode retrying(AtomicInteger conflicts, java.util.function.Supplier<EsResponse> write) {
+    private static JsonNode retrying(AtomicInteger conflicts, Supplier<EsResponse> write) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             EsResponse r = write.get();
             if (r.status() == 200) {

@@ -9,6 +9,7 @@ import org.latentbridge.testing.ManPage;
 import org.latentbridge.testing.ManPageCorpus;
 import org.latentbridge.testing.Role;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -50,7 +51,7 @@ class CrossModelSearchIT {
         float[][] bgeQueries = cache.embed(Encoder.BGE_SMALL, Role.QUERY, queryTexts);
         float[][] minilmQueries = cache.embed(Encoder.MINILM, Role.QUERY, queryTexts);
 
-        EsHttp es = CLUSTER.http().withTimeout(java.time.Duration.ofMinutes(5));
+        EsHttp es = CLUSTER.http().withTimeout(Duration.ofMinutes(5));
         es.put(INDEX, Map.of("settings", Map.of("number_of_shards", 1), "mappings", Map.of("properties", Map.of("emb", Map.of(
             "type", "dense_vector", "dims", 384, "similarity", "cosine", "index_options", Map.of("type", "hnsw"),
             "meta", Map.of("latent_model", "minilm")))))).ok();

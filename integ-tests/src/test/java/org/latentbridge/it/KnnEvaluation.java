@@ -2,6 +2,7 @@ package org.latentbridge.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
@@ -60,7 +61,7 @@ public final class KnnEvaluation {
             int to = Math.min(relevantIds.size(), from + MSEARCH_BATCH);
             StringBuilder body = new StringBuilder();
             for (int i = from; i < to; i++) {
-                Map<String, Object> search = new java.util.LinkedHashMap<>(bodies.apply(i));
+                Map<String, Object> search = new LinkedHashMap<>(bodies.apply(i));
                 search.put("size", K);
                 search.put("_source", false);
                 body.append("{}\n").append(EsHttp.JSON.writeValueAsString(search)).append('\n');

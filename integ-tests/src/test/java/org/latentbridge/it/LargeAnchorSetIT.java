@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,7 +56,7 @@ class LargeAnchorSetIT {
 
     @Test
     void twentyThousandAnchorsOfTenTwentyFourDimsStoreFitAndTranslate() throws Exception {
-        EsHttp es = CLUSTER.http().withTimeout(java.time.Duration.ofMinutes(10));
+        EsHttp es = CLUSTER.http().withTimeout(Duration.ofMinutes(10));
         es.put("_latent/model/big-src", Map.of("dims", DIMS)).ok();
         es.put("_latent/model/big-tgt", Map.of("dims", DIMS)).ok();
 
@@ -161,8 +163,8 @@ class LargeAnchorSetIT {
             assertEquals(n, es.post("_latent/_translate", batch).ok().path("vectors").size());
             batched[i] = (System.nanoTime() - t0) / 1e6;
         }
-        java.util.Arrays.sort(single);
-        java.util.Arrays.sort(batched);
+        Arrays.sort(single);
+        Arrays.sort(batched);
         say("_translate 384->384 over HTTP (client wall): one vector p50 %.2f ms p90 %.2f ms; batch of 1,000 p50 %.1f ms p90 %.1f ms",
             single[single.length / 2], single[single.length * 9 / 10], batched[batched.length / 2], batched[batched.length * 9 / 10]);
     }

@@ -5,9 +5,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -207,12 +210,12 @@ class LatentIngestIT {
             "target_field", "out", "provenance_field", "_latent"))))).ok();
         es.put("mixed", Map.of("mappings", Map.of("properties", Map.of("out", Map.of("type", "dense_vector", "dims", DIMS),
             "v", Map.of("type", "float", "index", false))))).ok();
-        java.util.concurrent.CompletableFuture<JsonNode> bulk = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<JsonNode> bulk = CompletableFuture.supplyAsync(() -> {
             JsonNode last = null;
             for (int batch = 0; batch < 10; batch++) {
                 StringBuilder b = new StringBuilder();
                 for (int i = 0; i < 100; i++) {
-                    b.append("{\"index\":{\"_index\":\"mixed\"}}\n{\"v\":").append(java.util.Arrays.toString(SOURCE[i])).append("}\n");
+                    b.append("{\"index\":{\"_index\":\"mixed\"}}\n{\"v\":").append(Arrays.toString(SOURCE[i])).append("}\n");
                 }
                 last = es.post("_bulk?pipeline=s2-t2", b.toString()).ok();
                 assertFalse(last.path("errors").asBoolean(), last.toString());
@@ -231,7 +234,7 @@ class LatentIngestIT {
         JsonNode hits = es.post("mixed/_search" + WITH_VECTORS, Map.of("size", 1000, "query", Map.of("match_all", Map.of())))
             .ok().path("hits").path("hits");
         assertEquals(1000, hits.size(), "no document failed");
-        java.util.Map<String, float[]> seen = new java.util.HashMap<>();
+        Map<String, float[]> seen = new HashMap<>();
         int[] perVersion = new int[3];
         for (JsonNode hit : hits) {
             JsonNode src = hit.path("_source");
@@ -242,7 +245,7 @@ class LatentIngestIT {
             float[] out = toFloats(src.path("out"));
             float[] previous = seen.putIfAbsent(key, out);
             if (previous != null) {
-                assertTrue(java.util.Arrays.equals(previous, out), "one version, one input, one output: no mixed translations");
+                assertTrue(Arrays.equals(previous, out), "one version, one input, one output: no mixed translations");
             }
         }
         float[] current = toFloats(es.post("_latent/_translate", Map.of("from", "s2", "to", "t2", "role", "document", "vectors",

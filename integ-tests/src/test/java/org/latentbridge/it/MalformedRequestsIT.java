@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,7 +29,7 @@ class MalformedRequestsIT {
 
     @Test
     void everyMalformedRequestIsRefusedWithA4xxAndLeavesNothingBehind() {
-        EsHttp es = CLUSTER.http().withTimeout(java.time.Duration.ofMinutes(2));
+        EsHttp es = CLUSTER.http().withTimeout(Duration.ofMinutes(2));
         fixture(es);
         Map<String, String> before = state(es);
 
@@ -73,7 +75,7 @@ class MalformedRequestsIT {
         es.put("_latent/model/t", Map.of("dims", DIMS)).ok();
         List<String> ids = new ArrayList<>();
         List<float[]> source = new ArrayList<>(), target = new ArrayList<>();
-        java.util.Random random = new java.util.Random(3);
+        Random random = new Random(3);
         for (int i = 0; i < ANCHORS; i++) {
             ids.add("x" + i);
             float[] v = new float[DIMS], w = new float[DIMS];

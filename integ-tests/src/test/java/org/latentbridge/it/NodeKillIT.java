@@ -5,6 +5,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -234,8 +236,8 @@ class NodeKillIT {
                 assertTrue(dot / Math.sqrt(na * nb) >= 0.999, message + ": cosine " + dot / Math.sqrt(na * nb));
                 assertEquals(1.0, Math.sqrt(nb / na), 0.01, message + ": length ratio");
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

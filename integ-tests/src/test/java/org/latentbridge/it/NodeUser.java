@@ -1,5 +1,7 @@
 package org.latentbridge.it;
 
+import com.sun.security.auth.module.UnixSystem;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +45,7 @@ final class NodeUser {
     /** The user for this JVM; creates {@value #ES_USER} the first time it is needed. */
     static synchronized NodeUser current() {
         if (current == null) {
-            boolean root = new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+            boolean root = new UnixSystem().getUid() == 0;
             if (root) {
                 ensureEsUserExists();
             }

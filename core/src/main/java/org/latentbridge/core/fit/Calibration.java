@@ -24,7 +24,7 @@ import java.util.Set;
  * cross-validated over folds of the pairs, so that the reported gain is never scored on the pairs it was tuned on.
  */
 public final class Calibration {
-    /** The mean weights weighed against each other (DESIGN §3: chosen on labelled pairs when a user has them). */
+    /** The mean weights weighed against each other (chosen on labelled pairs: docs/architecture.md §3.5). */
     public static final double[] MEAN_WEIGHTS = {0, 0.25, 0.5, 0.75, 1};
     public static final int DEFAULT_FOLDS = 5;
     /** Fewest pairs a calibration accepts: with fewer, every fold scores a handful of queries and the choice is noise. */

@@ -23,7 +23,7 @@ import java.util.Random;
 import java.util.concurrent.CancellationException;
 
 /**
- * Fits a translator from a source model's anchors to a target model's anchors (DESIGN §3, "Fitting").
+ * Fits a translator from a source model's anchors to a target model's anchors (docs/architecture.md §3.3).
  *
  * <ol>
  *   <li>Pair the anchors by id; both frames take their statistics from each model's own anchors.</li>

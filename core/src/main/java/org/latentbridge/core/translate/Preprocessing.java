@@ -1,7 +1,7 @@
 package org.latentbridge.core.translate;
 
 /**
- * How vectors enter and leave the normalised space a translator is fitted in (DESIGN §3): centre on the model's anchor
+ * How vectors enter and leave the normalised space a translator is fitted in (docs/architecture.md §3.1): centre on the model's anchor
  * mean, optionally standardise per dimension, L2-normalise; on the way out, the inverse on the target's side, adding
  * back {@code meanWeight} times the target mean.
  *

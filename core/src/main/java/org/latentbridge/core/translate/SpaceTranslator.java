@@ -12,7 +12,7 @@ public interface SpaceTranslator extends Translator {
     SpaceFrame target();
 
     /**
-     * The same map with another weight of the target mean added back (DESIGN §3, {@code mean_weight}): a
+     * The same map with another weight of the target mean added back (docs/architecture.md §3.1, {@code mean_weight}): a
      * postprocessing choice, so no refit. Calibration on labelled pairs chooses it.
      */
     SpaceTranslator withMeanWeight(double meanWeight);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.latentbridge.it.ElasticsearchCluster;
 import org.latentbridge.it.EsHttp;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +26,7 @@ public final class IngestThroughputBenchmark {
         Random random = new Random(3);
         try (ElasticsearchCluster cluster = ElasticsearchCluster.builder("ingest-throughput").nodes(1).heap("2g").build()) {
             cluster.start();
-            EsHttp es = cluster.http().withTimeout(java.time.Duration.ofMinutes(10));
+            EsHttp es = cluster.http().withTimeout(Duration.ofMinutes(10));
             es.put("_latent/model/b", Map.of("dims", DIMS)).ok();
             es.put("_latent/model/a", Map.of("dims", DIMS)).ok();
             List<String> ids = new ArrayList<>();

@@ -5,8 +5,10 @@ import org.latentbridge.it.ElasticsearchCluster;
 import org.latentbridge.it.ItEnvironment;
 import org.latentbridge.it.EsHttp;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +31,7 @@ public final class SearchLatencyBenchmark {
      * has a residual to fit and keeps more centres).
      */
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new java.util.HashMap<>();
+        Map<String, String> options = new HashMap<>();
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             options.put(kv[0], kv.length > 1 ? kv[1] : "");
@@ -40,7 +42,7 @@ public final class SearchLatencyBenchmark {
         Random random = new Random(1);
         try (ElasticsearchCluster cluster = ElasticsearchCluster.builder("search-latency").nodes(1).heap("2g").build()) {
             cluster.start();
-            EsHttp es = cluster.http().withTimeout(java.time.Duration.ofMinutes(10));
+            EsHttp es = cluster.http().withTimeout(Duration.ofMinutes(10));
             es.put("bench", Map.of("settings", Map.of("number_of_shards", 1, "number_of_replicas", 0), "mappings", Map.of("properties",
                 Map.of("emb", Map.of("type", "dense_vector", "dims", DIMS, "similarity", "cosine", "index_options", Map.of("type", "hnsw"),
                     "meta", Map.of("latent_model", "d")))))).ok();
@@ -71,7 +73,7 @@ public final class SearchLatencyBenchmark {
             es.post("_latent/model/q/_anchors", Map.of("ids", ids, "vectors", qa)).ok();
             es.post("_latent/model/d/_anchors", Map.of("ids", ids, "vectors", da)).ok();
             long fitStart = System.nanoTime();
-            JsonNode fit = es.withTimeout(java.time.Duration.ofMinutes(20)).put("_latent/translator/q/d", Map.of("source_role", "document",
+            JsonNode fit = es.withTimeout(Duration.ofMinutes(20)).put("_latent/translator/q/d", Map.of("source_role", "document",
                 "method", method)).ok();
             System.out.println(String.format(Locale.ROOT, "[search-latency] translator: %s over %d anchors, fit %.1f s%s", fit.path("method")
                 .asText(), anchors, (System.nanoTime() - fitStart) / 1e9, fit.has("kernel") ? ", kernel " + fit.path("kernel") : ""));

@@ -12,6 +12,9 @@ import org.latentbridge.testing.ManPage;
 import org.latentbridge.testing.ManPageCorpus;
 import org.latentbridge.testing.Role;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +28,7 @@ import java.util.function.IntFunction;
 
 /**
  * The end-to-end demo (the README's first command): a team's index of all-MiniLM-L6-v2 vectors, a migration to
- * bge-small-en-v1.5, and every step of DESIGN §1 on a real Elasticsearch 9.5.3 node with the plugin installed.
+ * bge-small-en-v1.5, and every step of the flow in docs/architecture.md §1 on a real Elasticsearch 9.5.3 node with the plugin installed.
  *
  * <p>The corpus is {@link ManPageCorpus#large()} (over 10,000 manual pages and FOLDOC terms); each page's one-line summary
  * (or a term) is a natural query whose own page is the one relevant document. Anchors are pages the team re-embeds with
@@ -375,7 +378,7 @@ public final class MigrationDemo {
             notes.get("fit_millis_orthogonal"), notes.get("fit_millis_linear"), notes.get("fit_millis_affine"),
             notes.get("fit_millis_inverse_relative"), notes.get("fit_millis_auto"));
 
-        java.nio.file.Path results = java.nio.file.Path.of(System.getProperty("latent.results.dir", "target/demo-results"));
+        Path results = Path.of(System.getProperty("latent.results.dir", "target/demo-results"));
         List<String> kinds = List.copyOf(latencies.keySet());
         Charts.bars(results, "demo-latency", String.format(Locale.ROOT, "search latency, %,d documents, one client", indexedRows.size() + NEW_DOCS),
             "milliseconds", kinds, series("p50", kinds.stream().mapToDouble(k -> percentile(latencies.get(k), 0.5)).toArray(), "p99",
@@ -425,7 +428,7 @@ public final class MigrationDemo {
     }
 
     private String urlId(int row) {
-        return java.net.URLEncoder.encode(id(row), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(id(row), StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static List<float[]> rows(float[][] vectors, List<Integer> rows) {

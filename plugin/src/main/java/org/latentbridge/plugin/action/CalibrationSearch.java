@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Calibration on labelled pairs (DESIGN §3, {@code mean_weight}): every candidate translator's version of every pair's
+ * Calibration on labelled pairs (docs/architecture.md §3.5, {@code mean_weight}): every candidate translator's version of every pair's
  * query vector is searched with Elasticsearch's own kNN on the user's index and field, with the caller's rights, and
  * the recall matrix goes to {@link Calibration#choose}.
  *

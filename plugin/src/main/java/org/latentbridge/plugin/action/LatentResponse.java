@@ -9,7 +9,7 @@ import org.elasticsearch.xcontent.XContentBuilder;
 import java.io.IOException;
 import java.util.Map;
 
-/** A response body curated by the action (field names are the API contract, DESIGN §4). */
+/** A response body curated by the action (field names are the API contract, docs/architecture.md §8). */
 public final class LatentResponse extends ActionResponse implements ToXContentObject {
     private final Map<String, Object> body;
 

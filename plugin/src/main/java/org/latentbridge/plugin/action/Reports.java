@@ -11,7 +11,7 @@ import org.latentbridge.core.translate.SpaceTranslator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The API shapes of core's results (field names are the contract of DESIGN §4). */
+/** The API shapes of core's results (field names are the contract of docs/architecture.md §8). */
 final class Reports {
     private Reports() {}
 

@@ -55,7 +55,7 @@ public record ModelRecord(String model, int dims, String description, List<Strin
         return name;
     }
 
-    /** The role that serves {@code requested}: itself when the model has it, else {@code document} (DESIGN §4, roles). */
+    /** The role that serves {@code requested}: itself when the model has it, else {@code document} (docs/architecture.md §2). */
     public String resolveRole(String requested) {
         if (roles.contains(requested)) {
             return requested;
