@@ -58,9 +58,9 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
     protected void initializeAdditionalMappings(MapperService mapperService) throws IOException {
         mapperService.merge("_doc", new CompressedXContent(Strings.format("""
             {"properties": {
-              "emb_cosine": {"type": "dense_vector", "dims": %d, "similarity": "cosine", "index_options": {"type": "hnsw"},
+              "emb_cosine": {"type": "dense_vector", "dims": %d, "index": true, "similarity": "cosine", "index_options": {"type": "hnsw"},
                              "meta": {"latent_model": "model-a"}},
-              "emb_l2": {"type": "dense_vector", "dims": %d, "similarity": "l2_norm", "index_options": {"type": "hnsw"},
+              "emb_l2": {"type": "dense_vector", "dims": %d, "index": true, "similarity": "l2_norm", "index_options": {"type": "hnsw"},
                          "meta": {"latent_model": "model-b"}}
             }}""", DIMS, DIMS)), MapperService.MergeReason.MAPPING_UPDATE);
     }
