@@ -1,0 +1,125 @@
+package org.latentbridge.plugin.store;
+
+import org.elasticsearch.action.ActionType;
+import org.elasticsearch.action.search.SearchResponse;
+import org.elasticsearch.action.support.PlainActionFuture;
+import org.elasticsearch.client.internal.OriginSettingClient;
+import org.elasticsearch.common.bytes.BytesArray;
+import org.elasticsearch.index.query.QueryBuilders;
+import org.elasticsearch.plugins.Plugin;
+import org.elasticsearch.test.ESSingleNodeTestCase;
+import org.elasticsearch.xcontent.XContentType;
+import org.latentbridge.plugin.LatentBridgePlugin;
+import org.latentbridge.plugin.action.LatentRequest;
+import org.latentbridge.plugin.action.LatentResponse;
+import org.latentbridge.plugin.action.LatentServices;
+import org.latentbridge.plugin.action.ModelActions;
+import org.latentbridge.plugin.action.TranslatorActions;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+
+/**
+ * The store and the cache in one in-JVM node with the plugin installed: models, anchors and a translator written through
+ * the transport actions land in the system index, a translation reads them back, and a model write invalidates the
+ * node's cache.
+ */
+public class LatentStoreSingleNodeTests extends ESSingleNodeTestCase {
+    private static final int DIMS = 4;
+    private static final int ANCHORS = 64;
+
+    @Override
+    protected Collection<Class<? extends Plugin>> getPlugins() {
+        return List.of(LatentBridgePlugin.class);
+    }
+
+    private LatentResponse execute(ActionType<LatentResponse> action, Map<String, String> params, String json) {
+        return client().execute(action, new LatentRequest(params, json == null ? null : new BytesArray(json), XContentType.JSON)).actionGet();
+    }
+
+    /** Anchors of the source model, and the target model's: the same points under a fixed rotation of the first two axes. */
+    private static float[][] anchors(boolean target) {
+        float[][] rows = new float[ANCHORS][DIMS];
+        java.util.Random random = new java.util.Random(42);
+        for (float[] row : rows) {
+            for (int d = 0; d < DIMS; d++) {
+                row[d] = (float) random.nextGaussian();
+            }
+            if (target) {
+                float x = row[0], y = row[1];
+                row[0] = 0.6f * x - 0.8f * y;
+                row[1] = 0.8f * x + 0.6f * y;
+            }
+        }
+        return rows;
+    }
+
+    private static String json(float[][] rows) {
+        StringJoiner ids = new StringJoiner(",", "[", "]");
+        StringJoiner vectors = new StringJoiner(",", "[", "]");
+        for (int i = 0; i < rows.length; i++) {
+            ids.add("\"a" + i + "\"");
+            vectors.add(java.util.Arrays.toString(rows[i]));
+        }
+        return "{\"ids\": " + ids + ", \"vectors\": " + vectors + "}";
+    }
+
+    private Map<String, Object> cacheStats() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cache = (Map<String, Object>) LatentServices.current().cache().stats().get("cache");
+        return cache;
+    }
+
+    private long stat(String name) {
+        return ((Number) cacheStats().get(name)).longValue();
+    }
+
+    private void readModelThroughTheCache(String model) {
+        PlainActionFuture<ModelRecord> read = new PlainActionFuture<>();
+        LatentServices.current().cache().model(model, read);
+        assertThat(read.actionGet().model(), equalTo(model));
+    }
+
+    public void testModelsAnchorsAndATranslatorEndToEndWithCacheInvalidation() {
+        execute(ModelActions.PUT, Map.of("model", "src"), "{\"dims\": " + DIMS + "}");
+        execute(ModelActions.PUT, Map.of("model", "tgt"), "{\"dims\": " + DIMS + "}");
+        execute(ModelActions.PUT_ANCHORS, Map.of("model", "src"), json(anchors(false)));
+        execute(ModelActions.PUT_ANCHORS, Map.of("model", "tgt"), json(anchors(true)));
+        execute(TranslatorActions.PUT, Map.of("source", "src", "target", "tgt"), "{\"method\": \"auto\", \"seed\": 1}");
+
+        float[] query = anchors(false)[5];
+        float[] expected = anchors(true)[5];
+        LatentResponse translated = execute(TranslatorActions.TRANSLATE, Map.of(),
+            "{\"from\": \"src\", \"to\": \"tgt\", \"normalize\": false, \"vectors\": [" + java.util.Arrays.toString(query) + "]}");
+        float[] vector = ((float[][]) translated.body().get("vectors"))[0];
+        for (int d = 0; d < DIMS; d++) {
+            assertThat("a rotation is fitted exactly from noise-free anchors", (double) vector[d], closeTo(expected[d], 1e-3));
+        }
+
+        // the documents are in the system index (read with the plugin's origin, as the plugin reads them)
+        client().admin().indices().prepareRefresh(LatentSystemIndex.NAME).get();
+        SearchResponse docs = new OriginSettingClient(client(), "latent_bridge").prepareSearch(LatentSystemIndex.NAME)
+            .setQuery(QueryBuilders.idsQuery().addIds(LatentSystemIndex.modelId("src"), LatentSystemIndex.modelId("tgt"))).get();
+        try {
+            assertThat(docs.getHits().getHits().length, equalTo(2));
+        } finally {
+            docs.decRef();
+        }
+
+        readModelThroughTheCache("src");
+        long hits = stat("hits");
+        readModelThroughTheCache("src");
+        assertThat("a second read on the node is a hit", stat("hits"), equalTo(hits + 1));
+
+        execute(ModelActions.PUT, Map.of("model", "src"), "{\"dims\": " + DIMS + ", \"description\": \"changed\"}");
+        long misses = stat("misses");
+        readModelThroughTheCache("src");
+        assertThat("the write dropped the node's entry: the next read loads it again", stat("misses"), greaterThan(misses));
+    }
+}
