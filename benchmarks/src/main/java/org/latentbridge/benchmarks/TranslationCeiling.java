@@ -85,7 +85,8 @@ public final class TranslationCeiling {
             Encoder s = Encoder.byId(st[0]), t = Encoder.byId(st[1]);
             Pair p = new Pair(corpus, s, t, evalRows, poolRows);
             Score nativeScore = p.score(p.nativeQueries, p.index);
-            System.out.printf(Locale.ROOT, "| %s -> %s | native recall@10 %.3f, MRR@10 %.3f; source-native after full re-embedding %.3f | | | | | | |%n",
+            System.out.printf(Locale.ROOT,
+                "| %s -> %s | native recall@10 %.3f, MRR@10 %.3f; source-native after full re-embedding %.3f | | | | | | |%n",
                 s.id(), t.id(), nativeScore.hitAt10(), nativeScore.mrrAt10(), p.score(p.sourceQueries, p.sourceIndex).hitAt10());
             Charts.Lines perPair = new Charts.Lines();
             double[] x = Arrays.stream(counts).asDoubleStream().toArray();
@@ -103,7 +104,8 @@ public final class TranslationCeiling {
                         if (m == 4) {
                             // documents of the target, translated into the source's document space; source-native queries
                             AnchorSet from = p.anchors(t, Role.DOCUMENT, texts), to = p.anchors(s, Role.DOCUMENT, texts);
-                            SpaceTranslator docs = TranslatorFitter.fit(from, to, FitOptions.defaults().withMethod(Method.ORTHOGONAL)).translator();
+                            SpaceTranslator docs = TranslatorFitter.fit(from, to, FitOptions.defaults().withMethod(Method.ORTHOGONAL))
+                                .translator();
                             float[] translatedIndex = p.translateRows(docs, p.index, t.dims());
                             score = p.score(p.sourceQueries, translatedIndex);
                         } else {
@@ -134,8 +136,9 @@ public final class TranslationCeiling {
                 for (int m = 0; m < methods.length; m++) {
                     double[] r = ratio[m];
                     meanRatio[m][c] = mean(r);
-                    System.out.printf(Locale.ROOT, "| | %s | %,d | %.3f (%.3f-%.3f) | %.3f | %s | %s | %.1f |%n", methods[m], counts[c], mean(r),
-                        min(r), max(r), mean(mrr[m]), calib[m] == null ? "" : calib[m], settings[m] == null ? "" : settings[m], seconds[m]);
+                    System.out.printf(Locale.ROOT, "| | %s | %,d | %.3f (%.3f-%.3f) | %.3f | %s | %s | %.1f |%n", methods[m], counts[c],
+                        mean(r), min(r), max(r), mean(mrr[m]), calib[m] == null ? "" : calib[m], settings[m] == null ? "" : settings[m],
+                        seconds[m]);
                 }
             }
             for (int m = 0; m < methods.length; m++) {

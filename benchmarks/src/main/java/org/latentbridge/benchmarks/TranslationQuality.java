@@ -93,7 +93,8 @@ public final class TranslationQuality {
                     FitResult fit = TranslatorFitter.fit(source, target, FitOptions.defaults().withMethod(m));
                     ratios[c] = ex.score(v -> fit.translator().translate(v, true)).hitAt10() / nat;
                     millis[c] = fit.tookMillis();
-                    row.append(String.format(Locale.ROOT, " %.3f%s |", ratios[c], m == null ? " (" + fit.method().apiName().charAt(0) + ")" : ""));
+                    row.append(String.format(Locale.ROOT, " %.3f%s |", ratios[c],
+                        m == null ? " (" + fit.method().apiName().charAt(0) + ")" : ""));
                 }
                 System.out.println(row);
                 perMethod.add(name, x, ratios);
@@ -114,14 +115,15 @@ public final class TranslationQuality {
             System.out.println(row);
             perMethod.add("relative field", x, relative);
             perMethod.add("untranslated", x, constant(untranslated, counts.length));
-            Charts.lines(results, "recall-" + st[0] + "-to-" + st[1], "recall@10 / native: " + st[0] + " queries -> " + st[1] + " documents",
-                "anchors", "recall@10 ratio to native", false, perMethod);
+            Charts.lines(results, "recall-" + st[0] + "-to-" + st[1], "recall@10 / native: " + st[0] + " queries -> " + st[1]
+                + " documents", "anchors", "recall@10 ratio to native", false, perMethod);
         }
         Charts.lines(results, "recall-auto-all-pairs", "recall@10 / native of the auto translator, every pair", "anchors",
             "recall@10 ratio to native", false, autoAcrossPairs);
         Charts.Lines fit = new Charts.Lines();
         fitMillis.forEach((name, millis) -> fit.add(name, x, millis));
-        Charts.lines(results, "fit-time", "fit time, 384 -> 384 dimensions (auto: all four candidates and the refit)", "anchors", "milliseconds", false, fit);
+        Charts.lines(results, "fit-time", "fit time, 384 -> 384 dimensions (auto: all four candidates and the refit)", "anchors",
+            "milliseconds", false, fit);
         System.out.println();
         System.out.println("charts and their data: " + results.toAbsolutePath());
     }
@@ -142,7 +144,8 @@ public final class TranslationQuality {
             System.out.printf(Locale.ROOT, "source anchors in role %s; auto chose %s (fit %d ms); diagnostics cka %.3f, warnings %s%n%n",
                 sourceRole.name().toLowerCase(Locale.ROOT), auto.method().apiName(), auto.tookMillis(), auto.diagnostics().cka(),
                 auto.diagnostics().warnings());
-            System.out.println("| method | held-out top1 | top10 | mrr | mean cos | query hit@1 | hit@10 | mrr | hit@10 / native | top-10 overlap with native |");
+            System.out.println("| method | held-out top1 | top10 | mrr | mean cos | query hit@1 | hit@10 | mrr | hit@10 / native "
+                + "| top-10 overlap with native |");
             System.out.println("|---|---|---|---|---|---|---|---|---|---|");
             row("native (target model)", null, nat, nat);
             row("untranslated", null, none, nat);
@@ -159,8 +162,8 @@ public final class TranslationQuality {
             for (double w : MEAN_WEIGHTS) {
                 SpaceTranslator t = auto.translator().withMeanWeight(w);
                 RetrievalExperiment.Scores s = ex.score(v -> t.translate(v, true));
-                System.out.printf(Locale.ROOT, "| %.2f | %.3f | %.3f | %.3f | %.3f |%n", w, s.hitAt10(), s.mrr(), s.hitAt10() / nat.hitAt10(),
-                    s.overlapAt10WithNative());
+                System.out.printf(Locale.ROOT, "| %.2f | %.3f | %.3f | %.3f | %.3f |%n", w, s.hitAt10(), s.mrr(),
+                    s.hitAt10() / nat.hitAt10(), s.overlapAt10WithNative());
             }
             System.out.println();
         }
@@ -184,8 +187,8 @@ public final class TranslationQuality {
     }
 
     private static void row(String name, HeldOutMetrics h, RetrievalExperiment.Scores s, RetrievalExperiment.Scores nat) {
-        String held = h == null ? "| - | - | - | - " : String.format(Locale.ROOT, "| %.3f | %.3f | %.3f | %.3f ", h.top1(), h.top10(), h.mrr(),
-            h.meanCosine());
+        String held = h == null ? "| - | - | - | - " : String.format(Locale.ROOT, "| %.3f | %.3f | %.3f | %.3f ", h.top1(), h.top10(),
+            h.mrr(), h.meanCosine());
         System.out.printf(Locale.ROOT, "| %s %s| %.3f | %.3f | %.3f | %.3f | %.3f |%n", name, held, s.hitAt1(), s.hitAt10(), s.mrr(),
             s.hitAt10() / nat.hitAt10(), s.overlapAt10WithNative());
     }

@@ -44,7 +44,8 @@ class AnchorStoreBadInputIT {
         r.expectStatus(status);
         JsonNode error = r.json().path("error");
         assertEquals(type, error.path("type").asText(), r.body());
-        assertTrue(error.path("reason").asText().contains(fragment), "reason [" + error.path("reason").asText() + "] lacks [" + fragment + "]");
+        assertTrue(error.path("reason").asText().contains(fragment),
+            "reason [" + error.path("reason").asText() + "] lacks [" + fragment + "]");
         assertEquals(status, r.json().path("status").asInt());
         return error;
     }
@@ -75,8 +76,8 @@ class AnchorStoreBadInputIT {
         EsHttp es = CLUSTER.http();
         refused(es.post("_latent/model/a/_anchors", Map.of("ids", List.of("y0", "y1"), "vectors", List.of(new float[] {1, 2, 3, 4},
             new float[] {1, 2, 3}))), 400, "illegal_argument_exception", "[vectors][1] has wrong dimensions: expected [4] but got [3]");
-        refused(es.post("_latent/model/a/_anchors", "{\"ids\":[\"y0\"],\"vectors\":[[1,2,\"three\",4]]}"), 400, "illegal_argument_exception",
-            "[vectors][0][2] must be a number");
+        refused(es.post("_latent/model/a/_anchors", "{\"ids\":[\"y0\"],\"vectors\":[[1,2,\"three\",4]]}"), 400,
+            "illegal_argument_exception", "[vectors][0][2] must be a number");
         refused(es.post("_latent/model/a/_anchors", "{\"ids\":[\"y0\"],\"vectors\":[[1,2,1e60,4]]}"), 400, "illegal_argument_exception",
             "[vectors][0][2] must be a finite number");
         refused(es.post("_latent/model/a/_anchors", "{\"ids\":[\"y0\"],\"vectors\":[[1,2,3,4],5]}"), 400, "illegal_argument_exception",
@@ -99,8 +100,8 @@ class AnchorStoreBadInputIT {
             new float[] {4, 3, 2, 1}))), 400, "illegal_argument_exception", "duplicate id [y0]");
         refused(es.post("_latent/model/a/_anchors", Map.of("ids", List.of(), "vectors", List.of())), 400, "illegal_argument_exception",
             "[ids] must not be empty");
-        refused(es.post("_latent/model/a/_anchors", Map.of("vectors", List.of(new float[] {1, 2, 3, 4}))), 400, "illegal_argument_exception",
-            "[ids] is required");
+        refused(es.post("_latent/model/a/_anchors", Map.of("vectors", List.of(new float[] {1, 2, 3, 4}))), 400,
+            "illegal_argument_exception", "[ids] is required");
         refused(es.post("_latent/model/a/_anchors", Map.of("ids", List.of("y0"), "vectors", List.of(new float[] {1, 2, 3, 4}), "colour",
             "red")), 400, "illegal_argument_exception", "unknown field [colour]");
         anchorsUnchanged();
@@ -120,10 +121,13 @@ class AnchorStoreBadInputIT {
     @Test
     void badFitsAreRefusedAndStoreNothing() {
         EsHttp es = CLUSTER.http();
-        refused(es.put("_latent/translator/a/b", Map.of("method", "magic")), 400, "illegal_argument_exception", "[method] [magic] is not a fit method");
-        refused(es.put("_latent/translator/a/b", Map.of("holdout", 0.7)), 400, "illegal_argument_exception", "[holdout] must be in (0, 0.5]");
+        refused(es.put("_latent/translator/a/b", Map.of("method", "magic")), 400, "illegal_argument_exception",
+            "[method] [magic] is not a fit method");
+        refused(es.put("_latent/translator/a/b", Map.of("holdout", 0.7)), 400, "illegal_argument_exception",
+            "[holdout] must be in (0, 0.5]");
         refused(es.put("_latent/translator/a/b", Map.of("holdout", 0)), 400, "illegal_argument_exception", "[holdout]");
-        refused(es.put("_latent/translator/a/b", Map.of()), 400, "illegal_argument_exception", "latent model [a] has no anchors for role [query]");
+        refused(es.put("_latent/translator/a/b", Map.of()), 400, "illegal_argument_exception",
+            "latent model [a] has no anchors for role [query]");
         refused(es.put("_latent/translator/a/b", Map.of("source_role", "document")), 400, "illegal_argument_exception",
             "share [5] anchors; a translator needs at least [10]");
         refused(es.put("_latent/translator/a/b", Map.of("min_quality", Map.of("top3", 0.5))), 400, "illegal_argument_exception", "top3");

@@ -151,7 +151,8 @@ class AnchorStoreClusterIT {
         assertTrue(ownStats(2).path("cache").path("hits").asLong() > hitsBefore, "node 2 served the second translation from its cache");
         assertEquals(1, before.path("translator_version").asLong(), before.toString());
         assertArrayEquals(bits(before.path("vectors")), bits(translate(0, query).ok().path("vectors")), "nodes 0 and 2 agree");
-        assertTrue(SyntheticAnchors.cosine(before.path("vectors").get(0), SyntheticAnchors.rotate(query.get(0), ROTATION, 2)) > 0.95, before.toString());
+        assertTrue(SyntheticAnchors.cosine(before.path("vectors").get(0), SyntheticAnchors.rotate(query.get(0), ROTATION, 2)) > 0.95,
+            before.toString());
 
         // new target anchors through node 0: node 2 must see the model change (stale) but keep the stored translator
         JsonNode anchors = CLUSTER.http(0).post("_latent/model/tgt/_anchors", Map.of("ids", ids(), "vectors", List.of(NEW_TARGET))).ok();
@@ -169,7 +170,8 @@ class AnchorStoreClusterIT {
         assertEquals(2, after2.path("translator_version").asLong(), "node 2 served the old translator: " + after2);
         assertFalse(after2.path("stale").asBoolean(), after2.toString());
         assertArrayEquals(bits(after0.path("vectors")), bits(after2.path("vectors")),
-            "node 2 answers exactly what node 0 answers after the refit: node 0 " + after0.path("vectors") + ", node 2 " + after2.path("vectors"));
+            "node 2 answers exactly what node 0 answers after the refit: node 0 " + after0.path("vectors") + ", node 2 "
+            + after2.path("vectors"));
         assertNotEquals(before.path("vectors"), after2.path("vectors"), "the translation changed");
         assertTrue(SyntheticAnchors.cosine(after2.path("vectors").get(0), SyntheticAnchors.rotate(query.get(0), NEW_ROTATION, 3)) > 0.95,
             "the new translator maps onto the new rotation: " + after2);
@@ -191,8 +193,8 @@ class AnchorStoreClusterIT {
         }
         es.post("_bulk?refresh=true", bulk.toString()).ok();
         for (int node = 0; node < 3; node++) {
-            JsonNode hits = CLUSTER.http(node).post("coordinated/_search", Map.of("size", 1, "query", Map.of("latent_knn", Map.of("field", "emb",
-                "query_vector", SOURCE[4], "model", "src", "k", 1)))).ok().path("hits").path("hits");
+            JsonNode hits = CLUSTER.http(node).post("coordinated/_search", Map.of("size", 1, "query", Map.of("latent_knn", Map.of(
+                "field", "emb", "query_vector", SOURCE[4], "model", "src", "k", 1)))).ok().path("hits").path("hits");
             assertEquals("d4", hits.get(0).path("_id").asText(), "through node " + node + ": " + hits);
         }
         CLUSTER.http(0).delete("coordinated").ok();
@@ -220,7 +222,8 @@ class AnchorStoreClusterIT {
     @Order(4)
     void aRestartedNodeServesTheSameTranslatorBitForBit() {
         JsonNode before = translate(1, QUERIES).ok();
-        JsonNode relativeBefore = CLUSTER.http(1).post("_latent/_translate", Map.of("from", "src", "to", "_relative", "vectors", QUERIES)).ok();
+        JsonNode relativeBefore = CLUSTER.http(1).post("_latent/_translate", Map.of("from", "src", "to", "_relative", "vectors", QUERIES))
+            .ok();
         String id = nodeId(1);
         long pid = CLUSTER.node(1).pid();
 
@@ -253,7 +256,8 @@ class AnchorStoreClusterIT {
         assertArrayEquals(bits(before.path("vectors")), bits(afterJson.path("vectors")),
             "before " + before.path("vectors") + " after " + afterJson.path("vectors"));
         assertEquals(before.path("vectors").toString(), afterJson.path("vectors").toString(), "the same JSON numbers");
-        JsonNode relativeAfter = CLUSTER.http(1).post("_latent/_translate", Map.of("from", "src", "to", "_relative", "vectors", QUERIES)).ok();
+        JsonNode relativeAfter = CLUSTER.http(1).post("_latent/_translate", Map.of("from", "src", "to", "_relative", "vectors", QUERIES))
+            .ok();
         assertArrayEquals(bits(relativeBefore.path("vectors")), bits(relativeAfter.path("vectors")), "relative vectors too");
         assertTrue(ownStats(1).path("cache").path("misses").asLong() > 0, "node 1 loaded from the index, not from memory");
         assertOneStartedReplicaOnAnotherNode();

@@ -126,7 +126,8 @@ class AnchorStoreIT {
 
         JsonNode relative = es.post("_latent/_translate", Map.of("from", "src", "to", "_relative", "vectors", List.of(query))).ok();
         assertEquals(N, relative.path("vectors").get(0).size(), "one coordinate per anchor");
-        JsonNode relativeTarget = es.post("_latent/_translate", Map.of("from", "tgt", "to", "_relative", "vectors", List.of(TARGET[7]))).ok();
+        JsonNode relativeTarget = es.post("_latent/_translate", Map.of("from", "tgt", "to", "_relative", "vectors", List.of(TARGET[7])))
+            .ok();
         assertTrue(cosine(relative.path("vectors").get(0), toFloats(relativeTarget.path("vectors").get(0))) > 0.9999,
             "the relative spaces of a rotation coincide");
 
@@ -150,8 +151,8 @@ class AnchorStoreIT {
     @Order(5)
     void anchorsAreImportedFromAnIndex() {
         EsHttp es = CLUSTER.http();
-        es.put("anchor-docs", Map.of("mappings", Map.of("properties", Map.of("emb", Map.of("type", "dense_vector", "dims", DIMS, "index", false),
-            "anchor_id", Map.of("type", "keyword"))))).ok();
+        es.put("anchor-docs", Map.of("mappings", Map.of("properties", Map.of("emb", Map.of("type", "dense_vector", "dims", DIMS,
+            "index", false), "anchor_id", Map.of("type", "keyword"))))).ok();
         StringBuilder bulk = new StringBuilder();
         for (int i = 0; i < N; i++) {
             bulk.append("{\"index\":{\"_index\":\"anchor-docs\"}}\n");

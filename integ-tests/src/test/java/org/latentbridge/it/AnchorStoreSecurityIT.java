@@ -112,12 +112,13 @@ class AnchorStoreSecurityIT {
         StringBuilder s = new StringBuilder();
         for (JsonNode m : admin.get("_latent/model").ok().path("models")) {
             s.append(m.path("model").asText()).append(" v").append(m.path("version").asLong()).append(' ');
-            m.path("roles").properties().forEach(e -> s.append(e.getKey()).append('=').append(e.getValue().path("anchors").asInt()).append(' '));
+            m.path("roles").properties().forEach(e -> s.append(e.getKey()).append('=').append(e.getValue().path("anchors").asInt())
+                .append(' '));
             s.append('\n');
         }
         for (JsonNode t : admin.get("_latent/translator").ok().path("translators")) {
-            s.append(t.path("source").asText()).append("->").append(t.path("target").asText()).append(" v").append(t.path("version").asLong())
-                .append(" stale=").append(t.path("stale").asBoolean()).append('\n');
+            s.append(t.path("source").asText()).append("->").append(t.path("target").asText()).append(" v").append(t.path("version")
+                .asLong()).append(" stale=").append(t.path("stale").asBoolean()).append('\n');
         }
         return s.toString();
     }
@@ -334,8 +335,8 @@ class AnchorStoreSecurityIT {
         }
         admin.post("_bulk?refresh=true", bulk.toString()).ok();
         EsHttp reader = as(VECS_READER);
-        JsonNode hits = reader.post("vecs-docs/_search", Map.of("query", Map.of("latent_knn", Map.of("field", "emb", "query_vector", SOURCE[5],
-            "model", "src", "k", 3)))).ok().path("hits").path("hits");
+        JsonNode hits = reader.post("vecs-docs/_search", Map.of("query", Map.of("latent_knn", Map.of("field", "emb",
+            "query_vector", SOURCE[5], "model", "src", "k", 3)))).ok().path("hits").path("hits");
         assertEquals("d5", hits.get(0).path("_id").asText(), hits.toString());
         JsonNode knn = reader.post("vecs-docs/_search", Map.of("knn", Map.of("field", "emb", "k", 3, "num_candidates", 20,
             "query_vector_builder", Map.of("latent_translation", Map.of("vector", SOURCE[6], "model", "src", "target_model", "tgt")))))

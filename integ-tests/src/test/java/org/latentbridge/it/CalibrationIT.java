@@ -154,7 +154,8 @@ class CalibrationIT {
         pairs.set(3, Map.of("query_vector", new float[DIMS + 1], "relevant", List.of("d3")));
         EsResponse dims = es.put("_latent/translator/s/t", Map.of("calibration", Map.of("index", "docs", "field", "emb", "pairs", pairs)))
             .expectStatus(400);
-        assertTrue(dims.body().contains("[calibration.pairs][3][query_vector] has wrong dimensions: expected [16] but got [17]"), dims.body());
+        assertTrue(dims.body().contains("[calibration.pairs][3][query_vector] has wrong dimensions: expected [16] but got [17]"),
+            dims.body());
 
         Map<String, Object> missing = new LinkedHashMap<>(calibration(PAIRS));
         missing.put("index", "no-such-index");

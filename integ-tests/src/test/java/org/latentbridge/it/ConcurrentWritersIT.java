@@ -81,7 +81,8 @@ class ConcurrentWritersIT {
         assertEquals(CLIENTS * ROUNDS, versions.get("s").size());
         assertEquals(CLIENTS * ROUNDS, versions.get("s->t").size());
         JsonNode last = es.get("_latent/translator/s/t").ok();
-        assertEquals(Collections.max(versions.get("s->t")).longValue(), last.path("version").asLong(), "the stored translator is the last fit");
+        assertEquals(Collections.max(versions.get("s->t")).longValue(), last.path("version").asLong(),
+            "the stored translator is the last fit");
         if (last.path("stale").asBoolean() == false) {
             assertEquals(expected, last.path("anchors").path("shared").asInt(), "a translator reported fresh was fitted on every anchor");
         }
@@ -100,12 +101,14 @@ class ConcurrentWritersIT {
         LinearTranslator local = TranslatorFitter.fit(AnchorSet.of(DIMS, allIds, allSources), AnchorSet.of(DIMS, allIds, allTargets),
             FitOptions.defaults().withMethod(Method.ORTHOGONAL)).linearTranslator();
         float[] probe = source("probe");
-        JsonNode remote = es.post("_latent/_translate", Map.of("from", "s", "to", "t", "vectors", List.of(probe))).ok().path("vectors").get(0);
+        JsonNode remote = es.post("_latent/_translate", Map.of("from", "s", "to", "t", "vectors", List.of(probe))).ok().path("vectors")
+            .get(0);
         float[] expectedVector = local.translate(probe, false);
         for (int j = 0; j < DIMS; j++) {
             assertEquals(expectedVector[j], remote.get(j).floatValue(), 1e-4, "coordinate " + j + " of the final translator");
         }
-        System.out.println(String.format(Locale.ROOT, "[concurrent-writers] %d clients x %d rounds: %d anchors per model, %d uploads and %d "
+        System.out.println(String.format(Locale.ROOT,
+            "[concurrent-writers] %d clients x %d rounds: %d anchors per model, %d uploads and %d "
             + "fits stored, %d conflicts retried", CLIENTS, ROUNDS, expected, versions.get("s").size() + versions.get("t").size(),
             versions.get("s->t").size(), conflicts.get()));
     }

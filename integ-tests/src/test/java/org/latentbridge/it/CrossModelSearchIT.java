@@ -64,13 +64,14 @@ class CrossModelSearchIT {
         es.post("_latent/model/bge-small/_anchors", Map.of("role", "query", "ids", anchorIds, "vectors", List.of(bgeAnchors))).ok();
         JsonNode fit = es.put("_latent/translator/bge-small/minilm", Map.of()).ok();
 
-        double nativeRecall = recall(es, queryRows, pages, i -> Map.of("knn", Map.of("field", "emb", "query_vector", minilmQueries[i], "k", 10,
-            "num_candidates", 100)));
+        double nativeRecall = recall(es, queryRows, pages, i -> Map.of("knn", Map.of("field", "emb", "query_vector", minilmQueries[i],
+            "k", 10, "num_candidates", 100)));
         double untranslated = recall(es, queryRows, pages, i -> Map.of("knn", Map.of("field", "emb", "query_vector", bgeQueries[i], "k", 10,
             "num_candidates", 100)));
         double translated = recall(es, queryRows, pages, i -> Map.of("latent_knn", Map.of("field", "emb", "query_vector", bgeQueries[i],
             "model", "bge-small", "k", 10, "num_candidates", 100)));
-        System.out.println(String.format(Locale.ROOT, "[cross-model-search] %d docs, %d queries, %d anchors (auto chose %s): recall@10 native "
+        System.out.println(String.format(Locale.ROOT,
+            "[cross-model-search] %d docs, %d queries, %d anchors (auto chose %s): recall@10 native "
             + "%.3f, latent_knn %.3f (%.3f of native), untranslated %.3f (%.3f of native)", pages.size(), QUERIES, ANCHORS,
             fit.path("method").asText(), nativeRecall, translated, translated / nativeRecall, untranslated, untranslated / nativeRecall));
         System.out.println("[cross-model-search] Elasticsearch " + ItEnvironment.esVersion() + ", the fit's held-out metrics: "
@@ -81,7 +82,8 @@ class CrossModelSearchIT {
     }
 
     /** Fraction of queries whose own document is among the 10 hits. */
-    private static double recall(EsHttp es, List<Integer> rows, List<ManPage> pages, IntFunction<Map<String, Object>> query) throws Exception {
+    private static double recall(EsHttp es, List<Integer> rows, List<ManPage> pages, IntFunction<Map<String, Object>> query)
+        throws Exception {
         List<String> relevant = rows.stream().map(r -> pages.get(r).id()).toList();
         return KnnEvaluation.rank(es, INDEX, relevant, i -> Map.of("query", query.apply(i)), done -> {}).recall();
     }

@@ -79,7 +79,8 @@ class LargeAnchorSetIT {
         for (int from = 0; from < N; from += 500) {
             StringBuilder bulk = new StringBuilder();
             for (int i = from; i < from + 500; i++) {
-                bulk.append("{\"index\":{}}\n").append(EsHttp.JSON.writeValueAsString(Map.of("anchor_id", "a" + i, "emb", target(i)))).append('\n');
+                bulk.append("{\"index\":{}}\n").append(EsHttp.JSON.writeValueAsString(Map.of("anchor_id", "a" + i, "emb", target(i))))
+                    .append('\n');
             }
             assertFalse(es.post("big-anchors/_bulk", bulk.toString()).ok().path("errors").asBoolean());
         }
@@ -108,8 +109,8 @@ class LargeAnchorSetIT {
         JsonNode result = fit.get();
         double fitSeconds = (System.nanoTime() - start) / 1e9;
         say("fit auto %d x %d through the API: %.1f s wall (took_millis %d on the node), method %s; %d other request pairs answered "
-            + "meanwhile, slowest %.0f ms", N, DIMS, fitSeconds, result.path("took_millis").asLong(), result.path("method").asText(), answered,
-            worstMillis);
+            + "meanwhile, slowest %.0f ms", N, DIMS, fitSeconds, result.path("took_millis").asLong(), result.path("method").asText(),
+            answered, worstMillis);
         assertTrue(answered >= 3, "the node kept answering during the fit: " + answered);
         assertTrue(result.path("metrics").path(result.path("method").asText()).path("top1").asDouble() > 0.99, result.toString());
 

@@ -96,7 +96,8 @@ class LatentIngestIT {
         EsHttp es = CLUSTER.http();
         es.put("_ingest/pipeline/lenient", Map.of("processors", List.of(Map.of("latent_translate", Map.of("field", "emb_src", "from", "src",
             "to", "tgt", "ignore_missing", true, "tag", "t1", "description", "translate if present", "if",
-            "ctx.skip == null", "on_failure", List.of(Map.of("set", Map.of("field", "error", "value", "{{ _ingest.on_failure_message }}")))))))).expectStatus(400);
+            "ctx.skip == null", "on_failure", List.of(Map.of("set", Map.of("field", "error",
+            "value", "{{ _ingest.on_failure_message }}")))))))).expectStatus(400);
         // the integ-test distribution has no painless and no set processor: on_failure with our own processor instead
         es.put("_ingest/pipeline/lenient", Map.of("processors", List.of(Map.of("latent_translate", Map.of("field", "emb_src", "from", "src",
             "to", "tgt", "target_field", "emb", "ignore_missing", true, "tag", "t1", "description", "translate if present",
@@ -146,8 +147,8 @@ class LatentIngestIT {
         JsonNode failed = es.post("_ingest/pipeline/rq-rt/_simulate", Map.of("docs", List.of(Map.of("_source", Map.of("v", SOURCE[0])))))
             .ok().path("docs").get(0);
         String reason = failed.path("error").path("reason").asText();
-        assertTrue(reason.contains("fit it with PUT /_latent/translator/rq/rt {\"source_role\": \"document\", \"target_role\": \"document\"}"),
-            failed.toString());
+        assertTrue(reason.contains("fit it with PUT /_latent/translator/rq/rt "
+            + "{\"source_role\": \"document\", \"target_role\": \"document\"}"), failed.toString());
         es.put("_latent/translator/rq/rt", Map.of("source_role", "document", "target_role", "document")).ok();
         JsonNode ok = es.post("_ingest/pipeline/rq-rt/_simulate", Map.of("docs", List.of(Map.of("_source", Map.of("v", SOURCE[0])))))
             .ok().path("docs").get(0);
@@ -178,8 +179,8 @@ class LatentIngestIT {
         // the source model's relative projection of the same item lands on it: dense through knn, sparse through sparse_vector
         float[] dense = toFloats(es.post("_latent/_translate", Map.of("from", "src", "to", "_relative", "role", "document", "vectors",
             List.of(SOURCE[3]))).ok().path("vectors").get(0));
-        JsonNode knn = es.post("rel-docs/_search", Map.of("knn", Map.of("field", "rel", "query_vector", dense, "k", 1, "num_candidates", 30)))
-            .ok();
+        JsonNode knn = es.post("rel-docs/_search", Map.of("knn", Map.of("field", "rel", "query_vector", dense, "k", 1,
+            "num_candidates", 30))).ok();
         assertEquals("r3", knn.path("hits").path("hits").get(0).path("_id").asText());
         JsonNode latent = es.post("rel-docs/_search", Map.of("query", Map.of("latent_knn", Map.of("field", "rel", "query_vector", SOURCE[5],
             "model", "src", "role", "document", "k", 1)))).ok();
@@ -187,12 +188,12 @@ class LatentIngestIT {
             + latent);
         es.put("_latent/model/fewer", Map.of("dims", DIMS)).ok();
         es.post("_latent/model/fewer/_anchors", Map.of("ids", ids(0, 40), "vectors", rows(TARGET, 0, 40))).ok();
-        EsResponse misaligned = es.post("rel-docs/_search", Map.of("query", Map.of("latent_knn", Map.of("field", "rel", "field_model", "fewer",
-            "query_vector", SOURCE[5], "model", "src", "role", "document", "k", 1))));
+        EsResponse misaligned = es.post("rel-docs/_search", Map.of("query", Map.of("latent_knn", Map.of("field", "rel",
+            "field_model", "fewer", "query_vector", SOURCE[5], "model", "src", "role", "document", "k", 1))));
         assertEquals(400, misaligned.status(), misaligned.body());
         assertTrue(misaligned.body().contains("their anchors have different ids"), misaligned.body());
-        JsonNode weights = es.post("_latent/_translate", Map.of("from", "src", "to", "_relative", "role", "document", "top_k", 20, "exponent",
-            2, "vectors", List.of(SOURCE[4]))).ok().path("weights").get(0);
+        JsonNode weights = es.post("_latent/_translate", Map.of("from", "src", "to", "_relative", "role", "document", "top_k", 20,
+            "exponent", 2, "vectors", List.of(SOURCE[4]))).ok().path("weights").get(0);
         JsonNode sparse = es.post("rel-docs/_search", Map.of("query", Map.of("sparse_vector", Map.of("field", "rel_sparse", "query_vector",
             weights)))).ok();
         assertEquals("r4", sparse.path("hits").path("hits").get(0).path("_id").asText(), sparse.toString());
@@ -206,8 +207,8 @@ class LatentIngestIT {
         es.post("_latent/model/s2/_anchors", Map.of("ids", ids(0, N), "vectors", rows(SOURCE, 0, N))).ok();
         es.post("_latent/model/t2/_anchors", Map.of("ids", ids(0, N), "vectors", rows(TARGET, 0, N))).ok();
         es.put("_latent/translator/s2/t2", Map.of("source_role", "document", "method", "orthogonal")).ok();
-        es.put("_ingest/pipeline/s2-t2", Map.of("processors", List.of(Map.of("latent_translate", Map.of("field", "v", "from", "s2", "to", "t2",
-            "target_field", "out", "provenance_field", "_latent"))))).ok();
+        es.put("_ingest/pipeline/s2-t2", Map.of("processors", List.of(Map.of("latent_translate", Map.of("field", "v", "from", "s2",
+            "to", "t2", "target_field", "out", "provenance_field", "_latent"))))).ok();
         es.put("mixed", Map.of("mappings", Map.of("properties", Map.of("out", Map.of("type", "dense_vector", "dims", DIMS),
             "v", Map.of("type", "float", "index", false))))).ok();
         CompletableFuture<JsonNode> bulk = CompletableFuture.supplyAsync(() -> {
@@ -255,7 +256,8 @@ class LatentIngestIT {
         if (stored != null) {
             // dense_vector values come back from the index (not _source) and may differ from what was sent by float rounding
             for (int j = 0; j < DIMS; j++) {
-                assertEquals(current[j], stored[j], 1e-5 * Math.max(1, Math.abs(current[j])), "version 2 documents hold version 2 translations");
+                assertEquals(current[j], stored[j], 1e-5 * Math.max(1, Math.abs(current[j])),
+                    "version 2 documents hold version 2 translations");
             }
         }
         assertEquals(1000, perVersion[1] + perVersion[2]);

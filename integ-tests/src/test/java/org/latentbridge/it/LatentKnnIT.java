@@ -70,7 +70,8 @@ class LatentKnnIT {
     }
 
     private static Map<String, Object> latentKnn(float[] vector, Map<String, Object> extra) {
-        Map<String, Object> q = new LinkedHashMap<>(Map.of("field", "emb", "query_vector", vector, "model", "new", "k", 5, "num_candidates", 50));
+        Map<String, Object> q = new LinkedHashMap<>(Map.of("field", "emb", "query_vector", vector, "model", "new", "k", 5,
+            "num_candidates", 50));
         q.putAll(extra);
         return Map.of("latent_knn", q);
     }
@@ -118,15 +119,15 @@ class LatentKnnIT {
             int doc = Integer.parseInt(hit.path("_id").asText().substring(1));
             assertEquals(0, doc % 2, "the filter holds: " + hit);
         }
-        double plain = es.post("docs-old/_search", Map.of("query", latentKnn(SOURCE[8], Map.of()), "size", 1)).ok().path("hits").path("hits")
-            .get(0).path("_score").asDouble();
+        double plain = es.post("docs-old/_search", Map.of("query", latentKnn(SOURCE[8], Map.of()), "size", 1)).ok().path("hits")
+            .path("hits").get(0).path("_score").asDouble();
         JsonNode boosted = es.post("docs-old/_search", Map.of("query", latentKnn(SOURCE[8], Map.of("boost", 3.0, "_name", "translated")),
             "size", 1)).ok();
         JsonNode top = boosted.path("hits").path("hits").get(0);
         assertEquals(3 * plain, top.path("_score").asDouble(), 1e-4);
         assertEquals("translated", top.path("matched_queries").get(0).asText(), top.toString());
-        JsonNode hybrid = es.post("docs-old/_search", Map.of("query", Map.of("bool", Map.of("should", List.of(latentKnn(SOURCE[8], Map.of()),
-            Map.of("match", Map.of("text", "answer"))))), "size", 10)).ok();
+        JsonNode hybrid = es.post("docs-old/_search", Map.of("query", Map.of("bool", Map.of("should", List.of(latentKnn(SOURCE[8],
+            Map.of()), Map.of("match", Map.of("text", "answer"))))), "size", 10)).ok();
         List<String> hits = hitIds(hybrid);
         assertTrue(hits.contains("docs-old/d8") && hits.contains("docs-old/d42"), "both clauses contribute: " + hits);
     }
@@ -178,11 +179,13 @@ class LatentKnnIT {
         EsHttp es = CLUSTER.http();
         float[] q = SOURCE[1];
         refused(es.post("docs-old/_search", Map.of("query", latentKnn(q, Map.of("model", "nope")))), 404, "latent model [nope] not found");
-        refused(es.post("docs-old/_search", Map.of("query", latentKnn(q, Map.of("field", "group")))), 400, "is of type [keyword], not [dense_vector]");
+        refused(es.post("docs-old/_search", Map.of("query", latentKnn(q, Map.of("field", "group")))), 400,
+            "is of type [keyword], not [dense_vector]");
         refused(es.post("docs-plain/_search", Map.of("query", latentKnn(q, Map.of()))), 400, "names no model");
-        refused(es.post("docs-old/_search", Map.of("query", latentKnn(new float[] {1, 2, 3}, Map.of()))), 400, "[query_vector] has wrong dimensions");
-        refused(es.post("docs-old/_search", "{\"query\":{\"latent_knn\":{\"field\":\"emb\",\"model\":\"new\",\"query_vector\":[1e60]}}}"), 400,
-            "must be a finite number");
+        refused(es.post("docs-old/_search", Map.of("query", latentKnn(new float[] {1, 2, 3}, Map.of()))), 400,
+            "[query_vector] has wrong dimensions");
+        refused(es.post("docs-old/_search", "{\"query\":{\"latent_knn\":{\"field\":\"emb\",\"model\":\"new\",\"query_vector\":[1e60]}}}"),
+            400, "must be a finite number");
         refused(es.post("docs-old/_search", Map.of("query", latentKnn(q, Map.of("k", 0)))), 400, "[k] must be at least 1");
         refused(es.post("docs-old/_search", Map.of("query", latentKnn(q, Map.of("k", 10, "num_candidates", 5)))), 400, "[num_candidates]");
         refused(es.post("docs-old/_search", Map.of("query", latentKnn(q, Map.of("num_candidates", 20000)))), 400, "[num_candidates]");
@@ -192,7 +195,7 @@ class LatentKnnIT {
         refused(es.post("docs-old/_search", Map.of("query", latentKnn(q, Map.of("field_model", "other")))), 400,
             "PUT /_latent/translator/new/other");
         es.post("_latent/model/other/_anchors", Map.of("ids", List.of("a0", "a1", "a2"), "vectors", rows(TARGET, 0, 3))).ok();
-        refused(es.post("docs-old/_search", Map.of("query", latentKnn(q, Map.of("field_model", "other", "method", "inverse_relative")))), 400,
-            "share [3] anchors");
+        refused(es.post("docs-old/_search", Map.of("query", latentKnn(q, Map.of("field_model", "other", "method", "inverse_relative")))),
+            400, "share [3] anchors");
     }
 }

@@ -55,16 +55,16 @@ final class MalformedRequests {
         Function<Map<String, Object>, Map<String, Object>> latentKnn = q -> ordered("query", ordered("latent_knn", q));
         mutate(cases, "POST", "docs/_search", ordered("field", "emb", "query_vector", vector(), "model", "m", "role", "query", "k", 5,
             "num_candidates", 10), List.of("field", "query_vector", "model"), Map.of("field", FIELDS, "query_vector", VECTORS, "model",
-            MODEL_REFS, "role", ROLES, "k", SEARCH_INTEGERS, "num_candidates", SEARCH_INTEGERS, "method", SEARCH_METHODS, "field_model", MODEL_REFS,
-            "filter", FILTERS, "boost", BOOSTS), latentKnn);
+            MODEL_REFS, "role", ROLES, "k", SEARCH_INTEGERS, "num_candidates", SEARCH_INTEGERS, "method", SEARCH_METHODS,
+            "field_model", MODEL_REFS, "filter", FILTERS, "boost", BOOSTS), latentKnn);
         Function<Map<String, Object>, Map<String, Object>> builder = b -> ordered("knn", ordered("field", "emb", "k", 5, "num_candidates",
             10, "query_vector_builder", ordered("latent_translation", b)));
         mutate(cases, "POST", "docs/_search", ordered("vector", vector(), "model", "m", "target_model", "t", "role", "query"),
             List.of("vector", "model", "target_model"), Map.of("vector", VECTORS, "model", MODEL_REFS, "target_model", MODEL_REFS, "role",
                 ROLES, "normalize", BOOLEANS), builder);
 
-        Function<Map<String, Object>, Map<String, Object>> translatePipeline = p -> ordered("processors", List.of(ordered("latent_translate",
-            p)));
+        Function<Map<String, Object>, Map<String, Object>> translatePipeline = p -> ordered("processors",
+            List.of(ordered("latent_translate", p)));
         mutate(cases, "PUT", "_ingest/pipeline/bad", ordered("field", "v", "from", "m", "to", "t", "target_field", "out", "role",
             "document"), List.of("field", "from", "to"), Map.of("field", NAMES, "from", NAMES, "to", NAMES, "role", NAMES, "method",
             SEARCH_METHODS, "normalize", BOOLEANS, "ignore_missing", BOOLEANS, "provenance_field", STRINGS), translatePipeline);

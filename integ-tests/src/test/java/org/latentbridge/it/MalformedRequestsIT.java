@@ -92,9 +92,9 @@ class MalformedRequestsIT {
         es.post("_latent/model/t/_anchors", Map.of("ids", ids, "vectors", target)).ok();
         es.put("_latent/translator/m/t", Map.of()).ok();
         es.put("_latent/translator/m/t", Map.of("source_role", "document")).ok();
-        es.put("docs", Map.of("settings", Map.of("number_of_replicas", 0), "mappings", Map.of("properties", Map.of("emb", Map.of("type", "dense_vector", "dims", DIMS, "similarity",
-            "cosine", "meta", Map.of("latent_model", "t")), "title", Map.of("type", "keyword"), "v", Map.of("type", "float", "index",
-            false))))).ok();
+        es.put("docs", Map.of("settings", Map.of("number_of_replicas", 0), "mappings", Map.of("properties", Map.of("emb", Map.of("type",
+            "dense_vector", "dims", DIMS, "similarity", "cosine", "meta", Map.of("latent_model", "t")), "title", Map.of("type", "keyword"),
+            "v", Map.of("type", "float", "index", false))))).ok();
         for (int i = 0; i < 3; i++) {
             es.put("docs/_doc/d" + i + "?refresh=true", Map.of("emb", target.get(i), "title", "x" + i)).expectStatus(201);
         }

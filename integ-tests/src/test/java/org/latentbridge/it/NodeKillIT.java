@@ -75,11 +75,12 @@ class NodeKillIT {
             int offset = (trial + 1) * 7; // each trial replaces most anchors (with equal vectors) and adds 7
             Map<String, Object> upload = Map.of("ids", SyntheticAnchors.ids(offset, offset + BIG), "vectors", SyntheticAnchors.rows(
                 BIG_VECTORS, offset, offset + BIG));
-            trial("upload", victim, "big", uploadMillis, () -> CLUSTER.http(victim).post("_latent/model/big/_anchors", upload), () -> CLUSTER.http(
-                (victim + 1) % 3).post("_latent/model/big/_anchors", upload));
+            trial("upload", victim, "big", uploadMillis, () -> CLUSTER.http(victim).post("_latent/model/big/_anchors", upload),
+                () -> CLUSTER.http((victim + 1) % 3).post("_latent/model/big/_anchors", upload));
             // an import: a scroll over an index read on the coordinating node
-            trial("import", (victim + 1) % 3, "imported", importMillis, () -> CLUSTER.http((victim + 1) % 3).post("_latent/model/imported/_anchors", Map.of(
-                "source", Map.of("index", "source-docs", "field", "v", "id_field", "aid"))), () -> CLUSTER.http((victim + 2) % 3).post(
+            trial("import", (victim + 1) % 3, "imported", importMillis, () -> CLUSTER.http((victim + 1) % 3).post(
+                "_latent/model/imported/_anchors", Map.of("source", Map.of("index", "source-docs", "field", "v", "id_field", "aid"))),
+                () -> CLUSTER.http((victim + 2) % 3).post(
                 "_latent/model/imported/_anchors", Map.of("source", Map.of("index", "source-docs", "field", "v", "id_field", "aid"))));
             // a fit, alternating methods so that the old and the new translator differ
             String method = trial % 2 == 0 ? "orthogonal" : "linear";
@@ -167,8 +168,9 @@ class NodeKillIT {
         if (crashed != null) {
             // the version stored while its node crashed equals a fit of the same anchors and method made afterwards
             // the same fit on another node is close, not bit-exact (Vector API lane reductions have no fixed order)
-            assertClose(crashed, translate(other), "trial " + trialNumber + ": the translator stored during the crash is whole: stored " + abbreviate(storedDuringCrash)
-                + " models " + abbreviate(other.get("_latent/model/big").body()) + " " + abbreviate(other.get("_latent/model/imported").body()));
+            assertClose(crashed, translate(other), "trial " + trialNumber + ": the translator stored during the crash is whole: stored "
+                + abbreviate(storedDuringCrash) + " models " + abbreviate(other.get("_latent/model/big").body()) + " "
+                + abbreviate(other.get("_latent/model/imported").body()));
         }
         CLUSTER.startNode(victim);
         CLUSTER.waitForGreen();

@@ -113,7 +113,8 @@ class RestartAndSnapshotIT {
 
     private static Map<String, String> translations(EsHttp es) {
         Map<String, String> out = new LinkedHashMap<>();
-        out.put("s/query->t", es.post("_latent/_translate", Map.of("from", "s", "to", "t", "vectors", PROBES)).ok().path("vectors").toString());
+        out.put("s/query->t", es.post("_latent/_translate", Map.of("from", "s", "to", "t", "vectors", PROBES)).ok().path("vectors")
+            .toString());
         out.put("s/document->t", es.post("_latent/_translate", Map.of("from", "s", "to", "t", "role", "document", "vectors", PROBES)).ok()
             .path("vectors").toString());
         out.put("t->s", es.post("_latent/_translate", Map.of("from", "t", "to", "s", "vectors", PROBES)).ok().path("vectors").toString());

@@ -126,7 +126,8 @@ class RollingRestartIT {
             f.get();
         }
         pool.shutdown();
-        System.out.println(String.format(Locale.ROOT, "[rolling-restart] %d nodes restarted in turn; %d latent_knn searches sent to running "
+        System.out.println(String.format(Locale.ROOT,
+            "[rolling-restart] %d nodes restarted in turn; %d latent_knn searches sent to running "
             + "nodes, %d failed", NODES, sent.get(), failures.size()));
         assertTrue(failures.isEmpty(), failures.size() + " searches failed, e.g. " + failures.peek());
         assertTrue(sent.get() > 100, "searches ran throughout: " + sent.get());

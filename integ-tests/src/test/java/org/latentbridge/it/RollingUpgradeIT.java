@@ -81,7 +81,8 @@ class RollingUpgradeIT {
                 assertFalse(node.readServerLog().contains("latent cache invalidation"), node + " logged a failed invalidation");
             }
             int queries = UpgradeFixture.QUERIES;
-            System.out.printf(Locale.ROOT, "[rolling-upgrade] %d nodes moved from %s to %s one by one; in %d states %d translations, %d latent_knn "
+            System.out.printf(Locale.ROOT,
+                "[rolling-upgrade] %d nodes moved from %s to %s one by one; in %d states %d translations, %d latent_knn "
                 + "searches and %d pipeline documents matched the 8.19 cluster's, and %d refits were seen by every node at once%n", NODES,
                 ItEnvironment.es8Line().version(), ItEnvironment.esVersion(), statesChecked, statesChecked * NODES * queries,
                 statesChecked * NODES * queries, statesChecked * NODES, statesChecked * NODES);
@@ -92,7 +93,8 @@ class RollingUpgradeIT {
      * Through every node: the translations and hits of the 8.19 cluster, the 8.19 pipeline translating a new document
      * onto its item, and a translator refitted through each node used by every node at once.
      */
-    private void assertMixedStateServes(ElasticsearchCluster cluster, String state, JsonNode translatedBefore, List<List<String>> hitsBefore) {
+    private void assertMixedStateServes(ElasticsearchCluster cluster, String state, JsonNode translatedBefore,
+        List<List<String>> hitsBefore) {
         for (int node = 0; node < NODES; node++) {
             EsHttp es = cluster.http(node);
             String where = state + ", node " + node + " (" + cluster.node(node).line().version() + ")";
@@ -108,7 +110,8 @@ class RollingUpgradeIT {
             JsonNode expected = es.post("_latent/_translate", Map.of("from", "new", "to", "old", "vectors", List.of(fixture.source[item])))
                 .ok().path("vectors").get(0);
             for (int j = 0; j < DIMS; j++) {
-                assertEquals(expected.get(j).asDouble(), stored.get(j).asDouble(), 1e-4, where + ": " + id + "[" + j + "], stored " + stored);
+                assertEquals(expected.get(j).asDouble(), stored.get(j).asDouble(), 1e-4, where + ": " + id + "[" + j + "], stored "
+                    + stored);
             }
             assertTrue(SyntheticAnchors.cosine(stored, fixture.target[item]) > 0.95, where + ": " + id + " lands on its item: " + stored);
         }
@@ -135,11 +138,12 @@ class RollingUpgradeIT {
         List<float[]> probes = rows(probeSource, 0, 5);
         JsonNode first = null;
         for (int node = 0; node < NODES; node++) {
-            JsonNode vectors = cluster.http(node).post("_latent/_translate", Map.of("from", "probe-from", "to", "probe-to", "vectors", probes,
-                "normalize", true)).ok().path("vectors");
+            JsonNode vectors = cluster.http(node).post("_latent/_translate", Map.of("from", "probe-from", "to", "probe-to",
+                "vectors", probes, "normalize", true)).ok().path("vectors");
             for (int i = 0; i < probes.size(); i++) {
                 double cosine = SyntheticAnchors.cosine(vectors.get(i), SyntheticAnchors.rotate(probes.get(i), rotation, 1));
-                assertTrue(cosine > 0.99, where + ": node " + node + " translates probe " + i + " at cosine " + cosine + " to the new rotation");
+                assertTrue(cosine > 0.99, where + ": node " + node + " translates probe " + i + " at cosine " + cosine
+                    + " to the new rotation");
             }
             if (first == null) {
                 first = vectors;

@@ -83,17 +83,17 @@ class SecurityMatrixIT {
             admin.put("_latent/model/gone-" + user, Map.of("dims", DIMS)).ok();
         }
         admin.put("docs", Map.of("settings", Map.of("number_of_replicas", 0), "mappings", Map.of("properties", Map.of("emb", Map.of("type",
-            "dense_vector", "dims", DIMS, "similarity", "cosine", "meta", Map.of("latent_model", "t")), "src", Map.of("type", "dense_vector",
-            "dims", DIMS), "aid", Map.of("type", "keyword"), "v", Map.of("type", "float", "index", false))))).ok();
+            "dense_vector", "dims", DIMS, "similarity", "cosine", "meta", Map.of("latent_model", "t")), "src", Map.of(
+            "type", "dense_vector", "dims", DIMS), "aid", Map.of("type", "keyword"), "v", Map.of("type", "float", "index", false))))).ok();
         for (int i = 0; i < 5; i++) {
             admin.put("docs/_doc/d" + i, Map.of("emb", TARGET[i], "src", SOURCE[i], "aid", "x" + i)).expectStatus(201);
         }
-        admin.put("secret", Map.of("settings", Map.of("number_of_replicas", 0), "mappings", Map.of("properties", Map.of("emb", Map.of("type",
-            "dense_vector", "dims", DIMS, "similarity", "cosine", "meta", Map.of("latent_model", "t")))))).ok();
+        admin.put("secret", Map.of("settings", Map.of("number_of_replicas", 0), "mappings", Map.of("properties", Map.of(
+            "emb", Map.of("type", "dense_vector", "dims", DIMS, "similarity", "cosine", "meta", Map.of("latent_model", "t")))))).ok();
         admin.put("secret/_doc/s1", Map.of("emb", TARGET[1])).expectStatus(201);
         admin.post("docs,secret/_refresh", null).ok();
-        admin.put("_ingest/pipeline/ok", Map.of("processors", List.of(Map.of("latent_translate", Map.of("field", "v", "from", "m", "to", "t",
-            "target_field", "emb"))))).ok();
+        admin.put("_ingest/pipeline/ok", Map.of("processors", List.of(Map.of("latent_translate", Map.of("field", "v", "from", "m",
+            "to", "t", "target_field", "emb"))))).ok();
     }
 
     private static void createPair(EsHttp admin, String source, String target) {
@@ -112,14 +112,16 @@ class SecurityMatrixIT {
             READER), pipelineAdmins = Set.of(SUPER, MANAGE), superOnly = Set.of(SUPER);
         List<Operation> ops = new ArrayList<>();
         ops.add(new Operation("PUT /_latent/model", (es, u) -> es.put("_latent/model/new-" + u, Map.of("dims", DIMS)), writers));
-        ops.add(new Operation("POST /_latent/model/m/_anchors", (es, u) -> es.post("_latent/model/t/_anchors", Map.of("ids", List.of("u-" + u),
-            "vectors", List.of(TARGET[0]))), writers));
-        ops.add(new Operation("POST /_latent/model/m/_anchors from an index", (es, u) -> es.post("_latent/model/t/_anchors", Map.of("source",
-            Map.of("index", "docs", "field", "emb", "id_field", "aid"))), superOnly)); // writers without read on docs are refused
+        ops.add(new Operation("POST /_latent/model/m/_anchors", (es, u) -> es.post("_latent/model/t/_anchors",
+            Map.of("ids", List.of("u-" + u), "vectors", List.of(TARGET[0]))), writers));
+        // writers without read on docs are refused
+        ops.add(new Operation("POST /_latent/model/m/_anchors from an index", (es, u) -> es.post("_latent/model/t/_anchors", Map.of(
+            "source", Map.of("index", "docs", "field", "emb", "id_field", "aid"))), superOnly));
         ops.add(new Operation("POST /_latent/model/m/_anchors from .latent-bridge", (es, u) -> es.post("_latent/model/t/_anchors", Map.of(
             "source", Map.of("index", ".latent-bridge", "field", "emb", "id_field", "aid"))), Set.of(), Map.of(SUPER, 400)));
         // the superuser may read .latent-bridge, but it holds no such vectors: a 400, and nobody else gets that far
-        ops.add(new Operation("PUT /_latent/translator", (es, u) -> es.put("_latent/translator/m/t", Map.of("method", "orthogonal")), writers));
+        ops.add(new Operation("PUT /_latent/translator", (es, u) -> es.put("_latent/translator/m/t", Map.of("method", "orthogonal")),
+            writers));
         // calibration searches docs with the caller's rights: fitting translators is not enough
         ops.add(new Operation("PUT /_latent/translator calibrated on docs", (es, u) -> es.put("_latent/translator/m/t", Map.of("method",
             "orthogonal", "calibration", calibration())), superOnly));
@@ -136,17 +138,17 @@ class SecurityMatrixIT {
         ops.add(new Operation("DELETE /_latent/model", (es, u) -> es.delete("_latent/model/gone-" + u), writers));
         ops.add(new Operation("latent_knn on docs", (es, u) -> es.post("docs/_search", Map.of("query", Map.of("latent_knn", Map.of("field",
             "emb", "query_vector", SOURCE[1], "model", "m", "k", 3)))), indexReaders));
-        ops.add(new Operation("latent_knn on secret", (es, u) -> es.post("secret/_search", Map.of("query", Map.of("latent_knn", Map.of("field",
-            "emb", "query_vector", SOURCE[1], "model", "m", "k", 3)))), superOnly));
-        ops.add(new Operation("knn + latent_translation on docs", (es, u) -> es.post("docs/_search", Map.of("knn", Map.of("field", "emb", "k",
-            3, "num_candidates", 10, "query_vector_builder", Map.of("latent_translation", Map.of("vector", SOURCE[1], "model", "m",
+        ops.add(new Operation("latent_knn on secret", (es, u) -> es.post("secret/_search", Map.of("query", Map.of(
+            "latent_knn", Map.of("field", "emb", "query_vector", SOURCE[1], "model", "m", "k", 3)))), superOnly));
+        ops.add(new Operation("knn + latent_translation on docs", (es, u) -> es.post("docs/_search", Map.of("knn", Map.of("field", "emb",
+            "k", 3, "num_candidates", 10, "query_vector_builder", Map.of("latent_translation", Map.of("vector", SOURCE[1], "model", "m",
                 "target_model", "t"))))), indexReaders));
-        ops.add(new Operation("PUT pipeline with latent_translate", (es, u) -> es.put("_ingest/pipeline/t-" + u, Map.of("processors", List.of(
-            Map.of("latent_translate", Map.of("field", "v", "from", "m", "to", "t"))))), pipelineAdmins));
-        ops.add(new Operation("PUT pipeline with latent_relative", (es, u) -> es.put("_ingest/pipeline/r-" + u, Map.of("processors", List.of(
-            Map.of("latent_relative", Map.of("field", "v", "model", "m"))))), pipelineAdmins));
-        ops.add(new Operation("index through latent_translate", (es, u) -> es.put("docs/_doc/p-" + u + "?pipeline=ok", Map.of("v", SOURCE[2])),
-            superOnly));
+        ops.add(new Operation("PUT pipeline with latent_translate", (es, u) -> es.put("_ingest/pipeline/t-" + u, Map.of(
+            "processors", List.of(Map.of("latent_translate", Map.of("field", "v", "from", "m", "to", "t"))))), pipelineAdmins));
+        ops.add(new Operation("PUT pipeline with latent_relative", (es, u) -> es.put("_ingest/pipeline/r-" + u, Map.of(
+            "processors", List.of(Map.of("latent_relative", Map.of("field", "v", "model", "m"))))), pipelineAdmins));
+        ops.add(new Operation("index through latent_translate", (es, u) -> es.put("docs/_doc/p-" + u + "?pipeline=ok", Map.of(
+            "v", SOURCE[2])), superOnly));
         ops.add(new Operation("_simulate latent_relative", (es, u) -> es.post("_ingest/pipeline/_simulate", Map.of("pipeline", Map.of(
             "processors", List.of(Map.of("latent_relative", Map.of("field", "v", "model", "m")))), "docs", List.of(Map.of("_source", Map.of(
             "v", SOURCE[3]))))), pipelineAdmins));
@@ -178,8 +180,9 @@ class SecurityMatrixIT {
                     && "security_exception".equals(r.json().path("error").path("type").asText());
                 row.append(String.format(Locale.ROOT, " %5d", r.status()));
                 if (ok == false) {
-                    wrong.add(op.name() + " as " + user + ": expected " + (special != null ? special : allowed ? "2xx" : "403 security_exception") + ", got " + r.status()
-                        + " " + abbreviate(r.body()));
+                    wrong.add(op.name() + " as " + user + ": expected "
+                        + (special != null ? special : allowed ? "2xx" : "403 security_exception") + ", got " + r.status() + " "
+                        + abbreviate(r.body()));
                 }
             }
             rows.put(op.name(), row.toString());

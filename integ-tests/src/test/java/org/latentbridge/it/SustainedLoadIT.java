@@ -59,8 +59,9 @@ class SustainedLoadIT {
             work.add(pool.submit(() -> {
                 for (int i = client; System.nanoTime() < end; i += CLIENTS) {
                     float[] q = queries[i % queries.length];
-                    Map<String, Object> query = latent ? Map.of("latent_knn", Map.of("field", "emb", "query_vector", q, "model", "s", "k", 10,
-                        "num_candidates", 50)) : Map.of("knn", Map.of("field", "emb", "query_vector", q, "k", 10, "num_candidates", 50));
+                    Map<String, Object> query = latent
+                        ? Map.of("latent_knn", Map.of("field", "emb", "query_vector", q, "model", "s", "k", 10, "num_candidates", 50))
+                        : Map.of("knn", Map.of("field", "emb", "query_vector", q, "k", 10, "num_candidates", 50));
                     long t0 = System.nanoTime();
                     EsResponse r = es.post("docs/_search", Map.of("query", query, "size", 10, "_source", false));
                     double ms = (System.nanoTime() - t0) / 1e6;
@@ -102,8 +103,9 @@ class SustainedLoadIT {
         JsonNode cache = es.get("_latent/_stats").ok().path("nodes").elements().next().path("cache");
         System.out.println(String.format(Locale.ROOT, "[sustained-load] %d clients for %d s, %d refits: native knn %d requests p50 %.2f ms "
             + "p99 %.2f ms; latent_knn %d requests p50 %.2f ms p99 %.2f ms (p50 ratio %.3f); errors %d; cache peak %d of %d bytes, %d "
-            + "evictions", CLIENTS, SECONDS, refits.get(), nat.length, pct(nat, 0.5), pct(nat, 0.99), lat.length, pct(lat, 0.5), pct(lat, 0.99),
-            pct(lat, 0.5) / pct(nat, 0.5), errors.size(), maxCacheBytes.get(), cacheLimit.get(), cache.path("evictions").asLong()));
+            + "evictions", CLIENTS, SECONDS, refits.get(), nat.length, pct(nat, 0.5), pct(nat, 0.99), lat.length, pct(lat, 0.5),
+            pct(lat, 0.99), pct(lat, 0.5) / pct(nat, 0.5), errors.size(), maxCacheBytes.get(), cacheLimit.get(),
+            cache.path("evictions").asLong()));
         assertTrue(errors.isEmpty(), errors.size() + " failed requests, e.g. " + errors.peek());
         assertTrue(refits.get() >= SECONDS / 3, "the translator was refitted during the load: " + refits.get());
         assertEquals(1024 * 1024, cacheLimit.get(), "the limit configured");

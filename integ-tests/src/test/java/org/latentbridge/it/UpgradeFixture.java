@@ -64,7 +64,8 @@ final class UpgradeFixture {
 
     /** The queries translated {@code new -> old}, unit length. */
     JsonNode translatedQueries(EsHttp es) {
-        return es.post("_latent/_translate", Map.of("from", "new", "to", "old", "vectors", queries, "normalize", true)).ok().path("vectors");
+        return es.post("_latent/_translate", Map.of("from", "new", "to", "old", "vectors", queries, "normalize", true)).ok()
+            .path("vectors");
     }
 
     /** The ids of each query's {@code latent_knn} hits in {@code index}, in order. */
@@ -87,7 +88,8 @@ final class UpgradeFixture {
         assertEquals(expected.size(), actual.size(), where);
         for (int i = 0; i < expected.size(); i++) {
             for (int j = 0; j < DIMS; j++) {
-                assertEquals(expected.get(i).get(j).asDouble(), actual.get(i).get(j).asDouble(), 1e-5, where + ": vector " + i + "[" + j + "]");
+                assertEquals(expected.get(i).get(j).asDouble(), actual.get(i).get(j).asDouble(), 1e-5, where + ": vector " + i + "[" + j
+                    + "]");
             }
         }
     }

@@ -46,8 +46,8 @@ public final class IngestThroughputBenchmark {
             // in place: the translated document carries the same bytes as the plain one
             es.put("_ingest/pipeline/translate", Map.of("processors", List.of(Map.of("latent_translate", Map.of("field", "emb", "from", "b",
                 "to", "a", "normalize", true))))).ok();
-            es.put("_ingest/pipeline/relative", Map.of("processors", List.of(Map.of("latent_relative", Map.of("field", "rel", "model", "b")))))
-                .ok();
+            es.put("_ingest/pipeline/relative", Map.of("processors", List.of(Map.of("latent_relative", Map.of("field", "rel",
+                "model", "b"))))).ok();
             // the same ingest path with no work of ours: what Elasticsearch's pipeline machinery costs by itself
             es.put("_ingest/pipeline/noop", Map.of("processors", List.of(Map.of("latent_relative", Map.of("field", "absent", "model", "b",
                 "ignore_missing", true))))).ok();
@@ -67,8 +67,8 @@ public final class IngestThroughputBenchmark {
                 List<float[]> chunk = docs.subList(from, from + 1000);
                 translated.addAll(floats(es.post("_latent/_translate", Map.of("from", "b", "to", "a", "role", "document", "normalize", true,
                     "vectors", chunk)).ok().path("vectors")));
-                projected.addAll(floats(es.post("_latent/_translate", Map.of("from", "b", "to", "_relative", "role", "document", "vectors", chunk))
-                    .ok().path("vectors")));
+                projected.addAll(floats(es.post("_latent/_translate", Map.of("from", "b", "to", "_relative", "role", "document",
+                    "vectors", chunk)).ok().path("vectors")));
             }
 
             long[] nanos = new long[5];
@@ -95,12 +95,14 @@ public final class IngestThroughputBenchmark {
                 rate[k] = DOCS / (nanos[k] / 1e9);
                 System.out.println(String.format(Locale.ROOT, "[ingest-throughput] %-34s %8.0f docs/s", names[k], rate[k]));
             }
-            System.out.println(String.format(Locale.ROOT, "[ingest-throughput] latent_translate / plain %.3f; latent_relative / plain %.3f; "
-                + "empty pipeline / plain %.3f (%d docs, bulks of %d, interleaved)", rate[1] / rate[0], rate[3] / rate[2], rate[4] / rate[0],
-                DOCS, BATCH));
+            System.out.println(String.format(Locale.ROOT,
+                "[ingest-throughput] latent_translate / plain %.3f; latent_relative / plain %.3f; "
+                + "empty pipeline / plain %.3f (%d docs, bulks of %d, interleaved)", rate[1] / rate[0], rate[3] / rate[2],
+                rate[4] / rate[0], DOCS, BATCH));
             JsonNode t = es.get("_latent/_stats").ok().path("nodes").elements().next().path("translations");
             System.out.println(String.format(Locale.ROOT, "[ingest-throughput] node kernels %s, %d translations, mean %.1f us",
-                t.path("kernels").asText(), t.path("count").asLong(), t.path("time_in_nanos").asLong() / 1e3 / Math.max(1, t.path("count").asLong())));
+                t.path("kernels").asText(), t.path("count").asLong(),
+                t.path("time_in_nanos").asLong() / 1e3 / Math.max(1, t.path("count").asLong())));
         }
     }
 

@@ -75,8 +75,9 @@ public final class SearchLatencyBenchmark {
             long fitStart = System.nanoTime();
             JsonNode fit = es.withTimeout(Duration.ofMinutes(20)).put("_latent/translator/q/d", Map.of("source_role", "document",
                 "method", method)).ok();
-            System.out.println(String.format(Locale.ROOT, "[search-latency] translator: %s over %d anchors, fit %.1f s%s", fit.path("method")
-                .asText(), anchors, (System.nanoTime() - fitStart) / 1e9, fit.has("kernel") ? ", kernel " + fit.path("kernel") : ""));
+            System.out.println(String.format(Locale.ROOT, "[search-latency] translator: %s over %d anchors, fit %.1f s%s",
+                fit.path("method").asText(), anchors, (System.nanoTime() - fitStart) / 1e9,
+                fit.has("kernel") ? ", kernel " + fit.path("kernel") : ""));
 
             List<float[]> queries = new ArrayList<>();
             for (int i = 0; i < QUERIES; i++) {
@@ -126,15 +127,20 @@ public final class SearchLatencyBenchmark {
             Arrays.sort(nat);
             Arrays.sort(lat);
             JsonNode stats = es.get("_latent/_stats").ok().path("nodes").elements().next();
-            long count = stats.path("translations").path("count").asLong(), nanos = stats.path("translations").path("time_in_nanos").asLong();
+            long count = stats.path("translations").path("count").asLong(), nanos = stats.path("translations").path("time_in_nanos")
+                .asLong();
             System.out.println(String.format(Locale.ROOT, "[search-latency] Elasticsearch %s on Java %s (%s), translation kernels: %s",
                 ItEnvironment.esVersion(), es.get("_nodes/jvm").ok().path("nodes").elements().next().path("jvm").path("version").asText(),
                 ItEnvironment.javaHome(), stats.path("translations").path("kernels").asText()));
-            System.out.println(String.format(Locale.ROOT, "[search-latency] %d docs x %d dims, 1 shard, force-merged; k=10, num_candidates=100; "
+            System.out.println(String.format(Locale.ROOT,
+                "[search-latency] %d docs x %d dims, 1 shard, force-merged; k=10, num_candidates=100; "
                 + "%d interleaved rounds after %d warm-up pairs", DOCS, DIMS, ROUNDS, WARMUP));
-            System.out.println(String.format(Locale.ROOT, "[search-latency] native knn  p50 %.3f ms  p99 %.3f ms", pct(nat, 0.5), pct(nat, 0.99)));
-            System.out.println(String.format(Locale.ROOT, "[search-latency] latent_knn  p50 %.3f ms  p99 %.3f ms", pct(lat, 0.5), pct(lat, 0.99)));
-            System.out.println(String.format(Locale.ROOT, "[search-latency] ratio       p50 %.3f  p99 %.3f; identical hits in %d of %d rounds; "
+            System.out.println(String.format(Locale.ROOT, "[search-latency] native knn  p50 %.3f ms  p99 %.3f ms",
+                pct(nat, 0.5), pct(nat, 0.99)));
+            System.out.println(String.format(Locale.ROOT, "[search-latency] latent_knn  p50 %.3f ms  p99 %.3f ms",
+                pct(lat, 0.5), pct(lat, 0.99)));
+            System.out.println(String.format(Locale.ROOT,
+                "[search-latency] ratio       p50 %.3f  p99 %.3f; identical hits in %d of %d rounds; "
                 + "mean translation on the node %.1f us", pct(lat, 0.5) / pct(nat, 0.5), pct(lat, 0.99) / pct(nat, 0.99), same, ROUNDS,
                 count == 0 ? 0 : nanos / 1e3 / count));
         }

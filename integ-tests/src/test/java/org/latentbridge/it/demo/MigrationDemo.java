@@ -151,8 +151,9 @@ public final class MigrationDemo {
         createIndex(INDEX, Map.of("emb", vectorField(384, "hnsw", Map.of("latent_model", MINILM)), "emb_bge", vectorField(384, "hnsw",
             Map.of("latent_model", BGE)), "title", Map.of("type", "keyword")));
         ProgressBar bar = ProgressBar.start("indexing MiniLM vectors", "docs");
-        KnnEvaluation.bulkIndex(es, INDEX, indexedRows.size(), i -> id(indexedRows.get(i)), i -> Map.of("emb", minilmDocs[indexedRows.get(i)],
-            "title", pages.get(indexedRows.get(i)).title()), null, 1000, done -> bar.update(done, indexedRows.size()));
+        KnnEvaluation.bulkIndex(es, INDEX, indexedRows.size(), i -> id(indexedRows.get(i)),
+            i -> Map.of("emb", minilmDocs[indexedRows.get(i)], "title", pages.get(indexedRows.get(i)).title()), null, 1000,
+            done -> bar.update(done, indexedRows.size()));
     }
 
     private void registerModels() {
@@ -162,7 +163,8 @@ public final class MigrationDemo {
         es.put("_latent/model/" + MINILM, Map.of("dims", 384, "description", "sentence-transformers/all-MiniLM-L6-v2")).ok();
         es.put("_latent/model/" + BGE, Map.of("dims", 384, "description", "BAAI/bge-small-en-v1.5", "roles", List.of("query", "document")))
             .ok();
-        es.put("_latent/model/" + E5, Map.of("dims", 384, "description", "intfloat/e5-small-v2", "roles", List.of("query", "document"))).ok();
+        es.put("_latent/model/" + E5, Map.of("dims", 384, "description", "intfloat/e5-small-v2", "roles", List.of("query", "document")))
+            .ok();
         upload(MINILM, "document", anchorIds, rows(minilmDocs, anchorRows));
         upload(BGE, "query", anchorIds, List.of(bgeAnchorQueries));
         upload(BGE, "document", anchorIds, rows(bgeDocs, anchorRows));
@@ -181,8 +183,8 @@ public final class MigrationDemo {
     private void upload(String model, String role, List<String> ids, List<float[]> vectors) {
         for (int from = 0; from < ids.size(); from += 2000) {
             int to = Math.min(ids.size(), from + 2000);
-            es.post("_latent/model/" + model + "/_anchors", Map.of("role", role, "ids", ids.subList(from, to), "vectors", vectors.subList(from,
-                to))).ok();
+            es.post("_latent/model/" + model + "/_anchors", Map.of("role", role, "ids", ids.subList(from, to),
+                "vectors", vectors.subList(from, to))).ok();
         }
     }
 
@@ -192,7 +194,8 @@ public final class MigrationDemo {
             JsonNode fit = es.put("_latent/translator/" + BGE + "/" + MINILM, Map.of("method", method)).ok();
             notes.put("fit_millis_" + method, fit.path("took_millis").asText());
         }
-        JsonNode fit = es.put("_latent/translator/" + BGE + "/" + MINILM, Map.of("method", "auto", "min_quality", Map.of("top10", 0.9))).ok();
+        JsonNode fit = es.put("_latent/translator/" + BGE + "/" + MINILM, Map.of("method", "auto", "min_quality", Map.of("top10", 0.9)))
+            .ok();
         notes.put("fit_millis_auto", fit.path("took_millis").asText());
         say("  PUT /_latent/translator/%s/%s {\"method\": \"auto\", \"min_quality\": {\"top10\": 0.9}}", BGE, MINILM);
         say("  auto chose [%s] in %d ms: %d anchors fit, %d held out; each candidate on the held-out anchors:", fit.path("method").asText(),
@@ -210,8 +213,8 @@ public final class MigrationDemo {
         JsonNode e5 = es.put("_latent/translator/" + E5 + "/" + MINILM, Map.of()).ok();
         say("  e5-small queries -> MiniLM: [%s], held-out top1 %.3f", e5.path("method").asText(),
             e5.path("metrics").path(e5.path("method").asText()).path("top1").asDouble());
-        JsonNode refused = es.put("_latent/translator/" + BGE + "/" + MINILM, Map.of("method", "linear", "min_quality", Map.of("mean_cosine",
-            0.99))).expectStatus(400).json();
+        JsonNode refused = es.put("_latent/translator/" + BGE + "/" + MINILM, Map.of("method", "linear",
+            "min_quality", Map.of("mean_cosine", 0.99))).expectStatus(400).json();
         String kept = es.get("_latent/translator/" + BGE + "/" + MINILM).ok().path("method").asText();
         require(kept.equals(fit.path("method").asText()), "a fit below its min_quality is refused (400) and the previous translator stays");
         say("    %s", firstLine(refused.path("error").path("reason").asText()));
@@ -229,16 +232,16 @@ public final class MigrationDemo {
         es.put("_latent/translator/" + BGE + "/" + MINILM, Map.of("method", "auto")).ok();
         rank("translated (auto): latent_knn", INDEX, relevant, i -> latentKnn("emb", bgeQueries[i], BGE));
         rank("translated (auto): knn + latent_translation", INDEX, relevant, i -> Map.of("knn", Map.of("field", "emb", "k", KnnEvaluation.K,
-            "num_candidates", NUM_CANDIDATES, "query_vector_builder", Map.of("latent_translation", Map.of("vector", bgeQueries[i], "model", BGE,
-                "target_model", MINILM)))));
+            "num_candidates", NUM_CANDIDATES, "query_vector_builder", Map.of("latent_translation", Map.of("vector", bgeQueries[i],
+                "model", BGE, "target_model", MINILM)))));
         rank("translated (auto): e5-small queries", INDEX, relevant, i -> latentKnn("emb", e5Queries[i], E5));
 
         step("   ... and the index after a full re-embedding with bge-small, for comparison (the cost the plugin avoids)");
         createIndex(BGE_INDEX, Map.of("emb", vectorField(384, "hnsw", Map.of("latent_model", BGE)), "title", Map.of("type", "keyword")));
         ProgressBar bar = ProgressBar.start("indexing bge-small vectors", "docs");
         long t0 = System.nanoTime();
-        KnnEvaluation.bulkIndex(es, BGE_INDEX, indexedRows.size(), i -> id(indexedRows.get(i)), i -> Map.of("emb", bgeDocs[indexedRows.get(i)]),
-            null, 1000, done -> bar.update(done, indexedRows.size()));
+        KnnEvaluation.bulkIndex(es, BGE_INDEX, indexedRows.size(), i -> id(indexedRows.get(i)), i -> Map.of(
+            "emb", bgeDocs[indexedRows.get(i)]), null, 1000, done -> bar.update(done, indexedRows.size()));
         notes.put("bge_index_seconds", String.valueOf((System.nanoTime() - t0) / 1e9));
         rank("native: bge-small queries -> bge-small index", BGE_INDEX, relevant, i -> knn("emb", bgeQueries[i]));
 
@@ -286,8 +289,8 @@ public final class MigrationDemo {
         say("  each document scored once: the new field where it exists, the translated old field elsewhere");
         Map<String, Object> uncovered = Map.of("bool", Map.of("must_not", Map.of("exists", Map.of("field", "emb_bge"))));
         rank("half re-embedded: each document in one space", INDEX, relevant, i -> Map.of("query", Map.of("bool", Map.of("should", List.of(
-            knn("emb_bge", bgeQueries[i]).get("query"), Map.of("latent_knn", Map.of("field", "emb", "query_vector", bgeQueries[i], "model", BGE,
-                "role", "query", "k", KnnEvaluation.K, "num_candidates", NUM_CANDIDATES, "filter", uncovered)))))));
+            knn("emb_bge", bgeQueries[i]).get("query"), Map.of("latent_knn", Map.of("field", "emb", "query_vector", bgeQueries[i],
+                "model", BGE, "role", "query", "k", KnnEvaluation.K, "num_candidates", NUM_CANDIDATES, "filter", uncovered)))))));
         say("  native scores run higher than translated ones, so re-embedded documents crowd out the rest: until the scores are");
         say("  calibrated, search the old field with latent_knn alone while re-embedding (recall@10 %.3f above)",
             rankings.get("translated (auto): latent_knn").recall());
@@ -297,11 +300,11 @@ public final class MigrationDemo {
         step("7. A shared relative space: [latent_relative] maps MiniLM vectors to their cosines with the %,d anchors", ANCHORS);
         es.put("_ingest/pipeline/minilm-relative", Map.of("processors", List.of(Map.of("latent_relative", Map.of("field", "emb", "model",
             MINILM, "role", "document", "target_field", "emb_rel", "tag", "minilm-relative"))))).ok();
-        createIndex(RELATIVE_INDEX, Map.of("emb_rel", vectorField(ANCHORS, "flat", Map.of("latent_model", MINILM, "latent_space", "relative")),
-            "title", Map.of("type", "keyword")));
+        createIndex(RELATIVE_INDEX, Map.of("emb_rel", vectorField(ANCHORS, "flat", Map.of("latent_model", MINILM,
+            "latent_space", "relative")), "title", Map.of("type", "keyword")));
         ProgressBar bar = ProgressBar.start("indexing relative vectors", "docs");
-        KnnEvaluation.bulkIndex(es, RELATIVE_INDEX, indexedRows.size(), i -> id(indexedRows.get(i)), i -> Map.of("emb", minilmDocs[indexedRows
-            .get(i)]), "minilm-relative", 100, done -> bar.update(done, indexedRows.size()));
+        KnnEvaluation.bulkIndex(es, RELATIVE_INDEX, indexedRows.size(), i -> id(indexedRows.get(i)), i -> Map.of(
+            "emb", minilmDocs[indexedRows.get(i)]), "minilm-relative", 100, done -> bar.update(done, indexedRows.size()));
         List<String> relevant = evalRows.stream().map(this::id).toList();
         rank("relative field: bge-small queries, latent_knn", RELATIVE_INDEX, relevant, i -> latentKnn("emb_rel", bgeQueries[i], BGE));
     }
@@ -312,8 +315,8 @@ public final class MigrationDemo {
         kinds.put("native knn (MiniLM vector)", i -> knn("emb", minilmQueries[i]));
         kinds.put("latent_knn (bge-small vector)", i -> latentKnn("emb", bgeQueries[i], BGE));
         kinds.put("knn + latent_translation", i -> Map.of("knn", Map.of("field", "emb", "k", KnnEvaluation.K, "num_candidates",
-            NUM_CANDIDATES, "query_vector_builder", Map.of("latent_translation", Map.of("vector", bgeQueries[i], "model", BGE, "target_model",
-                MINILM)))));
+            NUM_CANDIDATES, "query_vector_builder", Map.of("latent_translation", Map.of("vector", bgeQueries[i], "model", BGE,
+                "target_model", MINILM)))));
         List<String> names = List.copyOf(kinds.keySet());
         double[][] millis = new double[names.size()][LATENCY_ROUNDS];
         for (int round = -LATENCY_WARMUP; round < LATENCY_ROUNDS; round++) {
@@ -344,8 +347,8 @@ public final class MigrationDemo {
         say("  %-50s %9s %7s %9s %9s", "search", "recall@10", "MRR", "/native A", "/native B");
         rankings.forEach((name, r) -> say("  %-50s %9.3f %7.3f %9.3f %9.3f", name, r.recall(), r.mrr(), r.recall() / nativeA.recall(),
             r.recall() / nativeB.recall()));
-        say("  (new docs rows rank the %d documents added through the pipeline; the others the %,d evaluation queries' own pages)", NEW_DOCS,
-            EVAL_QUERIES);
+        say("  (new docs rows rank the %d documents added through the pipeline; the others the %,d evaluation queries' own pages)",
+            NEW_DOCS, EVAL_QUERIES);
         say("");
         say("  %-50s %9s %9s %9s", "latency (ms, client side)", "p50", "p99", "p50 ratio");
         double nativeP50 = percentile(latencies.values().iterator().next(), 0.5);
@@ -360,11 +363,12 @@ public final class MigrationDemo {
         double docsPerSecond = REEMBED_SAMPLE / ((System.nanoTime() - t0) / 1e9);
         double reembedSeconds = pages.size() / docsPerSecond + Double.parseDouble(notes.get("bge_index_seconds"));
         double anchorSeconds = 2.0 * ANCHORS / docsPerSecond; // both roles of the new model
-        double fitSeconds = Long.parseLong(notes.get("fit_millis_auto")) / 1e3, uploadSeconds = Double.parseDouble(notes.get("upload_seconds"));
+        double fitSeconds = Long.parseLong(notes.get("fit_millis_auto")) / 1e3,
+            uploadSeconds = Double.parseDouble(notes.get("upload_seconds"));
         double bridgeSeconds = anchorSeconds + uploadSeconds + fitSeconds;
         int cores = Runtime.getRuntime().availableProcessors();
-        say("  cost of switching query models (bge-small on this machine: %.1f documents/s, measured on %d uncached documents)", docsPerSecond,
-            REEMBED_SAMPLE);
+        say("  cost of switching query models (bge-small on this machine: %.1f documents/s, measured on %d uncached documents)",
+            docsPerSecond, REEMBED_SAMPLE);
         say("  %-50s %9.0f s  %7.2f core-hours", "re-embed and re-index the corpus", reembedSeconds, reembedSeconds * cores / 3600);
         say("  %-50s %9.0f s  %7.2f core-hours", "embed " + ANCHORS + " anchors (2 roles), upload, fit", bridgeSeconds,
             bridgeSeconds * cores / 3600);
@@ -380,7 +384,8 @@ public final class MigrationDemo {
 
         Path results = Path.of(System.getProperty("latent.results.dir", "target/demo-results"));
         List<String> kinds = List.copyOf(latencies.keySet());
-        Charts.bars(results, "demo-latency", String.format(Locale.ROOT, "search latency, %,d documents, one client", indexedRows.size() + NEW_DOCS),
+        Charts.bars(results, "demo-latency", String.format(Locale.ROOT, "search latency, %,d documents, one client",
+            indexedRows.size() + NEW_DOCS),
             "milliseconds", kinds, series("p50", kinds.stream().mapToDouble(k -> percentile(latencies.get(k), 0.5)).toArray(), "p99",
                 kinds.stream().mapToDouble(k -> percentile(latencies.get(k), 0.99)).toArray()));
         List<String> searches = List.copyOf(rankings.keySet());
@@ -415,12 +420,13 @@ public final class MigrationDemo {
     }
 
     private void createIndex(String name, Map<String, Object> properties) {
-        es.put(name, Map.of("settings", Map.of("number_of_shards", 1, "number_of_replicas", 0), "mappings", Map.of("properties", properties)))
-            .ok();
+        es.put(name, Map.of("settings", Map.of("number_of_shards", 1, "number_of_replicas", 0), "mappings", Map.of(
+            "properties", properties))).ok();
     }
 
     private static Map<String, Object> vectorField(int dims, String indexType, Map<String, String> meta) {
-        return Map.of("type", "dense_vector", "dims", dims, "similarity", "cosine", "index_options", Map.of("type", indexType), "meta", meta);
+        return Map.of("type", "dense_vector", "dims", dims, "similarity", "cosine", "index_options", Map.of("type", indexType),
+            "meta", meta);
     }
 
     private String id(int row) {
