@@ -49,8 +49,9 @@ public record AnchorStatistics(float[] mean, float[] std, double meanCenteredNor
         for (int j = 0; j < d; j++) {
             meanF[j] = (float) mean[j];
             double s = Math.sqrt(var[j] / n);
-            // a deviation in float's subnormal range keeps few digits: the smallest normal float is as good a divisor
-            stdF[j] = s <= MIN_STD * widest ? 1f : Math.max((float) s, Float.MIN_NORMAL);
+            // a deviation in float's subnormal range keeps fewer digits but the right size; one that would round to 0
+            // becomes the smallest float, so dividing by it stays finite
+            stdF[j] = s <= MIN_STD * widest ? 1f : Math.max((float) s, Float.MIN_VALUE);
         }
         double centred = 0, standardised = 0;
         for (int i = 0; i < n; i++) {
