@@ -135,8 +135,8 @@ public final class Calibration {
         int candidates = recall.length, pairs = recall[0].length;
         for (int c = 1; c < candidates; c++) {
             if (recall[c].length != pairs) {
-                throw new IllegalArgumentException("[recall] of candidate [" + c + "] has [" + recall[c].length + "] pairs, candidate [0] has ["
-                    + pairs + "]: " + recall[c].length + "!=" + pairs);
+                throw new IllegalArgumentException("[recall] of candidate [" + c + "] has [" + recall[c].length
+                    + "] pairs, candidate [0] has [" + pairs + "]: " + recall[c].length + "!=" + pairs);
             }
         }
         if (pairs < MIN_PAIRS) {
