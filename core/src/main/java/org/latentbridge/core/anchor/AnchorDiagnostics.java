@@ -58,8 +58,9 @@ public record AnchorDiagnostics(int anchors, int dims, double conditionNumber, d
             warnings.add(String.format(java.util.Locale.ROOT,
                 "similarity compression %.2f: the encoder is strongly anisotropic; keep centring on", compression));
         }
-        return new AnchorDiagnostics(n, d, Spectrum.conditionNumber(sv), Spectrum.effectiveRank(sv), rank,
-            compression, List.copyOf(warnings));
+        return new AnchorDiagnostics(n, d, checkFinite("condition_number", Spectrum.conditionNumber(sv)),
+            checkFinite("effective_rank", Spectrum.effectiveRank(sv)), rank, checkFinite("similarity_compression", compression),
+            List.copyOf(warnings));
     }
 
     /** Mean cosine over all pairs of distinct anchors: {@code (||sum u_i||^2 - n) / (n (n - 1))} for unit rows. */
@@ -88,14 +89,32 @@ public record AnchorDiagnostics(int anchors, int dims, double conditionNumber, d
         return (sq - selfSq) / ((double) n * (n - 1));
     }
 
+    /**
+     * The centred anchors, scaled by a power of two so that the largest magnitude is near 1: the float products of the
+     * scatter matrix then neither overflow (anchors near the float limit) nor lose digits in the subnormal range (tiny
+     * anchors). Every figure built on them is a ratio of singular values, which the scale leaves unchanged.
+     */
     private static float[] centred(AnchorSet anchors) {
         AnchorStatistics stats = AnchorStatistics.of(anchors);
         int d = anchors.dims();
         float[] m = anchors.matrix();
-        float[] c = new float[m.length];
+        double[] c = new double[m.length];
         for (int i = 0; i < m.length; i++) {
-            c[i] = m[i] - stats.mean()[i % d];
+            c[i] = (double) m[i] - stats.mean()[i % d];
         }
-        return c;
+        double largest = Vectors.maxAbs(c);
+        int exponent = largest == 0 ? 0 : Math.getExponent(largest);
+        float[] out = new float[m.length];
+        for (int i = 0; i < m.length; i++) {
+            out[i] = (float) Math.scalb(c[i], -exponent);
+        }
+        return out;
+    }
+
+    private static double checkFinite(String what, double value) {
+        if (Double.isFinite(value) == false) {
+            throw new IllegalArgumentException("[anchors] the " + what + " of the anchors is not finite: " + value);
+        }
+        return value;
     }
 }

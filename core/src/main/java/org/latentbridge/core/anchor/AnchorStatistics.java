@@ -15,7 +15,10 @@ import java.util.Arrays;
  */
 public record AnchorStatistics(float[] mean, float[] std, double meanCenteredNorm, double meanStandardizedNorm, int count) {
 
-    /** Standard deviations below this are treated as a constant column (the guard keeps division finite). */
+    /**
+     * Standard deviations below this fraction of the widest column's are treated as a constant column (the guard keeps
+     * division finite). Relative, so that anchors scaled by any factor get the same frame, scaled.
+     */
     public static final double MIN_STD = 1e-6;
 
     public static AnchorStatistics of(AnchorSet anchors) {
@@ -39,10 +42,16 @@ public record AnchorStatistics(float[] mean, float[] std, double meanCenteredNor
             }
         }
         float[] meanF = new float[d], stdF = new float[d];
+        double widest = 0;
+        for (int j = 0; j < d; j++) {
+            widest = Math.max(widest, Math.sqrt(var[j] / n));
+        }
         for (int j = 0; j < d; j++) {
             meanF[j] = (float) mean[j];
             double s = Math.sqrt(var[j] / n);
-            stdF[j] = s < MIN_STD ? 1f : (float) s;
+            // a deviation in float's subnormal range keeps fewer digits but the right size; one that would round to 0
+            // becomes the smallest float, so dividing by it stays finite
+            stdF[j] = s <= MIN_STD * widest ? 1f : Math.max((float) s, Float.MIN_VALUE);
         }
         double centred = 0, standardised = 0;
         for (int i = 0; i < n; i++) {
@@ -56,7 +65,16 @@ public record AnchorStatistics(float[] mean, float[] std, double meanCenteredNor
             centred += Math.sqrt(sc);
             standardised += Math.sqrt(ss);
         }
-        return new AnchorStatistics(meanF, stdF, centred / n, standardised / n, n);
+        return new AnchorStatistics(meanF, stdF, checkFinite("mean centred norm", centred / n),
+            checkFinite("mean standardised norm", standardised / n), n);
+    }
+
+    /** Every statistic is computed in double from finite floats and cannot overflow; this keeps it that way. */
+    private static double checkFinite(String what, double value) {
+        if (Double.isFinite(value) == false) {
+            throw new IllegalArgumentException("[anchors] the " + what + " of the anchors is not finite: " + value);
+        }
+        return value;
     }
 
     public int dims() {

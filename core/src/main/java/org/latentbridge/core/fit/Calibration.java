@@ -29,6 +29,12 @@ public final class Calibration {
     public static final int DEFAULT_FOLDS = 5;
     /** Fewest pairs a calibration accepts: with fewer, every fold scores a handful of queries and the choice is noise. */
     public static final int MIN_PAIRS = 20;
+    /**
+     * Recall sums closer than this are a tie (the earlier candidate wins). Each sum adds at most a few thousand recalls
+     * in [0, 1] in different orders, so rounding moves it by about 1e-13 at most; a real difference is one more hit in
+     * one pair, at least 1/|relevant|, about 1e-3 at the plugin's limit of 1,000 relevant documents a pair.
+     */
+    static final double RECALL_TIE = 1e-12;
 
     private Calibration() {}
 
@@ -123,7 +129,16 @@ public final class Calibration {
      * candidate 0 is the uncalibrated translator, and ties go to the earlier candidate (so to no change).
      */
     public static Outcome choose(double[][] recall, int folds, long seed) {
+        if (recall.length == 0) {
+            throw new IllegalArgumentException("calibration needs at least one candidate, got none");
+        }
         int candidates = recall.length, pairs = recall[0].length;
+        for (int c = 1; c < candidates; c++) {
+            if (recall[c].length != pairs) {
+                throw new IllegalArgumentException("[recall] of candidate [" + c + "] has [" + recall[c].length
+                    + "] pairs, candidate [0] has [" + pairs + "]: " + recall[c].length + "!=" + pairs);
+            }
+        }
         if (pairs < MIN_PAIRS) {
             throw new IllegalArgumentException("[calibration.pairs] has [" + pairs + "] pairs; calibration needs at least [" + MIN_PAIRS
                 + "] so that its cross-validated recall means something");
@@ -162,7 +177,7 @@ public final class Calibration {
                     sum += recall[c][p];
                 }
             }
-            if (sum > bestSum + 1e-12) {
+            if (sum > bestSum + RECALL_TIE) {
                 best = c;
                 bestSum = sum;
             }

@@ -1,11 +1,11 @@
 package org.latentbridge.core.fit;
 
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.ejml.interfaces.linsol.LinearSolverDense;
-import org.latentbridge.core.linalg.MatrixKernels;
 
 /**
  * Ridge solutions {@code (G + lambda I)^-1 C} for a symmetric positive semi-definite {@code G} ({@code d x d}) and a
@@ -14,6 +14,10 @@ import org.latentbridge.core.linalg.MatrixKernels;
  *
  * <p>A {@link Path} decomposes {@code G} once and then solves for many lambdas at the cost of one product each;
  * {@link #solve} factors {@code G + lambda I} by Cholesky for a single lambda.
+ *
+ * <p>Everything here stays in double. The products are {@code d x d} by {@code d x q}, O(d^3) once per lambda, small
+ * next to the O(n d^2) moments that use the float SIMD kernels; rounding the factors of a small-lambda system to float
+ * would cost its condition number times float precision in the solution.
  */
 final class Ridge {
     private Ridge() {}
@@ -23,7 +27,7 @@ final class Ridge {
     }
 
     /** {@code (G + lambda I)^-1 C} with {@code lambda = relative * trace(G) / d}. */
-    static double[] solve(double[] g, int d, double[] c, int q, double relative, int parallelism) {
+    static double[] solve(double[] g, int d, double[] c, int q, double relative) {
         double lambda = absoluteLambda(relative, g, d);
         DMatrixRMaj a = DMatrixRMaj.wrap(d, d, g.clone());
         for (int i = 0; i < d; i++) {
@@ -32,25 +36,25 @@ final class Ridge {
         LinearSolverDense<DMatrixRMaj> chol = LinearSolverFactory_DDRM.symmPosDef(d);
         if (chol.setA(a) == false) {
             // numerically indefinite despite the ridge: fall back to the eigen path, which clamps negative eigenvalues
-            return new Path(g, d, c, q, parallelism).solve(relative);
+            return new Path(g, d, c, q).solve(relative);
         }
-        DMatrixRMaj inverse = new DMatrixRMaj(d, d);
-        chol.invert(inverse);
-        return MatrixKernels.multiply(inverse.data, d, d, c, q, parallelism);
+        DMatrixRMaj solution = new DMatrixRMaj(d, q);
+        // a solve with the factors: cheaper and more accurate than forming the inverse and multiplying by it
+        chol.solve(DMatrixRMaj.wrap(d, q, c.clone()), solution);
+        return solution.data;
     }
 
     /** The eigen-decomposition of {@code G} and {@code V^T C}, ready to solve for any lambda. */
     static final class Path {
-        private final int d, q, parallelism;
+        private final int d, q;
         private final double[] eigenvalues;
         private final double[] vectors; // d x d, column k = eigenvector k
         private final double[] projected; // V^T C, d x q
         private final double meanEigenvalue;
 
-        Path(double[] g, int d, double[] c, int q, int parallelism) {
+        Path(double[] g, int d, double[] c, int q) {
             this.d = d;
             this.q = q;
-            this.parallelism = parallelism;
             EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
             if (eig.decompose(DMatrixRMaj.wrap(d, d, g.clone())) == false) {
                 throw new IllegalArgumentException("the anchors' Gram matrix could not be decomposed (non-finite values?)");
@@ -64,7 +68,9 @@ final class Ridge {
                     vectors[i * d + k] = v.data[i];
                 }
             }
-            projected = MatrixKernels.multiply(Moments.transpose(vectors, d, d), d, d, c, q, parallelism);
+            DMatrixRMaj projectedMatrix = new DMatrixRMaj(d, q);
+            CommonOps_DDRM.multTransA(DMatrixRMaj.wrap(d, d, vectors), DMatrixRMaj.wrap(d, q, c), projectedMatrix);
+            projected = projectedMatrix.data;
             meanEigenvalue = Math.max(Moments.trace(g, d) / d, Double.MIN_NORMAL);
         }
 
@@ -81,7 +87,9 @@ final class Ridge {
                     scaled[k * q + j] *= f;
                 }
             }
-            return MatrixKernels.multiply(vectors, d, d, scaled, q, parallelism);
+            DMatrixRMaj solution = new DMatrixRMaj(d, q);
+            CommonOps_DDRM.mult(DMatrixRMaj.wrap(d, d, vectors), DMatrixRMaj.wrap(d, q, scaled), solution);
+            return solution.data;
         }
     }
 }

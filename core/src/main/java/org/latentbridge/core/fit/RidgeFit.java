@@ -26,12 +26,12 @@ abstract class RidgeFit implements MethodFit {
 
     @Override
     public final LinearMap fit(Moments m, double relativeLambda, int parallelism) {
-        return toMap(Ridge.solve(gram(m), gramDims(m), rhs(m), rhsCols(m), relativeLambda, parallelism), m);
+        return toMap(Ridge.solve(gram(m), gramDims(m), rhs(m), rhsCols(m), relativeLambda), m);
     }
 
     @Override
     public final List<LinearMap> fitAll(Moments m, double[] relativeLambdas, int parallelism) {
-        Ridge.Path path = new Ridge.Path(gram(m), gramDims(m), rhs(m), rhsCols(m), parallelism);
+        Ridge.Path path = new Ridge.Path(gram(m), gramDims(m), rhs(m), rhsCols(m));
         List<LinearMap> maps = new ArrayList<>();
         for (double lambda : relativeLambdas) {
             maps.add(toMap(path.solve(lambda), m));

@@ -4,6 +4,7 @@ import org.latentbridge.core.anchor.AnchorDiagnostics;
 import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.linalg.MatrixKernels;
 import org.latentbridge.core.linalg.Spectrum;
+import org.latentbridge.core.linalg.Vectors;
 import org.latentbridge.core.metrics.Cka;
 import org.latentbridge.core.metrics.HeldOutMetrics;
 import org.latentbridge.core.metrics.RetrievalMetrics;
@@ -160,12 +161,27 @@ public final class TranslatorFitter {
             for (int i = 0; i < n; i++) {
                 String id = order.get(i);
                 float[] sv = source.vector(source.rowOf(id)), tv = target.vector(target.rowOf(id));
-                System.arraycopy(sourceFrame.enter(sv), 0, x, i * ds, ds);
-                System.arraycopy(targetFrame.enter(tv), 0, y, i * dt, dt);
+                System.arraycopy(checkMomentRange(sourceFrame.enter(sv), "source", id), 0, x, i * ds, ds);
+                System.arraycopy(checkMomentRange(targetFrame.enter(tv), "target", id), 0, y, i * dt, dt);
                 System.arraycopy(tv, 0, yRaw, i * dt, dt);
             }
             return new Rows(shared, sourceFrame, targetFrame, x, y, yRaw, n, ds, dt);
         }
+    }
+
+    /**
+     * The moments multiply entered rows in float: a value beyond {@link Vectors#SAFE_MAGNITUDE} could overflow there. Only
+     * anchors entered without normalisation or standardisation (raw scale) can get there; refuse them by name.
+     */
+    private static float[] checkMomentRange(float[] entered, String side, String id) {
+        for (int j = 0; j < entered.length; j++) {
+            if (Math.abs(entered[j]) > Vectors.SAFE_MAGNITUDE) {
+                throw new IllegalArgumentException("the " + side + " anchor [" + id + "] has the value [" + entered[j] + "] at [" + j
+                    + "] after preprocessing, beyond the [" + Vectors.SAFE_MAGNITUDE + "] a fit can multiply in float; normalise "
+                    + "or standardise the anchors ([preprocess]) or rescale them");
+            }
+        }
+        return entered;
     }
 
     /**
@@ -256,12 +272,23 @@ public final class TranslatorFitter {
         return shared;
     }
 
+    /**
+     * Centred spread (the trace of the centred scatter) at or below this fraction of the anchors' total energy (the trace
+     * of the raw second moment) counts as none. For unit rows the energy is the anchor count, so this is 1e-12 per
+     * anchor: a spread whose root-mean-square is a millionth of the anchors' norm, at the level of float rounding of the
+     * rows themselves and far above the double cancellation of centring (about 1e-16 of the energy). Relative, so it
+     * holds at any anchor scale.
+     */
+    static final double MIN_RELATIVE_SPREAD = 1e-12;
+
     /** Anchors that are all the same vector after centring give nothing to fit; say so instead of returning NaN. */
     private static void checkSpread(Moments all, AnchorSet source, AnchorSet target) {
         double sx = Moments.trace(Moments.centred(all.gx, all.sumX, all.sumX, all.count), all.ds);
         double sy = Moments.trace(Moments.centred(all.gy, all.sumY, all.sumY, all.count), all.dt);
-        if (sx <= 1e-12 * all.count || sy <= 1e-12 * all.count) {
-            throw new IllegalArgumentException("the shared anchors of the " + (sx <= 1e-12 * all.count ? "source" : "target")
+        boolean noSourceSpread = sx <= MIN_RELATIVE_SPREAD * Moments.trace(all.gx, all.ds);
+        boolean noTargetSpread = sy <= MIN_RELATIVE_SPREAD * Moments.trace(all.gy, all.dt);
+        if (noSourceSpread || noTargetSpread) {
+            throw new IllegalArgumentException("the shared anchors of the " + (noSourceSpread ? "source" : "target")
                 + " are all the same vector after preprocessing: there is nothing to fit (rank 0)");
         }
     }
@@ -309,11 +336,13 @@ public final class TranslatorFitter {
         }
         float[] out = new float[h * dt];
         float[] row = new float[dt];
+        // unit length: the metrics are cosines, which the length does not change, and a unit row cannot leave the float
+        // range even when the target anchors' scale is near it
         for (int i = 0; i < h; i++) {
             for (int j = 0; j < dt; j++) {
                 row[j] = (float) (product[i * dt + j] + map.b()[j]);
             }
-            System.arraycopy(targetFrame.leave(row, false), 0, out, i * dt, dt);
+            System.arraycopy(targetFrame.leave(row, true), 0, out, i * dt, dt);
         }
         return out;
     }

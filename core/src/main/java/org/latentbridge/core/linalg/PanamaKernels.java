@@ -1,7 +1,6 @@
 package org.latentbridge.core.linalg;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -53,6 +52,7 @@ final class PanamaKernels implements KernelProvider {
 
     @Override
     public void matrixTimesVector(float[] a, int rows, int cols, float[] x, float[] y) {
+        float[] lanes = new float[L];
         int bound4 = cols - cols % (4 * L);
         int bound1 = cols - cols % L;
         for (int r = 0; r < rows; r++) {
@@ -68,7 +68,13 @@ final class PanamaKernels implements KernelProvider {
             for (; j < bound1; j += L) {
                 acc0 = FloatVector.fromArray(SPECIES, a, base + j).fma(FloatVector.fromArray(SPECIES, x, j), acc0);
             }
-            float s = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+            // lanes summed in a fixed order: reduceLanes(ADD) on floats leaves the order to the implementation, and the
+            // interpreted and compiled forms differ in the last bit, so one query could translate two ways
+            acc0.add(acc1).add(acc2.add(acc3)).intoArray(lanes, 0);
+            float s = 0;
+            for (float lane : lanes) {
+                s += lane;
+            }
             for (; j < cols; j++) {
                 s += a[base + j] * x[j];
             }

@@ -13,8 +13,13 @@ public final class Cka {
     /** CKA of row-major {@code x} ({@code n x dx}) and {@code y} ({@code n x dy}), paired by row. */
     public static double linear(float[] x, int dx, float[] y, int dy, int parallelism) {
         int n = x.length / dx;
+        if (x.length % dx != 0 || y.length % dy != 0) {
+            throw new IllegalArgumentException("CKA needs whole rows: [" + x.length + "] values of [" + dx + "] dimensions and ["
+                + y.length + "] values of [" + dy + "] dimensions");
+        }
         if (n != y.length / dy || n < 2) {
-            throw new IllegalArgumentException("CKA needs the same number (at least 2) of rows in both spaces");
+            throw new IllegalArgumentException("CKA needs the same number (at least 2) of rows in both spaces, got rows: " + n + "!="
+                + y.length / dy);
         }
         float[] xc = centredColumns(x, n, dx), yc = centredColumns(y, n, dy);
         double[] xy = new double[dx * dy], xx = new double[dx * dx], yy = new double[dy * dy];

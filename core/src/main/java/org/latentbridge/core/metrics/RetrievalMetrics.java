@@ -19,8 +19,13 @@ public final class RetrievalMetrics {
      * Both matrices are row-major with {@code dims} columns and the same number of rows.
      */
     public static int[] sameItemRanks(float[] queries, float[] targets, int dims, int parallelism) {
-        if (queries.length != targets.length || queries.length % dims != 0) {
-            throw new IllegalArgumentException("queries and targets must be matrices of the same shape");
+        if (queries.length % dims != 0 || targets.length % dims != 0) {
+            throw new IllegalArgumentException("queries and targets must hold whole rows of [" + dims + "] dimensions, got ["
+                + queries.length + "] and [" + targets.length + "] values");
+        }
+        if (queries.length != targets.length) {
+            throw new IllegalArgumentException("queries and targets must have as many rows, got rows: " + queries.length / dims + "!="
+                + targets.length / dims);
         }
         int n = queries.length / dims;
         double[] sim = cosineMatrix(queries, targets, dims, parallelism);

@@ -81,7 +81,7 @@ public final class KernelTranslator implements SpaceTranslator {
     @Override
     public float[] translate(float[] vector, boolean unitLength) {
         int ds = source.dims(), dt = target.dims();
-        LinearTranslator.checkInput(vector, ds);
+        Vectors.checkInput(vector, ds);
         float[] x = source.enter(vector); // unit length: the constructor requires a normalising frame
         float[] y = new float[dt];
         MatrixKernels.vectorTimesMatrix(x, rotation, ds, dt, y);
@@ -161,7 +161,7 @@ public final class KernelTranslator implements SpaceTranslator {
     public boolean equals(Object o) {
         return o instanceof KernelTranslator t && anchorCount == t.anchorCount && Double.compare(temperature, t.temperature) == 0
             && Arrays.equals(rotation, t.rotation) && Arrays.equals(centres, t.centres) && Arrays.equals(coefficients, t.coefficients)
-            && LinearTranslator.frameEquals(source, t.source) && LinearTranslator.frameEquals(target, t.target);
+            && source.equals(t.source) && target.equals(t.target);
     }
 
     @Override

@@ -44,33 +44,32 @@ public final class LinearTranslator implements SpaceTranslator {
 
     @Override
     public float[] translate(float[] vector, boolean unitLength) {
-        checkInput(vector, source.dims());
+        Vectors.checkInput(vector, source.dims());
         float[] shifted = new float[source.dims()];
-        double norm = source.shiftInto(vector, shifted);
+        // shifted = the entered vector times 2^-exponent: exact power-of-two scaling keeps the float product finite
+        int exponent = source.shiftInto(vector, shifted);
         float[] y = new float[target.dims()];
         MatrixKernels.vectorTimesMatrix(shifted, matrix, source.dims(), target.dims(), y);
-        // the map is linear up to its bias: normalising the product equals multiplying the normalised input
-        float inv = source.preprocessing().normalize() && norm > 0 ? (float) (1 / norm) : 1f;
-        for (int j = 0; j < y.length; j++) {
-            y[j] = y[j] * inv + bias[j];
+        if (source.preprocessing().normalize()) {
+            // the map is linear up to its bias: normalising the product equals multiplying the normalised input, and the
+            // power-of-two scale cancels
+            double norm = Vectors.norm(shifted);
+            float inv = norm > 0 ? (float) (1 / norm) : 1f;
+            for (int j = 0; j < y.length; j++) {
+                y[j] = y[j] * inv + bias[j];
+            }
+        } else if (exponent == 0) {
+            for (int j = 0; j < y.length; j++) {
+                y[j] = y[j] + bias[j];
+            }
+        } else {
+            double[] unscaled = new double[y.length];
+            for (int j = 0; j < y.length; j++) {
+                unscaled[j] = Math.scalb((double) y[j], exponent) + bias[j];
+            }
+            Vectors.toFloatChecked("vector", unscaled, y);
         }
         return target.leave(y, unitLength);
-    }
-
-    static void checkInput(float[] vector, int dims) {
-        Objects.requireNonNull(vector, "vector");
-        Vectors.checkDimensions("vector", dims, vector.length);
-        boolean zero = true;
-        for (int i = 0; i < vector.length; i++) {
-            float v = vector[i];
-            if (Float.isFinite(v) == false) {
-                throw new IllegalArgumentException("[vector] has a non-finite value at [" + i + "]: " + v);
-            }
-            zero &= v == 0;
-        }
-        if (zero) {
-            throw new IllegalArgumentException("[vector] is a zero vector: it has no direction to translate");
-        }
     }
 
     @Override
@@ -127,12 +126,7 @@ public final class LinearTranslator implements SpaceTranslator {
     public boolean equals(Object o) {
         return o instanceof LinearTranslator t && method == t.method && anchorCount == t.anchorCount
             && Arrays.equals(matrix, t.matrix) && Arrays.equals(bias, t.bias)
-            && frameEquals(source, t.source) && frameEquals(target, t.target);
-    }
-
-    static boolean frameEquals(SpaceFrame a, SpaceFrame b) {
-        return a.preprocessing().equals(b.preprocessing()) && Arrays.equals(a.mean(), b.mean()) && Arrays.equals(a.std(), b.std())
-            && Double.compare(a.scale(), b.scale()) == 0;
+            && source.equals(t.source) && target.equals(t.target);
     }
 
     @Override

@@ -68,7 +68,7 @@ public final class RelativeProjection implements Translator {
 
     @Override
     public float[] translate(float[] vector, boolean unitLength) {
-        LinearTranslator.checkInput(vector, frame.dims());
+        Vectors.checkInput(vector, frame.dims());
         float[] x = frame.enter(vector);
         Vectors.normalizeInPlace(x);
         float[] r = new float[ids.length];
@@ -83,6 +83,7 @@ public final class RelativeProjection implements Translator {
         }
         // relative vectors are unit length by contract, whatever unitLength says
         Vectors.normalizeInPlace(r);
+        Vectors.checkFinite("vector", r);
         return r;
     }
 
@@ -173,7 +174,7 @@ public final class RelativeProjection implements Translator {
     @Override
     public boolean equals(Object o) {
         return o instanceof RelativeProjection p && Arrays.equals(ids, p.ids) && Arrays.equals(anchors, p.anchors)
-            && Objects.equals(topK, p.topK) && Double.compare(exponent, p.exponent) == 0 && LinearTranslator.frameEquals(frame, p.frame);
+            && Objects.equals(topK, p.topK) && Double.compare(exponent, p.exponent) == 0 && frame.equals(p.frame);
     }
 
     @Override

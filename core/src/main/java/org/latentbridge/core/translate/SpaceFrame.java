@@ -4,6 +4,8 @@ import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.anchor.AnchorStatistics;
 import org.latentbridge.core.linalg.Vectors;
 
+import java.util.Arrays;
+
 /**
  * One model's reference frame under a {@link Preprocessing}: {@link #enter} maps a raw vector into the normalised
  * space translators work in, {@link #leave} maps a vector of that space back to raw coordinates. Immutable.
@@ -18,6 +20,13 @@ public final class SpaceFrame {
     public SpaceFrame(Preprocessing preprocessing, float[] mean, float[] std, double scale) {
         if (mean.length != std.length) {
             throw new IllegalArgumentException("[mean] and [std] differ in length: " + mean.length + "!=" + std.length);
+        }
+        Vectors.checkFinite("mean", mean);
+        Vectors.checkFinite("std", std);
+        for (int j = 0; j < std.length; j++) {
+            if (std[j] <= 0) {
+                throw new IllegalArgumentException("[std] must be positive, got [" + std[j] + "] at [" + j + "]");
+            }
         }
         if (Double.isFinite(scale) == false || scale <= 0) {
             throw new IllegalArgumentException("[scale] must be positive and finite, got [" + scale + "]");
@@ -38,7 +47,8 @@ public final class SpaceFrame {
         double normSum = 0;
         for (int i = 0; i < n; i++) {
             System.arraycopy(m, i * d, row, 0, d);
-            normSum += unscaled.shiftInto(row, shifted);
+            int exponent = unscaled.shiftInto(row, shifted);
+            normSum += Math.scalb(Vectors.norm(shifted), exponent);
         }
         double scale = normSum / n;
         // every anchor equal to the mean: no spread to restore, keep unit length rather than fail later
@@ -65,27 +75,36 @@ public final class SpaceFrame {
         return scale;
     }
 
-    /** A new array: {@code x} in the translator space. A vector equal to the mean enters as the zero vector. */
+    /**
+     * A new array: {@code x} in the translator space. A vector equal to the mean enters as the zero vector. Without
+     * normalisation, a vector whose centred (standardised) values leave the float range is refused.
+     */
     public float[] enter(float[] x) {
         float[] out = new float[mean.length];
-        double norm = shiftInto(x, out);
-        if (preprocessing.normalize() && norm > 0) {
-            float inv = (float) (1 / norm);
+        int exponent = shiftInto(x, out);
+        if (preprocessing.normalize()) {
+            Vectors.normalizeInPlace(out); // the power-of-two scale of shiftInto cancels
+        } else if (exponent != 0) {
+            double[] unscaled = new double[out.length];
             for (int j = 0; j < out.length; j++) {
-                out[j] *= inv;
+                unscaled[j] = Math.scalb((double) out[j], exponent);
             }
+            Vectors.toFloatChecked("vector", unscaled, out);
         }
         return out;
     }
 
     /**
-     * Writes {@code x} centred and standardised as configured (not normalised) into {@code out}, in one pass, and
-     * returns the norm of the result. Translation is linear up to its bias, so callers may normalise afterwards.
+     * Writes {@code x} centred and standardised as configured (not normalised) into {@code out}, times {@code 2^-e}, and
+     * returns {@code e}. Ordinary vectors take a float pass and {@code e = 0}, so they are rounded exactly as always. When
+     * that pass overflows, or its largest value lies outside {@code [1/SAFE_MAGNITUDE, SAFE_MAGNITUDE]}, the values are
+     * recomputed in double and scaled by the power of two that brings the largest near 1: exact scaling, so a caller
+     * that normalises (or is linear) can undo it or let it cancel.
      */
-    double shiftInto(float[] x, float[] out) {
+    int shiftInto(float[] x, float[] out) {
         Vectors.checkDimensions("vector", mean.length, x.length);
         boolean center = preprocessing.center(), standardize = preprocessing.standardize();
-        double sumSq = 0;
+        float max = 0;
         for (int j = 0; j < x.length; j++) {
             float v = x[j];
             if (center) {
@@ -95,9 +114,28 @@ public final class SpaceFrame {
                 v /= std[j];
             }
             out[j] = v;
-            sumSq += (double) v * v;
+            max = Math.max(max, Math.abs(v));
         }
-        return Math.sqrt(sumSq);
+        if (max == 0 || (max <= Vectors.SAFE_MAGNITUDE && max >= 1 / Vectors.SAFE_MAGNITUDE)) {
+            return 0;
+        }
+        double[] shifted = new double[x.length];
+        for (int j = 0; j < x.length; j++) {
+            double v = x[j];
+            if (center) {
+                v -= mean[j];
+            }
+            if (standardize) {
+                v /= std[j];
+            }
+            shifted[j] = v;
+        }
+        double largest = Vectors.maxAbs(shifted);
+        int exponent = largest == 0 ? 0 : Math.getExponent(largest);
+        for (int j = 0; j < x.length; j++) {
+            out[j] = (float) Math.scalb(shifted[j], -exponent);
+        }
+        return exponent;
     }
 
     /** Every row of a row-major matrix, entered; a new array. */
@@ -115,33 +153,32 @@ public final class SpaceFrame {
     /**
      * Maps {@code y}, a vector of the translator space, back to raw coordinates in place: rescale to the anchors'
      * mean norm, un-standardise, add {@code meanWeight} times the mean; then, if {@code unitLength}, re-normalise
-     * (for {@code cosine} and {@code dot_product} fields).
+     * (for {@code cosine} and {@code dot_product} fields). Computed in double, so an anchor scale near the float limit
+     * neither overflows nor loses digits; a raw result beyond the float range is refused, a unit-length one cannot be.
      */
     public float[] leave(float[] y, boolean unitLength) {
         Vectors.checkDimensions("vector", mean.length, y.length);
-        float factor = 1f;
-        if (preprocessing.normalize()) {
-            double n = Vectors.norm(y);
-            factor = n > 0 ? (float) (scale / n) : 1f;
-        }
+        double norm = preprocessing.normalize() ? Vectors.norm(y) : 0;
         boolean standardize = preprocessing.standardize();
-        float w = preprocessing.center() ? (float) preprocessing.meanWeight() : 0f;
-        double sumSq = 0;
+        double w = preprocessing.center() ? preprocessing.meanWeight() : 0;
+        double[] out = new double[y.length];
         for (int j = 0; j < y.length; j++) {
-            float v = y[j] * factor;
+            // y / norm before the scale: |y_j| <= norm, so the quotient is at most 1 and the product at most the scale
+            double v = norm > 0 ? y[j] / norm * scale : y[j];
             if (standardize) {
                 v *= std[j];
             }
-            v += w * mean[j];
-            y[j] = v;
-            sumSq += (double) v * v;
+            out[j] = v + w * mean[j];
         }
-        if (unitLength && sumSq > 0) {
-            float inv = (float) (1 / Math.sqrt(sumSq));
-            for (int j = 0; j < y.length; j++) {
-                y[j] *= inv;
+        if (unitLength) {
+            double n = Vectors.norm(out);
+            if (n > 0) {
+                for (int j = 0; j < out.length; j++) {
+                    out[j] /= n;
+                }
             }
         }
+        Vectors.toFloatChecked("vector", out, y);
         return y;
     }
 
@@ -152,5 +189,17 @@ public final class SpaceFrame {
 
     long ramBytesUsed() {
         return 48 + 8L * mean.length;
+    }
+
+    /** Same preprocessing, statistics and scale, compared bit for bit. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SpaceFrame f && preprocessing.equals(f.preprocessing) && Arrays.equals(mean, f.mean)
+            && Arrays.equals(std, f.std) && Double.compare(scale, f.scale) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * preprocessing.hashCode() + Arrays.hashCode(mean)) + Arrays.hashCode(std);
     }
 }

@@ -88,4 +88,13 @@ class CalibrationTests {
         assertSame(kfit.translator(), k.get(0).translator());
         assertEquals(k.size(), k.stream().map(Calibration.Candidate::settings).distinct().count(), "no candidate twice");
     }
+
+    @Test
+    void chooseRefusesNoCandidatesAndRaggedRecall() {
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> Calibration.choose(new double[0][], 5, 1));
+        assertTrue(none.getMessage().contains("at least one candidate"), none.getMessage());
+        double[][] ragged = {new double[Calibration.MIN_PAIRS], new double[Calibration.MIN_PAIRS - 1]};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Calibration.choose(ragged, 5, 1));
+        assertTrue(e.getMessage().contains((Calibration.MIN_PAIRS - 1) + "!=" + Calibration.MIN_PAIRS), e.getMessage());
+    }
 }

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Floors are far above the untranslated baseline and below what was measured (BENCHMARKS.md), so they fail when the
  * maths is wrong, not when the machine is slow.
  */
-class RealEncoderTranslationTests {
+class RealEncoderTranslationIT {
     private static final int ANCHORS = 1500, EVAL = 800;
     private static RetrievalExperiment experiment;
     private static AnchorSet source, target;
