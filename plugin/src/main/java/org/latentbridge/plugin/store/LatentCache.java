@@ -430,6 +430,11 @@ public final class LatentCache {
         return reservedBytes.get();
     }
 
+    /** Bytes of the data tier by Elasticsearch's cache's own count (a racy read): never more than {@link #weight()}. */
+    long cachedBytes() {
+        return data.weight();
+    }
+
     public Map<String, Object> stats() {
         Map<String, Object> cache = new LinkedHashMap<>();
         cache.put("entries", data.count());
