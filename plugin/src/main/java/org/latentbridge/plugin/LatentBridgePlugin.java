@@ -28,16 +28,18 @@ import org.latentbridge.plugin.search.LatentTranslationQueryVectorBuilder;
 import org.latentbridge.plugin.store.LatentSystemIndex;
 import org.latentbridge.plugin.translate.TranslationService;
 
+import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
 
 import static org.elasticsearch.rest.RestHandler.Route;
 
 /**
  * Latent Bridge: cross-model vector search. Registers the anchor store (a system index, a node cache, REST endpoints
- * under {@code /_latent}), its fit pool and settings, the {@code latent_knn} query, the {@code latent_translation}
+ * under {@code /_latent}), its fit and load pools and settings, the {@code latent_knn} query, the {@code latent_translation}
  * query vector builder, and the {@code latent_translate} and {@code latent_relative} ingest processors. Where the
  * Elasticsearch lines' APIs differ, it goes through {@code org.latentbridge.plugin.compat}, which each line's build
  * supplies.
@@ -46,12 +48,25 @@ public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin,
     /** This node's translation service, set by {@link #createComponents}; the query and processor registrations come first. */
     private final SetOnce<TranslationService> translationService = new SetOnce<>();
 
+    /** The pool fits run their dense products in: owned by the plugin, so it is sized by the node and closed with it. */
+    private final SetOnce<ForkJoinPool> fitProducts = new SetOnce<>();
+
     @Override
     public Collection<?> createComponents(PluginServices services) {
-        LatentServices latent = new LatentServices(services.client(), services.threadPool(), services.environment().settings());
+        Settings settings = services.environment().settings();
+        fitProducts.set(new ForkJoinPool(LatentSettings.fitProcessors(settings)));
+        LatentServices latent = new LatentServices(services.client(), services.threadPool(), settings, fitProducts.get());
         TranslationService translation = new TranslationService(latent.cache());
         translationService.set(translation);
         return List.of(latent, translation);
+    }
+
+    @Override
+    public void close() throws IOException {
+        ForkJoinPool pool = fitProducts.get();
+        if (pool != null) {
+            pool.shutdownNow(); // a fit still running fails; the node is closing
+        }
     }
 
     /** Resolves the service at use: queries and processors are registered before {@link #createComponents} runs. */
@@ -72,8 +87,16 @@ public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin,
 
     @Override
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
-        return List.of(new FixedExecutorBuilder(settings, LatentSettings.FIT_POOL, LatentSettings.FIT_THREADS.get(settings), 100,
-            "latent_bridge.fit_pool", EsExecutors.TaskTrackingConfig.DO_NOT_TRACK));
+        String fitPoolSize = LatentSettings.FIT_POOL_PREFIX + ".size";
+        if (settings.hasValue(fitPoolSize)) {
+            throw new IllegalArgumentException("[" + fitPoolSize + "] is not a setting of its own; set the fit pool's size with ["
+                + LatentSettings.FIT_THREADS.getKey() + "]");
+        }
+        return List.of(
+            new FixedExecutorBuilder(settings, LatentSettings.FIT_POOL, LatentSettings.FIT_THREADS.get(settings),
+                LatentSettings.FIT_QUEUE_SIZE, LatentSettings.FIT_POOL_PREFIX, EsExecutors.TaskTrackingConfig.DO_NOT_TRACK),
+            new FixedExecutorBuilder(settings, LatentSettings.LOAD_POOL, LatentSettings.defaultLoadThreads(settings),
+                LatentSettings.LOAD_QUEUE_SIZE, LatentSettings.LOAD_POOL_PREFIX, EsExecutors.TaskTrackingConfig.DO_NOT_TRACK));
     }
 
     @Override

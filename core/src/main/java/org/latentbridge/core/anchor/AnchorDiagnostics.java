@@ -6,6 +6,7 @@ import org.latentbridge.core.linalg.Vectors;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * What the anchors of one model and role predict about translation before any fit: conditioning and effective rank
@@ -22,6 +23,12 @@ public record AnchorDiagnostics(int anchors, int dims, double conditionNumber, d
     /** Mean pairwise cosine above which an encoder is strongly anisotropic (its vectors crowd one direction). */
     public static final double HIGH_COMPRESSION = 0.65;
 
+    /** The diagnostics of {@code anchors}, their products run in {@code pool} with as many tasks as it has workers. */
+    public static AnchorDiagnostics of(AnchorSet anchors, ForkJoinPool pool) {
+        return MatrixKernels.inPool(pool, () -> of(anchors, pool.getParallelism()));
+    }
+
+    /** The diagnostics of {@code anchors}, their products split over up to {@code parallelism} tasks of the caller's pool. */
     public static AnchorDiagnostics of(AnchorSet anchors, int parallelism) {
         int n = anchors.size(), d = anchors.dims();
         float[] centred = centred(anchors);

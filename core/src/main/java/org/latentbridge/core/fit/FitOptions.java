@@ -7,6 +7,7 @@ import org.latentbridge.core.translate.Preprocessing;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -23,9 +24,11 @@ import java.util.function.BooleanSupplier;
  * @param parallelism   tasks the dense products may use
  * @param progress      told of each phase of the fit
  * @param cancelled     polled between phases; when it answers true the fit stops with a {@code CancellationException}
+ * @param products      the pool the fit and its dense products run in, or {@code null} for the common fork-join pool;
+ *                      a server passes a pool it owns and sizes, so that a fit takes no more CPU than it was given
  */
 public record FitOptions(Method method, Preprocessing preprocessing, double holdout, long seed, Map<String, Double> minQuality,
-                         double[] lambdas, int parallelism, FitProgress progress, BooleanSupplier cancelled) {
+                         double[] lambdas, int parallelism, FitProgress progress, BooleanSupplier cancelled, ForkJoinPool products) {
 
     public static final double DEFAULT_HOLDOUT = 0.1;
     /** Relative ridge lambdas tried by default: from barely regularised to strongly shrunk. */
@@ -69,52 +72,59 @@ public record FitOptions(Method method, Preprocessing preprocessing, double hold
         cancelled = cancelled == null ? () -> false : cancelled;
     }
 
-    /** Auto method, default preprocessing, 10% held out, seed 0, no quality floor, all processors. */
+    /** Auto method, default preprocessing, 10% held out, seed 0, no quality floor, all processors of the common pool. */
     public static FitOptions defaults() {
         return new FitOptions(null, Preprocessing.DEFAULT, DEFAULT_HOLDOUT, 0, Map.of(), DEFAULT_LAMBDAS,
-            Runtime.getRuntime().availableProcessors(), null, null);
+            Runtime.getRuntime().availableProcessors(), null, null, null);
     }
 
     public FitOptions withMethod(Method m) {
-        return new FitOptions(m, preprocessing, holdout, seed, minQuality, lambdas, parallelism, progress, cancelled);
+        return new FitOptions(m, preprocessing, holdout, seed, minQuality, lambdas, parallelism, progress, cancelled, products);
     }
 
     public FitOptions withPreprocessing(Preprocessing p) {
-        return new FitOptions(method, p, holdout, seed, minQuality, lambdas, parallelism, progress, cancelled);
+        return new FitOptions(method, p, holdout, seed, minQuality, lambdas, parallelism, progress, cancelled, products);
     }
 
     public FitOptions withHoldout(double h) {
-        return new FitOptions(method, preprocessing, h, seed, minQuality, lambdas, parallelism, progress, cancelled);
+        return new FitOptions(method, preprocessing, h, seed, minQuality, lambdas, parallelism, progress, cancelled, products);
     }
 
     public FitOptions withSeed(long s) {
-        return new FitOptions(method, preprocessing, holdout, s, minQuality, lambdas, parallelism, progress, cancelled);
+        return new FitOptions(method, preprocessing, holdout, s, minQuality, lambdas, parallelism, progress, cancelled, products);
     }
 
     public FitOptions withMinQuality(Map<String, Double> q) {
-        return new FitOptions(method, preprocessing, holdout, seed, q, lambdas, parallelism, progress, cancelled);
+        return new FitOptions(method, preprocessing, holdout, seed, q, lambdas, parallelism, progress, cancelled, products);
     }
 
     public FitOptions withLambdas(double... l) {
-        return new FitOptions(method, preprocessing, holdout, seed, minQuality, l, parallelism, progress, cancelled);
+        return new FitOptions(method, preprocessing, holdout, seed, minQuality, l, parallelism, progress, cancelled, products);
     }
 
     public FitOptions withParallelism(int p) {
-        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, p, progress, cancelled);
+        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, p, progress, cancelled, products);
     }
 
     public FitOptions withProgress(FitProgress p) {
-        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, parallelism, p, cancelled);
+        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, parallelism, p, cancelled, products);
+    }
+
+    /** Runs the fit and its products in {@code pool}, with as many product tasks as the pool has workers. */
+    public FitOptions withProducts(ForkJoinPool pool) {
+        Objects.requireNonNull(pool, "pool");
+        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, pool.getParallelism(), progress, cancelled, pool);
     }
 
     public FitOptions withCancellation(BooleanSupplier c) {
-        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, parallelism, progress, c);
+        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, parallelism, progress, c, products);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof FitOptions f && method == f.method && preprocessing.equals(f.preprocessing) && holdout == f.holdout
-            && seed == f.seed && minQuality.equals(f.minQuality) && Arrays.equals(lambdas, f.lambdas) && parallelism == f.parallelism;
+            && seed == f.seed && minQuality.equals(f.minQuality) && Arrays.equals(lambdas, f.lambdas) && parallelism == f.parallelism
+            && products == f.products;
     }
 
     @Override

@@ -52,7 +52,12 @@ public final class TranslatorFitter {
 
     private TranslatorFitter() {}
 
+    /** Fits in {@link FitOptions#products()} (the caller's pool when that is null). */
     public static FitResult fit(AnchorSet source, AnchorSet target, FitOptions options) {
+        return MatrixKernels.inPool(options.products(), () -> fitHere(source, target, options));
+    }
+
+    private static FitResult fitHere(AnchorSet source, AnchorSet target, FitOptions options) {
         long start = System.nanoTime();
         List<Method> candidates = candidates(options);
         int total = candidates.size() + 2, done = 0;
@@ -189,6 +194,11 @@ public final class TranslatorFitter {
      * variants that calibration on labelled pairs weighs against each other.
      */
     public static KernelTranslator fitKernel(AnchorSet source, AnchorSet target, FitOptions options, FitResult.KernelSettings settings) {
+        return MatrixKernels.inPool(options.products(), () -> fitKernelHere(source, target, options, settings));
+    }
+
+    private static KernelTranslator fitKernelHere(AnchorSet source, AnchorSet target, FitOptions options,
+                                                  FitResult.KernelSettings settings) {
         if (options.preprocessing().normalize() == false) {
             throw new IllegalArgumentException("[method] [orthogonal_kernel] works on normalised anchors: it needs [preprocess.normalize] true");
         }

@@ -2,8 +2,11 @@ package org.latentbridge.core.linalg;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.function.Supplier;
 
 /**
  * The dense products on the hot paths: one translation per query ({@link #vectorTimesMatrix}), a relative projection
@@ -12,6 +15,10 @@ import java.util.concurrent.ForkJoinTask;
  * <p>The implementation is chosen once, when this class loads: the Vector API kernels when the
  * {@code jdk.incubator.vector} module is in the boot layer (Elasticsearch 9 starts its JVM with it), plain Java
  * otherwise. The system property {@code latent.kernels=scalar} forces the plain-Java kernels.
+ *
+ * <p>The parallel products fork their tasks into the fork-join pool their caller runs in, or into the common pool when
+ * the caller is not a fork-join worker. A caller that must bound their CPU (a server) runs the whole computation in a
+ * pool of its own with {@link #inPool}.
  */
 public final class MatrixKernels {
     private static final KernelProvider PROVIDER = lookup();
@@ -59,7 +66,7 @@ public final class MatrixKernels {
     /**
      * Adds {@code A[kFrom:kTo]^T B[kFrom:kTo]} to {@code C}, where {@code A} is {@code n x p}, {@code B} is
      * {@code n x q} and {@code C} is {@code p x q}, all row-major. Rows of {@code C} are split over up to
-     * {@code parallelism} tasks of the common fork-join pool.
+     * {@code parallelism} tasks of the caller's fork-join pool (the common pool outside one).
      */
     public static void transposeProduct(float[] a, int p, float[] b, int q, int kFrom, int kTo, double[] c, int parallelism) {
         checkShape(a.length % p == 0 && b.length % q == 0 && c.length == p * q && kTo * p <= a.length && kTo * q <= b.length,
@@ -73,11 +80,33 @@ public final class MatrixKernels {
         for (int t = 0; t < tasks; t++) {
             // blocks of C rows aligned to 4 so that every task uses the full register tile
             int iFrom = alignedSplit(p, tasks, t), iTo = alignedSplit(p, tasks, t + 1);
-            running.add(ForkJoinPool.commonPool().submit(
-                () -> PROVIDER.accumulateTransposeProduct(a, p, b, q, kFrom, kTo, iFrom, iTo, c)));
+            // fork(): into the pool this thread works for, else the common pool
+            running.add(ForkJoinTask.adapt(() -> PROVIDER.accumulateTransposeProduct(a, p, b, q, kFrom, kTo, iFrom, iTo, c)).fork());
         }
         for (ForkJoinTask<?> task : running) {
             task.join();
+        }
+    }
+
+    /**
+     * Runs {@code work} on a worker of {@code pool} and waits for it, so that the products it computes fork into that pool;
+     * runs it here when {@code pool} is null or this thread already works for it. An exception from {@code work} is rethrown
+     * as it was thrown (not wrapped or copied, as {@code ForkJoinPool.invoke} would do).
+     */
+    public static <T> T inPool(ForkJoinPool pool, Supplier<T> work) {
+        if (pool == null || ForkJoinTask.getPool() == pool) {
+            return work.get();
+        }
+        try {
+            return CompletableFuture.supplyAsync(work, pool).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
         }
     }
 

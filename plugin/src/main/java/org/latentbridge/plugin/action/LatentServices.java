@@ -15,9 +15,10 @@ import org.latentbridge.plugin.store.LatentStore;
 
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
 
-/** What the transport actions share: the store, this node's cache, the fit pool and the node's limits. */
+/** What the transport actions share: the store, this node's cache, the fit pool, the fits' product pool and the node's limits. */
 public final class LatentServices {
     private static final Logger logger = LogManager.getLogger(LatentServices.class);
 
@@ -25,15 +26,17 @@ public final class LatentServices {
     private final ThreadPool threadPool;
     private final LatentStore store;
     private final LatentCache cache;
+    private final ForkJoinPool fitProducts;
     private final int maxAnchorsPerRequest;
     private final int maxTranslateVectors;
 
-    public LatentServices(Client client, ThreadPool threadPool, Settings settings) {
+    public LatentServices(Client client, ThreadPool threadPool, Settings settings, ForkJoinPool fitProducts) {
         this.client = client;
         this.threadPool = threadPool;
-        Executor fitPool = threadPool.executor(LatentSettings.FIT_POOL);
-        this.store = new LatentStore(client, fitPool);
-        this.cache = new LatentCache(store, fitPool, LatentSettings.CACHE_SIZE.get(settings).getBytes(),
+        this.fitProducts = fitProducts;
+        Executor loadPool = threadPool.executor(LatentSettings.LOAD_POOL);
+        this.store = new LatentStore(client, threadPool.executor(LatentSettings.FIT_POOL), loadPool);
+        this.cache = new LatentCache(store, threadPool.getThreadContext(), loadPool, LatentSettings.CACHE_SIZE.get(settings).getBytes(),
             LatentSettings.METADATA_TTL.get(settings));
         this.maxAnchorsPerRequest = LatentSettings.MAX_ANCHORS_PER_REQUEST.get(settings);
         this.maxTranslateVectors = LatentSettings.MAX_TRANSLATE_VECTORS.get(settings);
@@ -49,6 +52,11 @@ public final class LatentServices {
 
     public Executor fitPool() {
         return threadPool.executor(LatentSettings.FIT_POOL);
+    }
+
+    /** The pool a fit's dense products run in (see {@code FitOptions.withProducts}); its workers bound the CPU fits take. */
+    public ForkJoinPool fitProducts() {
+        return fitProducts;
     }
 
     public LatentStore store() {

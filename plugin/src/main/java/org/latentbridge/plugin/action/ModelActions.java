@@ -221,7 +221,7 @@ public final class ModelActions {
             int replaced = existing == null ? 0 : (int) update.ids().stream().filter(id -> existing.rowOf(id) >= 0).count();
             int added = update.size() - replaced;
             AnchorStatistics stats = AnchorStatistics.of(merged);
-            AnchorDiagnostics diagnostics = AnchorDiagnostics.of(merged, Runtime.getRuntime().availableProcessors());
+            AnchorDiagnostics diagnostics = AnchorDiagnostics.of(merged, services.fitProducts());
             // random, never reused: caches key anchors by generation, and model versions restart when a model is re-created
             long generation = java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
             ModelRecord.RoleAnchors previous = model.anchorsOf(role);

@@ -122,7 +122,7 @@ public final class TranslatorActions {
             Body quality = body.object("min_quality", Set.copyOf(org.latentbridge.core.metrics.HeldOutMetrics.NAMES));
             Map<String, Double> minQuality = quality.keys().stream().collect(Collectors.toMap(Function.identity(), k -> quality.number(k, 0.0)));
             FitOptions options = FitOptions.defaults().withMethod(method).withPreprocessing(preprocessing).withHoldout(holdout).withSeed(seed)
-                .withMinQuality(minQuality).withCancellation(cancelled(task));
+                .withMinQuality(minQuality).withCancellation(cancelled(task)).withProducts(services.fitProducts());
             String sourceRole = body.string("source_role", null), targetRole = body.string("target_role", null);
 
             models(services, sourceName, targetName, listener.delegateFailureAndWrap((l, m) -> {

@@ -3,6 +3,7 @@ package org.latentbridge.plugin.store;
 import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.ResourceAlreadyExistsException;
 import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.DocWriteRequest;
 import org.elasticsearch.action.admin.indices.create.CreateIndexRequest;
 import org.elasticsearch.action.bulk.BulkRequest;
@@ -34,8 +35,9 @@ import java.util.function.Supplier;
 
 /**
  * Reads and writes the system index, always under a stashed thread context so that no user needs rights on it (and
- * none gets them through us). Every method is asynchronous; continuations that decode large binary forms run on the
- * given executor, never on the network thread that delivered the response.
+ * none gets them through us). Every method is asynchronous; continuations that encode or decode large binary forms run
+ * on the given executors (writes on the fit pool, reads on the load pool), never on the network thread that delivered
+ * the response.
  */
 public final class LatentStore {
     /** Raw anchor bytes per chunk document: small enough for any indexing-pressure limit, large enough to be few. */
@@ -44,10 +46,13 @@ public final class LatentStore {
 
     private final Client client;
     private final Executor heavy;
+    private final Executor decoding;
 
-    public LatentStore(Client client, Executor heavy) {
+    /** {@code heavy} encodes what is written (the fit pool); {@code decoding} decodes what is read (the load pool). */
+    public LatentStore(Client client, Executor heavy, Executor decoding) {
         this.client = client;
         this.heavy = heavy;
+        this.decoding = decoding;
     }
 
     /** Runs {@code op} with the thread context stashed; the listener is called back in the caller's context. */
@@ -150,7 +155,8 @@ public final class LatentStore {
         IndexRequest req = new IndexRequest(LatentSystemIndex.NAME).id(LatentSystemIndex.chunkId(model, role, generation, chunk))
             .source(Map.of("type", "anchors", "model", model, "role", role, "generation", generation, "chunk", chunk, "blob", blob));
         client.index(req, ActionListener.wrap(
-            r -> heavy.execute(() -> writeChunk(model, role, generation, anchors, perChunk, chunk + 1, chunks, listener)),
+            r -> heavy.execute(ActionRunnable.wrap(listener,
+                l -> writeChunk(model, role, generation, anchors, perChunk, chunk + 1, chunks, l))),
             listener::onFailure));
     }
 
@@ -183,18 +189,14 @@ public final class LatentStore {
             return;
         }
         String id = LatentSystemIndex.chunkId(model, role, generation, chunk);
-        client.get(new GetRequest(LatentSystemIndex.NAME, id).realtime(true), ActionListener.wrap(r -> heavy.execute(() -> {
-            try {
+        client.get(new GetRequest(LatentSystemIndex.NAME, id).realtime(true), ActionListener.wrap(r -> decoding.execute(
+            ActionRunnable.wrap(listener, l -> {
                 if (r.isExists() == false) {
                     throw new IllegalStateException("anchor chunk [" + id + "] is missing from [" + LatentSystemIndex.NAME + "]");
                 }
                 parts.add(BinaryCodec.decodeAnchors(Base64.getDecoder().decode((String) r.getSourceAsMap().get("blob"))));
-            } catch (Exception e) {
-                listener.onFailure(e);
-                return;
-            }
-            readChunk(model, role, generation, chunk + 1, chunks, parts, listener);
-        }), listener::onFailure));
+                readChunk(model, role, generation, chunk + 1, chunks, parts, l);
+            })), listener::onFailure));
     }
 
     /** Best effort: old generations are unreachable once the model document flipped, so a failure here only wastes space. */
