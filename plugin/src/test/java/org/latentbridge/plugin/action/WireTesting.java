@@ -4,6 +4,7 @@ import org.elasticsearch.common.Strings;
 import org.elasticsearch.common.io.stream.BytesStreamOutput;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.Writeable;
+import org.elasticsearch.common.logging.LogConfigurator;
 import org.elasticsearch.core.CheckedFunction;
 import org.elasticsearch.xcontent.ToXContent;
 import org.elasticsearch.xcontent.XContentParser;
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 public final class WireTesting {
     static {
         // Elasticsearch's exceptions log through its own facade, which a plain JUnit run must install first
-        org.elasticsearch.common.logging.LogConfigurator.configureESLogging();
+        LogConfigurator.configureESLogging();
     }
 
     private WireTesting() {}

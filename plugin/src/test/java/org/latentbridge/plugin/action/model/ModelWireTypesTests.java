@@ -1,5 +1,6 @@
 package org.latentbridge.plugin.action.model;
 
+import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.junit.jupiter.api.Test;
 import org.latentbridge.plugin.store.ModelRecord;
@@ -112,7 +113,7 @@ class ModelWireTypesTests {
         assertInvalid(new PutModelAction.Request("m", 4, null, List.of("x".repeat(129))), "[roles][0]");
     }
 
-    private static void assertInvalid(org.elasticsearch.action.ActionRequest request, String expected) {
+    private static void assertInvalid(ActionRequest request, String expected) {
         ActionRequestValidationException e = request.validate();
         assertNotNull(e, expected);
         assertTrue(e.getMessage().contains(expected), e.getMessage());

@@ -1,6 +1,8 @@
 package org.latentbridge.plugin.action.translator;
 
+import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
+import org.elasticsearch.tasks.CancellableTask;
 import org.junit.jupiter.api.Test;
 import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.Preprocessing;
@@ -158,7 +160,7 @@ class TranslatorWireTypesTests {
         assertNull(new TranslatorPath(name, null, name, null).validate(null));
     }
 
-    private static void assertInvalid(org.elasticsearch.action.ActionRequest request, String expected) {
+    private static void assertInvalid(ActionRequest request, String expected) {
         ActionRequestValidationException e = request.validate();
         assertNotNull(e, expected);
         assertTrue(e.getMessage().contains(expected), e.getMessage());
@@ -172,7 +174,7 @@ class TranslatorWireTypesTests {
         assertTrue(async.getShouldStoreResult());
         assertNotEquals(waits, async);
         assertTrue(waits.createTask(1, "transport", PutTranslatorAction.NAME, null, Map.of())
-            instanceof org.elasticsearch.tasks.CancellableTask);
+            instanceof CancellableTask);
     }
 
     @Test
