@@ -44,8 +44,9 @@ class AnchorStoreBadInputIT {
         r.expectStatus(status);
         JsonNode error = r.json().path("error");
         assertEquals(type, error.path("type").asText(), r.body());
-        assertTrue(error.path("reason").asText().contains(fragment),
-            "reason [" + error.path("reason").asText() + "] lacks [" + fragment + "]");
+        // a body that fails to parse names the field in its reason and says why in its cause
+        String reasons = error.path("reason").asText() + " / " + error.path("caused_by").path("reason").asText();
+        assertTrue(reasons.contains(fragment), "reason [" + reasons + "] lacks [" + fragment + "]");
         assertEquals(status, r.json().path("status").asInt());
         return error;
     }
@@ -110,10 +111,10 @@ class AnchorStoreBadInputIT {
     @Test
     void badModelDefinitionsAreRefused() {
         EsHttp es = CLUSTER.http();
-        refused(es.put("_latent/model/c", Map.of()), 400, "illegal_argument_exception", "[dims] is required");
-        refused(es.put("_latent/model/c", Map.of("dims", 0)), 400, "illegal_argument_exception", "[dims] must be within [1, 4096]");
-        refused(es.put("_latent/model/_c", Map.of("dims", 4)), 400, "illegal_argument_exception", "[model] must be");
-        refused(es.put("_latent/model/c", Map.of("dims", 4, "roles", List.of("q", "q"))), 400, "illegal_argument_exception", "duplicates");
+        refused(es.put("_latent/model/c", Map.of()), 400, "illegal_argument_exception", "Required [dims]");
+        refused(es.put("_latent/model/c", Map.of("dims", 0)), 400, "action_request_validation_exception", "[dims] must be within [1, 4096]");
+        refused(es.put("_latent/model/_c", Map.of("dims", 4)), 400, "action_request_validation_exception", "[model] must be");
+        refused(es.put("_latent/model/c", Map.of("dims", 4, "roles", List.of("q", "q"))), 400, "action_request_validation_exception", "duplicates");
         refused(es.put("_latent/model/a", Map.of("dims", 8)), 409, "status_exception", "exists with [4] dims");
         es.get("_latent/model/c").expectStatus(404);
     }
@@ -121,16 +122,16 @@ class AnchorStoreBadInputIT {
     @Test
     void badFitsAreRefusedAndStoreNothing() {
         EsHttp es = CLUSTER.http();
-        refused(es.put("_latent/translator/a/b", Map.of("method", "magic")), 400, "illegal_argument_exception",
+        refused(es.put("_latent/translator/a/b", Map.of("method", "magic")), 400, "x_content_parse_exception",
             "[method] [magic] is not a fit method");
-        refused(es.put("_latent/translator/a/b", Map.of("holdout", 0.7)), 400, "illegal_argument_exception",
+        refused(es.put("_latent/translator/a/b", Map.of("holdout", 0.7)), 400, "action_request_validation_exception",
             "[holdout] must be in (0, 0.5]");
-        refused(es.put("_latent/translator/a/b", Map.of("holdout", 0)), 400, "illegal_argument_exception", "[holdout]");
+        refused(es.put("_latent/translator/a/b", Map.of("holdout", 0)), 400, "action_request_validation_exception", "[holdout]");
         refused(es.put("_latent/translator/a/b", Map.of()), 400, "illegal_argument_exception",
             "latent model [a] has no anchors for role [query]");
         refused(es.put("_latent/translator/a/b", Map.of("source_role", "document")), 400, "illegal_argument_exception",
             "share [5] anchors; a translator needs at least [10]");
-        refused(es.put("_latent/translator/a/b", Map.of("min_quality", Map.of("top3", 0.5))), 400, "illegal_argument_exception", "top3");
+        refused(es.put("_latent/translator/a/b", Map.of("min_quality", Map.of("top3", 0.5))), 400, "action_request_validation_exception", "top3");
         es.get("_latent/translator/a/b").expectStatus(404);
     }
 

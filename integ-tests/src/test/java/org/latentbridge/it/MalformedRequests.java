@@ -102,6 +102,20 @@ final class MalformedRequests {
         cases.add(new Case("GET", "_latent/translator/m/t?source_role=nope", null, "translator of an unknown role"));
         cases.add(new Case("DELETE", "_latent/model/t", null, "delete a model a translator uses, without force"));
         cases.add(new Case("PUT", "_latent/model/m", json(ordered("dims", 8)), "change an existing model's dims"));
+        // a body where none is taken would be ignored (the role-less DELETE below would delete the query-role translator)
+        cases.add(new Case("DELETE", "_latent/translator/m/t", json(ordered("source_role", "document")), "delete translator with a body"));
+        cases.add(new Case("DELETE", "_latent/model/t?force=true", "{}", "delete model with a body"));
+        cases.add(new Case("GET", "_latent/model/m", "{}", "get model with a body"));
+        cases.add(new Case("GET", "_latent/translator/m/t", "{}", "get translator with a body"));
+        cases.add(new Case("GET", "_latent/_stats", "{}", "stats with a body"));
+        // loose booleans and bodies with content after the object would otherwise run a fit or create a model
+        for (String wait : List.of("maybe", "FALSE", "1")) {
+            cases.add(new Case("PUT", "_latent/translator/m/t?wait_for_completion=" + wait, "{}", "wait_for_completion=" + wait));
+        }
+        cases.add(new Case("DELETE", "_latent/model/t?force=yes", null, "force=yes"));
+        cases.add(new Case("PUT", "_latent/model/fresh", "{\"dims\": 4} {\"dims\": 5}", "two JSON objects"));
+        cases.add(new Case("PUT", "_latent/model/fresh", "{\"dims\": 4} garbage", "garbage after the JSON object"));
+        cases.add(new Case("PUT", "_latent/translator/m/t", "{} {}", "a fit body with a second object"));
         return Collections.unmodifiableList(cases);
     }
 
@@ -119,7 +133,8 @@ final class MalformedRequests {
     private static final List<Object> BOOLEANS = concat(List.of("yes", "maybe", 2, List.of(true)), COMMON);
     private static final List<Object> STRINGS = concat(List.of(7, true, List.of("a")), COMMON);
     private static final List<Object> NAMES = concat(List.of(7, true, List.of("a"), "", " "), COMMON);
-    private static final List<Object> SEEDS = concat(List.of(4.5, "four", true, Long.MAX_VALUE, 1e300), COMMON);
+    /** A seed is a long: one past its range is refused. */
+    private static final List<Object> SEEDS = concat(List.of(4.5, "four", true, new Raw("9223372036854775808"), 1e300), COMMON);
     private static final List<Object> BOOSTS = concat(List.of(-1, true, "high", List.of(1)), COMMON);
     private static final List<Object> ROLES = concat(List.of("nope", "", "QUERY", 1, List.of("query"), "query\u0000"), COMMON);
     private static final List<Object> METHODS = concat(List.of("nope", "relative", "", "ORTHOGONAL", 3, List.of("linear")), COMMON);

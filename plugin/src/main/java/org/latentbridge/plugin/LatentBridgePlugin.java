@@ -15,14 +15,35 @@ import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.elasticsearch.threadpool.FixedExecutorBuilder;
 import org.latentbridge.plugin.action.LatentServices;
 import org.latentbridge.plugin.action.ModelActions;
-import org.latentbridge.plugin.action.NodesCacheAction;
 import org.latentbridge.plugin.action.TranslatorActions;
+import org.latentbridge.plugin.action.cache.CacheStatsAction;
+import org.latentbridge.plugin.action.cache.InvalidateCacheAction;
+import org.latentbridge.plugin.action.cache.TransportCacheStatsAction;
+import org.latentbridge.plugin.action.cache.TransportInvalidateCacheAction;
+import org.latentbridge.plugin.action.model.DeleteModelAction;
+import org.latentbridge.plugin.action.model.GetModelAction;
+import org.latentbridge.plugin.action.model.PutModelAction;
+import org.latentbridge.plugin.action.model.TransportDeleteModelAction;
+import org.latentbridge.plugin.action.model.TransportGetModelAction;
+import org.latentbridge.plugin.action.model.TransportPutModelAction;
+import org.latentbridge.plugin.action.translator.DeleteTranslatorAction;
+import org.latentbridge.plugin.action.translator.GetTranslatorAction;
+import org.latentbridge.plugin.action.translator.PutTranslatorAction;
+import org.latentbridge.plugin.action.translator.TransportDeleteTranslatorAction;
+import org.latentbridge.plugin.action.translator.TransportGetTranslatorAction;
+import org.latentbridge.plugin.action.translator.TransportPutTranslatorAction;
 import org.latentbridge.plugin.compat.LinePlugin;
 import org.latentbridge.plugin.compat.TransportActionSpec;
 import org.latentbridge.plugin.ingest.LatentRelativeProcessor;
 import org.latentbridge.plugin.ingest.LatentTranslateProcessor;
 import org.latentbridge.plugin.rest.LatentRestHandler;
-import org.latentbridge.plugin.rest.RestStatsHandler;
+import org.latentbridge.plugin.rest.RestCacheStatsAction;
+import org.latentbridge.plugin.rest.RestDeleteModelAction;
+import org.latentbridge.plugin.rest.RestDeleteTranslatorAction;
+import org.latentbridge.plugin.rest.RestGetModelAction;
+import org.latentbridge.plugin.rest.RestGetTranslatorAction;
+import org.latentbridge.plugin.rest.RestPutModelAction;
+import org.latentbridge.plugin.rest.RestPutTranslatorAction;
 import org.latentbridge.plugin.search.LatentKnnQueryBuilder;
 import org.latentbridge.plugin.search.LatentTranslationQueryVectorBuilder;
 import org.latentbridge.plugin.store.LatentSystemIndex;
@@ -102,36 +123,31 @@ public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin,
     @Override
     protected List<TransportActionSpec> transportActions() {
         return List.of(
-            new TransportActionSpec(ModelActions.PUT, ModelActions.TransportPut.class),
-            new TransportActionSpec(ModelActions.GET, ModelActions.TransportGet.class),
-            new TransportActionSpec(ModelActions.DELETE, ModelActions.TransportDelete.class),
+            new TransportActionSpec(PutModelAction.INSTANCE, TransportPutModelAction.class),
+            new TransportActionSpec(GetModelAction.INSTANCE, TransportGetModelAction.class),
+            new TransportActionSpec(DeleteModelAction.INSTANCE, TransportDeleteModelAction.class),
             new TransportActionSpec(ModelActions.PUT_ANCHORS, ModelActions.TransportPutAnchors.class),
-            new TransportActionSpec(TranslatorActions.PUT, TranslatorActions.TransportPut.class),
-            new TransportActionSpec(TranslatorActions.GET, TranslatorActions.TransportGet.class),
-            new TransportActionSpec(TranslatorActions.DELETE, TranslatorActions.TransportDelete.class),
+            new TransportActionSpec(PutTranslatorAction.INSTANCE, TransportPutTranslatorAction.class),
+            new TransportActionSpec(GetTranslatorAction.INSTANCE, TransportGetTranslatorAction.class),
+            new TransportActionSpec(DeleteTranslatorAction.INSTANCE, TransportDeleteTranslatorAction.class),
             new TransportActionSpec(TranslatorActions.TRANSLATE, TranslatorActions.TransportTranslate.class),
-            new TransportActionSpec(NodesCacheAction.INVALIDATE, NodesCacheAction.TransportInvalidate.class),
-            new TransportActionSpec(NodesCacheAction.STATS, NodesCacheAction.TransportStats.class));
+            new TransportActionSpec(InvalidateCacheAction.INSTANCE, TransportInvalidateCacheAction.class),
+            new TransportActionSpec(CacheStatsAction.INSTANCE, TransportCacheStatsAction.class));
     }
 
     @Override
     protected List<RestHandler> restHandlers() {
         return List.of(
-            new LatentRestHandler("latent_put_model", List.of(new Route(Method.PUT, "/_latent/model/{model}")), ModelActions.PUT, "model"),
-            new LatentRestHandler("latent_get_model", List.of(new Route(Method.GET, "/_latent/model/{model}"),
-                new Route(Method.GET, "/_latent/model")), ModelActions.GET, "model"),
-            new LatentRestHandler("latent_delete_model", List.of(new Route(Method.DELETE, "/_latent/model/{model}")), ModelActions.DELETE,
-                "model", "force"),
+            new RestPutModelAction(),
+            new RestGetModelAction(),
+            new RestDeleteModelAction(),
             new LatentRestHandler("latent_put_anchors", List.of(new Route(Method.POST, "/_latent/model/{model}/_anchors"),
                 new Route(Method.PUT, "/_latent/model/{model}/_anchors")), ModelActions.PUT_ANCHORS, "model"),
-            new LatentRestHandler("latent_put_translator", List.of(new Route(Method.PUT, "/_latent/translator/{source}/{target}")),
-                TranslatorActions.PUT, "source", "target", "wait_for_completion"),
-            new LatentRestHandler("latent_get_translator", List.of(new Route(Method.GET, "/_latent/translator/{source}/{target}"),
-                new Route(Method.GET, "/_latent/translator")), TranslatorActions.GET, "source", "target", "source_role", "target_role"),
-            new LatentRestHandler("latent_delete_translator", List.of(new Route(Method.DELETE, "/_latent/translator/{source}/{target}")),
-                TranslatorActions.DELETE, "source", "target", "source_role", "target_role"),
+            new RestPutTranslatorAction(),
+            new RestGetTranslatorAction(),
+            new RestDeleteTranslatorAction(),
             new LatentRestHandler("latent_translate", List.of(new Route(Method.POST, "/_latent/_translate")), TranslatorActions.TRANSLATE),
-            new RestStatsHandler());
+            new RestCacheStatsAction());
     }
 
     @Override

@@ -30,10 +30,6 @@ public final class Body {
         return map.containsKey(field) && map.get(field) != null;
     }
 
-    public Object raw(String field) {
-        return map.get(field);
-    }
-
     public String string(String field, String defaultValue) {
         Object v = map.get(field);
         if (v == null) {
@@ -123,10 +119,6 @@ public final class Body {
             }
         }
         throw LatentExceptions.badRequest("[" + field + "] must be an object");
-    }
-
-    public Set<String> keys() {
-        return map.keySet();
     }
 
     /**

@@ -1,6 +1,13 @@
 package org.latentbridge.plugin.action;
 
 import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.ActionRequestValidationException;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.common.io.stream.Writeable;
+import org.elasticsearch.xcontent.ConstructingObjectParser;
+import org.elasticsearch.xcontent.ObjectParser;
+import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.action.search.MultiSearchRequest;
 import org.elasticsearch.action.search.MultiSearchResponse;
 import org.elasticsearch.action.search.SearchRequest;
@@ -12,12 +19,18 @@ import org.latentbridge.core.fit.Calibration;
 import org.latentbridge.plugin.LatentExceptions;
 import org.latentbridge.plugin.compat.EsApi;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+
+import static org.elasticsearch.action.ValidateActions.addValidationError;
+import static org.elasticsearch.xcontent.ConstructingObjectParser.constructorArg;
+import static org.elasticsearch.xcontent.ConstructingObjectParser.optionalConstructorArg;
 
 /**
  * Calibration on labelled pairs (docs/architecture.md §3.5, {@code mean_weight}): every candidate translator's version of every pair's
@@ -27,89 +40,139 @@ import java.util.function.Supplier;
  * <p>Searches go out in {@code _msearch} batches, one batch at a time; translation happens on the fit pool, never on
  * the thread that delivered the previous batch's response.
  */
-final class CalibrationSearch {
+public final class CalibrationSearch {
     static final int MAX_PAIRS = 1_000, MAX_RELEVANT = 1_000, MAX_K = 100, MAX_NUM_CANDIDATES = 10_000, MAX_FOLDS = 20;
     private static final int BATCH = 100;
-    static final Set<String> FIELDS = Set.of("index", "field", "pairs", "k", "num_candidates", "folds", "seed");
-
     /** A calibration query: a vector of the source model and the ids of the documents that answer it. */
-    record LabelledPair(float[] vector, Set<String> relevant) {}
-
-    /** The parsed {@code calibration} section; its pairs are checked against the source's dimensions once it is known. */
-    record Spec(String index, String field, int k, int numCandidates, int folds, long seed, List<?> rawPairs) {
-
-        /** The section of a PUT body, or null when there is none. */
-        static Spec parse(Body body) {
-            if (body.has("calibration") == false) {
-                return null;
-            }
-            Body c = body.object("calibration", FIELDS);
-            String index = c.requiredString("index"), field = c.requiredString("field");
-            if (index.contains(",") || index.contains("*")) {
-                throw LatentExceptions.badRequest("[calibration.index] must name one index or alias, got [" + index + "]");
-            }
-            int k = bounded(c, "k", 10, 1, MAX_K);
-            int numCandidates = bounded(c, "num_candidates", Math.max(100, 10 * k), k, MAX_NUM_CANDIDATES);
-            int folds = bounded(c, "folds", Calibration.DEFAULT_FOLDS, 2, MAX_FOLDS);
-            long seed = c.integer("seed", 0);
-            Object raw = c.raw("pairs");
-            if (raw instanceof List<?> == false) {
-                throw LatentExceptions.badRequest("[calibration.pairs] is required: an array of {\"query_vector\": [...], \"relevant\": [ids]}");
-            }
-            List<?> pairs = (List<?>) raw;
-            if (pairs.size() < Calibration.MIN_PAIRS || pairs.size() > MAX_PAIRS) {
-                throw LatentExceptions.badRequest("[calibration.pairs] holds [" + pairs.size() + "] pairs; calibration needs between ["
-                    + Calibration.MIN_PAIRS + "] and [" + MAX_PAIRS + "]");
-            }
-            return new Spec(index, field, k, numCandidates, folds, seed, pairs);
-        }
-
-        private static int bounded(Body c, String name, int defaultValue, int min, int max) {
-            int v = c.integer(name, defaultValue);
-            if (v < min || v > max) {
-                throw LatentExceptions.badRequest("[calibration." + name + "] must be within [" + min + ", " + max + "], got [" + v + "]");
-            }
-            return v;
-        }
-
-        /** The pairs, each vector checked against the source's dimensions. */
+    public record LabelledPair(float[] vector, Set<String> relevant) implements Writeable {
         @SuppressWarnings("unchecked")
-        List<LabelledPair> pairs(int dims) {
-            List<LabelledPair> out = new ArrayList<>(rawPairs.size());
-            for (int i = 0; i < rawPairs.size(); i++) {
-                String where = "calibration.pairs][" + i;
-                if (rawPairs.get(i) instanceof Map<?, ?> == false) {
-                    throw LatentExceptions.badRequest("[" + where + "] must be an object with [query_vector] and [relevant]");
-                }
-                Body pair;
-                try {
-                    pair = new Body((Map<String, Object>) rawPairs.get(i), Set.of("query_vector", "relevant"));
-                } catch (IllegalArgumentException e) {
-                    throw LatentExceptions.badRequest("[" + where + "] " + e.getMessage());
-                }
-                if (pair.has("query_vector") == false) {
-                    throw LatentExceptions.badRequest("[" + where + "][query_vector] is required");
-                }
-                float[] vector = Body.vector(where + "][query_vector", pair.raw("query_vector"), dims);
-                List<String> relevant;
-                try {
-                    relevant = pair.strings("relevant", List.of());
-                } catch (IllegalArgumentException e) {
-                    throw LatentExceptions.badRequest("[" + where + "] " + e.getMessage());
-                }
-                if (relevant.isEmpty() || relevant.size() > MAX_RELEVANT) {
-                    throw LatentExceptions.badRequest("[" + where + "][relevant] must list between 1 and [" + MAX_RELEVANT
-                        + "] document ids, got [" + relevant.size() + "]");
-                }
-                out.add(new LabelledPair(vector, Set.copyOf(relevant))); // duplicates collapse
+        private static final ConstructingObjectParser<LabelledPair, Void> PARSER = new ConstructingObjectParser<>("calibration_pair",
+            false, a -> new LabelledPair((float[]) a[0], Set.copyOf((List<String>) a[1]))); // duplicate ids collapse
+
+        static {
+            PARSER.declareField(constructorArg(), StrictXContent::vector, new ParseField("query_vector"),
+                ObjectParser.ValueType.OBJECT_ARRAY_OR_STRING);
+            PARSER.declareField(constructorArg(), StrictXContent::stringList, new ParseField("relevant"),
+                ObjectParser.ValueType.STRING_ARRAY);
+        }
+
+        LabelledPair(StreamInput in) throws IOException {
+            this(in.readFloatArray(), in.readCollectionAsImmutableSet(StreamInput::readString));
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeFloatArray(vector);
+            out.writeStringCollection(relevant);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof LabelledPair other && Arrays.equals(vector, other.vector) && relevant.equals(other.relevant);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(vector) + relevant.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "LabelledPair[vector=" + Arrays.toString(vector) + ", relevant=" + relevant + "]";
+        }
+    }
+
+    /**
+     * The {@code calibration} section of a fit; each pair's vector is checked against the source's dimension once the
+     * source model is read ({@link #pairs(int)}).
+     */
+    public record Spec(String index, String field, int k, int numCandidates, int folds, long seed, List<LabelledPair> pairs)
+        implements Writeable {
+
+        public static final ConstructingObjectParser<Spec, Void> PARSER = new ConstructingObjectParser<>("calibration", false, a -> {
+            int k = a[2] == null ? 10 : (int) a[2];
+            return new Spec((String) a[0], (String) a[1], k, a[3] == null ? Math.max(100, 10 * k) : (int) a[3],
+                a[4] == null ? Calibration.DEFAULT_FOLDS : (int) a[4], a[5] == null ? 0 : (long) a[5], castPairs(a[6]));
+        });
+
+        static {
+            PARSER.declareString(constructorArg(), new ParseField("index"));
+            PARSER.declareString(constructorArg(), new ParseField("field"));
+            PARSER.declareField(optionalConstructorArg(), StrictXContent::intValue, new ParseField("k"), ObjectParser.ValueType.INT);
+            PARSER.declareField(optionalConstructorArg(), StrictXContent::intValue, new ParseField("num_candidates"),
+                ObjectParser.ValueType.INT);
+            PARSER.declareField(optionalConstructorArg(), StrictXContent::intValue, new ParseField("folds"), ObjectParser.ValueType.INT);
+            PARSER.declareField(optionalConstructorArg(), StrictXContent::longValue, new ParseField("seed"), ObjectParser.ValueType.LONG);
+            PARSER.declareObjectArray(constructorArg(), LabelledPair.PARSER, new ParseField("pairs"));
+        }
+
+        @SuppressWarnings("unchecked")
+        private static List<LabelledPair> castPairs(Object pairs) {
+            return List.copyOf((List<LabelledPair>) pairs);
+        }
+
+        public Spec(StreamInput in) throws IOException {
+            this(in.readString(), in.readString(), in.readVInt(), in.readVInt(), in.readVInt(), in.readLong(),
+                in.readCollectionAsImmutableList(LabelledPair::new));
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeString(index);
+            out.writeString(field);
+            out.writeVInt(k);
+            out.writeVInt(numCandidates);
+            out.writeVInt(folds);
+            out.writeLong(seed);
+            out.writeCollection(pairs);
+        }
+
+        /** The request-level checks: everything that does not need the source model. */
+        public ActionRequestValidationException validate(ActionRequestValidationException e) {
+            if (index.isBlank() || index.contains(",") || index.contains("*")) {
+                e = addValidationError("[calibration.index] must name one index or alias, got [" + index + "]", e);
             }
-            return out;
+            if (field.isBlank()) {
+                e = addValidationError("[calibration.field] must not be empty", e);
+            }
+            e = bounded("k", k, 1, MAX_K, e);
+            e = bounded("num_candidates", numCandidates, k, MAX_NUM_CANDIDATES, e);
+            e = bounded("folds", folds, 2, MAX_FOLDS, e);
+            if (pairs.size() < Calibration.MIN_PAIRS || pairs.size() > MAX_PAIRS) {
+                e = addValidationError("[calibration.pairs] holds [" + pairs.size() + "] pairs; calibration needs between ["
+                    + Calibration.MIN_PAIRS + "] and [" + MAX_PAIRS + "]", e);
+            }
+            for (int i = 0; i < pairs.size(); i++) {
+                int relevant = pairs.get(i).relevant().size();
+                if (relevant < 1 || relevant > MAX_RELEVANT) {
+                    e = addValidationError("[calibration.pairs][" + i + "][relevant] must list between 1 and [" + MAX_RELEVANT
+                        + "] document ids, got [" + relevant + "]", e);
+                }
+            }
+            return e;
+        }
+
+        private static ActionRequestValidationException bounded(String name, int v, int min, int max, ActionRequestValidationException e) {
+            return v < min || v > max ? addValidationError("[calibration." + name + "] must be within [" + min + ", " + max + "], got ["
+                + v + "]", e) : e;
+        }
+
+        /** The pairs, once each vector is checked against the source model's dimension. */
+        public List<LabelledPair> pairs(int dims) {
+            for (int i = 0; i < pairs.size(); i++) {
+                int length = pairs.get(i).vector().length;
+                if (length != dims) {
+                    throw LatentExceptions.badRequest("[calibration.pairs][" + i + "][query_vector] has wrong dimensions: expected [" + dims
+                        + "] but got [" + length + "]");
+                }
+            }
+            return pairs;
         }
     }
 
     /** What calibration chose and the evidence, for the fit report. */
-    record Result(Calibration.Outcome outcome, Calibration.Candidate chosen, int candidates, int searches) {
-        Map<String, Object> report(Spec spec) {
+    public record Result(Calibration.Outcome outcome, Calibration.Candidate chosen, int candidates, int searches) {
+        public Map<String, Object> report(Spec spec) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("index", spec.index());
             m.put("field", spec.field());
@@ -152,7 +215,7 @@ final class CalibrationSearch {
      * Searches every (candidate, pair) and chooses. {@code callerContext} restores the requesting user's thread context,
      * so that every search runs with that user's rights on {@code spec.index}.
      */
-    static void run(LatentServices services, Task task, Spec spec, List<LabelledPair> pairs, List<Calibration.Candidate> candidates,
+    public static void run(LatentServices services, Task task, Spec spec, List<LabelledPair> pairs, List<Calibration.Candidate> candidates,
                     Supplier<ThreadContext.StoredContext> callerContext, ActionListener<Result> listener) {
         new CalibrationSearch(services, task, spec, pairs, candidates, callerContext, listener).batch(0);
     }
@@ -164,7 +227,7 @@ final class CalibrationSearch {
     private void batch(int from) {
         services.fitPool().execute(() -> {
             try {
-                LatentAction.checkCancelled(task);
+                LatentTransportAction.checkCancelled(task);
                 int to = Math.min(total(), from + BATCH);
                 MultiSearchRequest msearch = new MultiSearchRequest();
                 for (int i = from; i < to; i++) {

@@ -8,10 +8,10 @@ import java.io.IOException;
 import java.util.Map;
 
 /** A fit refused by {@code min_quality}: 400, with every candidate's held-out metrics in the error body. */
-final class LatentQualityException extends ElasticsearchStatusException {
+public final class LatentQualityException extends ElasticsearchStatusException {
     private final transient Map<String, Object> metrics;
 
-    LatentQualityException(String message, Map<String, Object> metrics) {
+    public LatentQualityException(String message, Map<String, Object> metrics) {
         super(message, RestStatus.BAD_REQUEST);
         this.metrics = metrics;
     }

@@ -50,12 +50,6 @@ public final class LatentRequest extends ActionRequest {
         }
     }
 
-    /** {@code ?wait_for_completion=false}: the caller gets a task id, and the result is kept in the task results index. */
-    @Override
-    public boolean getShouldStoreResult() {
-        return "false".equals(params.get("wait_for_completion"));
-    }
-
     @Override
     public ActionRequestValidationException validate() {
         return null;

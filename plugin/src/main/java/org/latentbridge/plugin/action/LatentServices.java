@@ -9,6 +9,7 @@ import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.util.concurrent.ThreadContext;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.latentbridge.plugin.LatentSettings;
+import org.latentbridge.plugin.action.cache.InvalidateCacheAction;
 import org.latentbridge.plugin.compat.NodesModelsRequest;
 import org.latentbridge.plugin.store.LatentCache;
 import org.latentbridge.plugin.store.LatentStore;
@@ -84,7 +85,7 @@ public final class LatentServices {
         ThreadContext tc = threadPool.getThreadContext();
         Supplier<ThreadContext.StoredContext> restore = tc.newRestorableContext(false);
         try (ThreadContext.StoredContext ignored = tc.stashContext()) {
-            client.execute(NodesCacheAction.INVALIDATE, new NodesModelsRequest(models),
+            client.execute(InvalidateCacheAction.INSTANCE, new NodesModelsRequest(models),
                 new ContextPreservingActionListener<>(restore, ActionListener.wrap(r -> {
                     if (r.hasFailures()) {
                         logger.warn("latent cache invalidation of {} failed on {} node(s): {}", models, r.failures().size(), r.failures());

@@ -1,7 +1,5 @@
 package org.latentbridge.plugin.action;
 
-import org.elasticsearch.ExceptionsHelper;
-import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.action.search.ClearScrollRequest;
@@ -14,142 +12,24 @@ import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.search.SearchHit;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
 import org.elasticsearch.tasks.Task;
-import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.latentbridge.core.anchor.AnchorDiagnostics;
 import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.anchor.AnchorStatistics;
 import org.latentbridge.plugin.LatentExceptions;
 import org.latentbridge.plugin.store.ModelRecord;
-import org.latentbridge.plugin.store.TranslatorRecord;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The model endpoints: create or update a model, add anchors, read and delete models. */
+/** Anchor uploads ({@code POST /_latent/model/{model}/_anchors}). */
 public final class ModelActions {
-    public static final ActionType<LatentResponse> PUT = new ActionType<>("cluster:admin/latent/model/put");
     public static final ActionType<LatentResponse> PUT_ANCHORS = new ActionType<>("cluster:admin/latent/anchors/put");
-    public static final ActionType<LatentResponse> GET = new ActionType<>("cluster:monitor/latent/model/get");
-    public static final ActionType<LatentResponse> DELETE = new ActionType<>("cluster:admin/latent/model/delete");
-
-    /** Largest dimension Elasticsearch's dense_vector accepts. */
-    static final int MAX_DIMS = 4096;
 
     private ModelActions() {}
-
-    /** {@code PUT /_latent/model/{model}}: creates the model, or updates its description and roles. */
-    public static final class TransportPut extends LatentAction {
-        @Inject
-        public TransportPut(TransportService ts, ActionFilters af, ThreadPool tp, LatentServices services) {
-            super(PUT, ts, af, tp.generic(), services);
-        }
-
-        @Override
-        void run(Task task, LatentRequest request, ActionListener<LatentResponse> listener) {
-            String model = ModelRecord.checkName("model", request.param("model"));
-            Body body = request.body(Set.of("dims", "description", "roles"));
-            Integer dims = body.integer("dims", null);
-            if (dims == null) {
-                throw LatentExceptions.badRequest("[dims] is required");
-            }
-            if (dims < 1 || dims > MAX_DIMS) {
-                throw LatentExceptions.badRequest("[dims] must be within [1, " + MAX_DIMS + "], got [" + dims + "]");
-            }
-            String description = body.string("description", null);
-            List<String> roles = body.strings("roles", List.of(ModelRecord.DOCUMENT_ROLE));
-            if (roles.isEmpty()) {
-                throw LatentExceptions.badRequest("[roles] must not be empty");
-            }
-            for (int i = 0; i < roles.size(); i++) {
-                ModelRecord.checkName("roles][" + i, roles.get(i));
-            }
-            if (new HashSet<>(roles).size() != roles.size()) {
-                throw LatentExceptions.badRequest("[roles] contains duplicates: " + roles);
-            }
-            services.store().getModel(model, ActionListener.wrap(existing -> {
-                if (existing.dims() != dims) {
-                    throw LatentExceptions.conflict("latent model [" + model + "] exists with [" + existing.dims() + "] dims; delete it to change "
-                        + "its dims");
-                }
-                for (String role : existing.anchors().keySet()) {
-                    if (roles.contains(role) == false && existing.anchors().get(role).count() > 0) {
-                        throw LatentExceptions.conflict("latent model [" + model + "] has anchors for role [" + role + "], which [roles] drops");
-                    }
-                }
-                ModelRecord updated = existing.next(description == null ? existing.description() : description, roles, existing.anchors());
-                services.store().putModel(updated, false, respond(updated, "updated", listener));
-            }, e -> {
-                if (ExceptionsHelper.unwrapCause(e) instanceof ResourceNotFoundException) {
-                    ModelRecord created = new ModelRecord(model, dims, description, roles, 1, Map.of(), System.currentTimeMillis(), -1, -1);
-                    services.store().putModel(created, true, respond(created, "created", listener));
-                } else {
-                    listener.onFailure(e);
-                }
-            }));
-        }
-
-        private ActionListener<ModelRecord> respond(ModelRecord record, String result, ActionListener<LatentResponse> listener) {
-            return listener.delegateFailureAndWrap((l, stored) -> {
-                Map<String, Object> body = new LinkedHashMap<>(stored.toApi());
-                body.put("result", result);
-                services.invalidateThen(List.of(record.model()), new LatentResponse(body), l);
-            });
-        }
-    }
-
-    /** {@code GET /_latent/model[/{model}]}: always read from the index, not the cache, so it shows the last write. */
-    public static final class TransportGet extends LatentAction {
-        @Inject
-        public TransportGet(TransportService ts, ActionFilters af, ThreadPool tp, LatentServices services) {
-            super(GET, ts, af, tp.generic(), services);
-        }
-
-        @Override
-        void run(Task task, LatentRequest request, ActionListener<LatentResponse> listener) {
-            String model = request.param("model");
-            if (model == null) {
-                services.store().listModels(listener.map(models -> new LatentResponse(Map.of("models",
-                    models.stream().map(ModelRecord::toApi).toList()))));
-            } else {
-                services.store().getModel(model, listener.map(m -> new LatentResponse(m.toApi())));
-            }
-        }
-    }
-
-    /** {@code DELETE /_latent/model/{model}[?force]}: refused while translators use the model, unless forced (they go too). */
-    public static final class TransportDelete extends LatentAction {
-        @Inject
-        public TransportDelete(TransportService ts, ActionFilters af, ThreadPool tp, LatentServices services) {
-            super(DELETE, ts, af, tp.generic(), services);
-        }
-
-        @Override
-        void run(Task task, LatentRequest request, ActionListener<LatentResponse> listener) {
-            String model = request.param("model");
-            boolean force = request.flag("force");
-            services.store().getModel(model, listener.delegateFailureAndWrap((l, m) -> services.store().listTranslators(model,
-                l.delegateFailureAndWrap((l2, translators) -> {
-                    List<String> keys = translators.stream().map(TranslatorRecord::key).toList();
-                    if (keys.isEmpty() == false && force == false) {
-                        throw LatentExceptions.conflict("latent model [" + model + "] is used by translators " + keys
-                            + "; delete them first or pass ?force=true to delete them with the model");
-                    }
-                    Set<String> touched = new LinkedHashSet<>(List.of(model));
-                    translators.forEach(t -> {
-                        touched.add(t.source());
-                        touched.add(t.target());
-                    });
-                    services.store().deleteModel(model, l2.delegateFailureAndWrap((l3, n) -> services.invalidateThen(List.copyOf(touched),
-                        new LatentResponse(Map.of("acknowledged", true, "deleted_translators", keys)), l3)));
-                }))));
-        }
-    }
 
     /**
      * {@code POST /_latent/model/{model}/_anchors}: appends or replaces anchors by id, from the body or from an index the

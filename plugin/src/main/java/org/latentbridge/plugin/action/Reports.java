@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The API shapes of core's results (field names are the contract of docs/architecture.md §8). */
-final class Reports {
+public final class Reports {
     private Reports() {}
 
     static Map<String, Object> statistics(AnchorStatistics s) {
@@ -48,7 +48,7 @@ final class Reports {
         return m;
     }
 
-    static Map<String, Object> allMetrics(Map<org.latentbridge.core.translate.Method, HeldOutMetrics> metrics) {
+    public static Map<String, Object> allMetrics(Map<org.latentbridge.core.translate.Method, HeldOutMetrics> metrics) {
         Map<String, Object> m = new LinkedHashMap<>();
         metrics.forEach((method, h) -> m.put(method.apiName(), metrics(h)));
         return m;
@@ -68,7 +68,7 @@ final class Reports {
      * @param stored the translator stored: the fit's own, or the one calibration chose among its variants
      * @param kernel the kernel settings {@code stored} was fitted with (null unless it is {@code orthogonal_kernel})
      */
-    static Map<String, Object> fit(FitResult fit, SpaceTranslator stored, FitResult.KernelSettings kernel, double holdout, long seed) {
+    public static Map<String, Object> fit(FitResult fit, SpaceTranslator stored, FitResult.KernelSettings kernel, double holdout, long seed) {
         Preprocessing preprocessing = stored.target().preprocessing();
         PairDiagnostics d = fit.diagnostics();
         Map<String, Object> m = new LinkedHashMap<>();

@@ -7,7 +7,6 @@ import org.elasticsearch.common.bytes.BytesReference;
 import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.action.RestToXContentListener;
-import org.elasticsearch.tasks.Task;
 import org.latentbridge.plugin.action.LatentRequest;
 import org.latentbridge.plugin.action.LatentResponse;
 
@@ -18,7 +17,7 @@ import java.util.Map;
 /**
  * A thin REST handler: it copies the listed path and query parameters and the body into a {@link LatentRequest} and
  * runs the transport action, whose name decides the privileges needed. Unknown query parameters are refused by
- * Elasticsearch (400). With {@code ?wait_for_completion=false} the action runs as a task and the response is its id.
+ * Elasticsearch (400).
  */
 public final class LatentRestHandler extends BaseRestHandler {
     private final String name;
@@ -54,15 +53,6 @@ public final class LatentRestHandler extends BaseRestHandler {
         // the body outlives this call (the action runs asynchronously), so it is copied out of the pooled network buffer
         BytesReference body = request.hasContent() ? new BytesArray(BytesReference.toBytes(request.content())) : null;
         LatentRequest latentRequest = new LatentRequest(values, body, request.hasContent() ? request.getXContentType() : null);
-        if (latentRequest.getShouldStoreResult()) {
-            return channel -> {
-                Task task = client.executeLocally(action, latentRequest, org.elasticsearch.action.ActionListener.noop());
-                try (var builder = channel.newBuilder()) {
-                    builder.startObject().field("task", client.getLocalNodeId() + ":" + task.getId()).endObject();
-                    channel.sendResponse(new org.elasticsearch.rest.RestResponse(org.elasticsearch.rest.RestStatus.OK, builder));
-                }
-            };
-        }
         return channel -> client.execute(action, latentRequest, new RestToXContentListener<>(channel));
     }
 }

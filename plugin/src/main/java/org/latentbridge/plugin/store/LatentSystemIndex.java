@@ -63,7 +63,7 @@ public final class LatentSystemIndex {
         return "anchors:" + model + ":" + role + ":" + generation + ":" + chunk;
     }
 
-    static String translatorId(String key) {
+    public static String translatorId(String key) {
         return "translator:" + key;
     }
 }

@@ -48,17 +48,4 @@ public record TranslatorRecord(String source, String sourceRole, String target, 
             ((Number) body.get("source_generation")).longValue(),
             ((Number) body.get("target_generation")).longValue(), (Map<String, Object>) body.get("report"), bytes);
     }
-
-    /** The API form: the fit report plus the key, version and whether newer anchors exist. */
-    public Map<String, Object> toApi(boolean stale) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", source);
-        m.put("source_role", sourceRole);
-        m.put("target", target);
-        m.put("target_role", targetRole);
-        m.put("version", version);
-        m.put("stale", stale);
-        report.forEach(m::putIfAbsent);
-        return m;
-    }
 }

@@ -4,13 +4,13 @@ import org.elasticsearch.client.internal.node.NodeClient;
 import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.action.RestToXContentListener;
-import org.latentbridge.plugin.action.NodesCacheAction;
+import org.latentbridge.plugin.action.cache.CacheStatsAction;
 import org.latentbridge.plugin.compat.NodesModelsRequest;
 
 import java.util.List;
 
 /** {@code GET /_latent/_stats}: every node's cache and translation counters. */
-public final class RestStatsHandler extends BaseRestHandler {
+public final class RestCacheStatsAction extends BaseRestHandler {
     @Override
     public String getName() {
         return "latent_stats";
@@ -23,6 +23,7 @@ public final class RestStatsHandler extends BaseRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-        return channel -> client.execute(NodesCacheAction.STATS, new NodesModelsRequest(List.of()), new RestToXContentListener<>(channel));
+        RestBodies.refuse(request);
+        return channel -> client.execute(CacheStatsAction.INSTANCE, new NodesModelsRequest(List.of()), new RestToXContentListener<>(channel));
     }
 }

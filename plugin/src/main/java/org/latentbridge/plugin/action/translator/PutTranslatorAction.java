@@ -1,0 +1,232 @@
+package org.latentbridge.plugin.action.translator;
+
+import org.elasticsearch.action.ActionRequestValidationException;
+import org.elasticsearch.action.ActionResponse;
+import org.elasticsearch.action.ActionType;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.core.Nullable;
+import org.elasticsearch.xcontent.ConstructingObjectParser;
+import org.elasticsearch.xcontent.ObjectParser;
+import org.elasticsearch.xcontent.ParseField;
+import org.elasticsearch.xcontent.ToXContentObject;
+import org.elasticsearch.xcontent.XContentBuilder;
+import org.elasticsearch.xcontent.XContentParser;
+import org.latentbridge.core.fit.FitOptions;
+import org.latentbridge.core.translate.Method;
+import org.latentbridge.core.translate.Preprocessing;
+import org.latentbridge.plugin.action.CalibrationSearch;
+import org.latentbridge.plugin.action.LongRunningRequest;
+import org.latentbridge.plugin.action.StrictXContent;
+import org.latentbridge.plugin.action.TranslatorActions;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import static org.elasticsearch.action.ValidateActions.addValidationError;
+import static org.elasticsearch.xcontent.ConstructingObjectParser.optionalConstructorArg;
+
+/**
+ * {@code PUT /_latent/translator/{source}/{target}}: fits a translator on the fit pool and stores it. A long request:
+ * cancellable, and with {@code ?wait_for_completion=false} its result is kept as a task result.
+ */
+public final class PutTranslatorAction {
+    public static final String NAME = "cluster:admin/latent/translator/put";
+    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+
+    private PutTranslatorAction() {}
+
+    public static final class Request extends LongRunningRequest {
+        private static final ObjectParser<Body, Void> PARSER = new ObjectParser<>("put_translator", false, Body::new);
+        private static final ConstructingObjectParser<Preprocessing, Void> PREPROCESS = new ConstructingObjectParser<>("preprocess",
+            false, a -> {
+                Preprocessing d = Preprocessing.DEFAULT;
+                return new Preprocessing(a[0] == null ? d.center() : (boolean) a[0], a[1] == null ? d.standardize() : (boolean) a[1],
+                    a[2] == null ? d.normalize() : (boolean) a[2], a[3] == null ? d.meanWeight() : (double) a[3]);
+            });
+
+        static {
+            PARSER.declareField((b, m) -> b.method = m, p -> TranslatorActions.fitMethod(p.text()), new ParseField("method"),
+                ObjectParser.ValueType.STRING);
+            PARSER.declareString((b, r) -> b.sourceRole = r, new ParseField("source_role"));
+            PARSER.declareString((b, r) -> b.targetRole = r, new ParseField("target_role"));
+            PARSER.declareObject((b, p) -> b.preprocessing = p, PREPROCESS, new ParseField("preprocess"));
+            PARSER.declareField((b, h) -> b.holdout = h, StrictXContent::doubleValue, new ParseField("holdout"),
+                ObjectParser.ValueType.DOUBLE);
+            PARSER.declareField((b, s) -> b.seed = s, StrictXContent::longValue, new ParseField("seed"), ObjectParser.ValueType.LONG);
+            PARSER.declareField((b, q) -> b.minQuality = q, Request::minQuality, new ParseField("min_quality"),
+                ObjectParser.ValueType.OBJECT);
+            PARSER.declareObject((b, c) -> b.calibration = c, CalibrationSearch.Spec.PARSER, new ParseField("calibration"));
+            PREPROCESS.declareBoolean(optionalConstructorArg(), new ParseField("center"));
+            PREPROCESS.declareBoolean(optionalConstructorArg(), new ParseField("standardize"));
+            PREPROCESS.declareBoolean(optionalConstructorArg(), new ParseField("normalize"));
+            PREPROCESS.declareField(optionalConstructorArg(), StrictXContent::doubleValue, new ParseField("mean_weight"),
+                ObjectParser.ValueType.DOUBLE);
+        }
+
+        /** The body's fields as parsed, each at its default until set. */
+        private static final class Body {
+            Method method;
+            String sourceRole, targetRole;
+            Preprocessing preprocessing = Preprocessing.DEFAULT;
+            double holdout = FitOptions.DEFAULT_HOLDOUT;
+            long seed;
+            Map<String, Double> minQuality = Map.of();
+            CalibrationSearch.Spec calibration;
+        }
+
+        private final TranslatorPath path;
+        private final Method method;
+        private final Preprocessing preprocessing;
+        private final double holdout;
+        private final long seed;
+        private final Map<String, Double> minQuality;
+        private final CalibrationSearch.Spec calibration;
+
+        /** @param method the fit method, or null for {@code auto} */
+        public Request(TranslatorPath path, boolean waitForCompletion, @Nullable Method method, Preprocessing preprocessing, double holdout,
+                       long seed, Map<String, Double> minQuality, @Nullable CalibrationSearch.Spec calibration) {
+            super(waitForCompletion);
+            this.path = path;
+            this.method = method;
+            this.preprocessing = preprocessing;
+            this.holdout = holdout;
+            this.seed = seed;
+            this.minQuality = Map.copyOf(minQuality);
+            this.calibration = calibration;
+        }
+
+        public Request(StreamInput in) throws IOException {
+            super(in);
+            path = new TranslatorPath(in);
+            method = in.readOptionalEnum(Method.class);
+            preprocessing = new Preprocessing(in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readDouble());
+            holdout = in.readDouble();
+            seed = in.readLong();
+            minQuality = in.readImmutableMap(StreamInput::readDouble);
+            calibration = in.readOptionalWriteable(CalibrationSearch.Spec::new);
+        }
+
+        /** The request a body asks for; a null parser (no body) asks for every default. */
+        public static Request parse(String source, String target, boolean waitForCompletion, @Nullable XContentParser parser) {
+            Body b = parser == null ? new Body() : PARSER.apply(parser, null);
+            return new Request(new TranslatorPath(source, b.sourceRole, target, b.targetRole), waitForCompletion, b.method,
+                b.preprocessing, b.holdout, b.seed, b.minQuality, b.calibration);
+        }
+
+        private static Map<String, Double> minQuality(XContentParser p) throws IOException {
+            Map<String, Double> floors = new LinkedHashMap<>();
+            while (p.nextToken() == XContentParser.Token.FIELD_NAME) {
+                String metric = p.currentName();
+                p.nextToken();
+                try {
+                    floors.put(metric, StrictXContent.doubleValue(p));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("[" + metric + "] " + e.getMessage(), e);
+                }
+            }
+            return floors;
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            super.writeTo(out);
+            path.writeTo(out);
+            out.writeOptionalEnum(method);
+            out.writeBoolean(preprocessing.center());
+            out.writeBoolean(preprocessing.standardize());
+            out.writeBoolean(preprocessing.normalize());
+            out.writeDouble(preprocessing.meanWeight());
+            out.writeDouble(holdout);
+            out.writeLong(seed);
+            out.writeMap(minQuality, StreamOutput::writeDouble);
+            out.writeOptionalWriteable(calibration);
+        }
+
+        @Override
+        public ActionRequestValidationException validate() {
+            ActionRequestValidationException e = path.validate(null);
+            try {
+                fitOptions();
+            } catch (IllegalArgumentException invalid) {
+                e = addValidationError(invalid.getMessage(), e);
+            }
+            return calibration == null ? e : calibration.validate(e);
+        }
+
+        /** The fit's options (the caller adds cancellation); {@link FitOptions} checks their ranges. */
+        public FitOptions fitOptions() {
+            return FitOptions.defaults().withMethod(method).withPreprocessing(preprocessing).withHoldout(holdout).withSeed(seed)
+                .withMinQuality(minQuality);
+        }
+
+        public TranslatorPath path() {
+            return path;
+        }
+
+        @Nullable
+        public CalibrationSearch.Spec calibration() {
+            return calibration;
+        }
+
+        public long seed() {
+            return seed;
+        }
+
+        public double holdout() {
+            return holdout;
+        }
+
+        @Override
+        public String getDescription() {
+            return "latent translator fit [" + path.source() + "] -> [" + path.target() + "]";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Request r && waitForCompletion() == r.waitForCompletion() && path.equals(r.path) && method == r.method
+                && preprocessing.equals(r.preprocessing) && Double.compare(holdout, r.holdout) == 0 && seed == r.seed
+                && minQuality.equals(r.minQuality) && Objects.equals(calibration, r.calibration);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(waitForCompletion(), path, method, preprocessing, holdout, seed, minQuality, calibration);
+        }
+    }
+
+    /** The translator stored: as {@code GET} shows it. */
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        private final TranslatorInfo translator;
+
+        public Response(TranslatorInfo translator) {
+            this.translator = translator;
+        }
+
+        public Response(StreamInput in) throws IOException {
+            translator = new TranslatorInfo(in);
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            translator.writeTo(out);
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            return translator.toXContent(builder, params);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Response r && translator.equals(r.translator);
+        }
+
+        @Override
+        public int hashCode() {
+            return translator.hashCode();
+        }
+    }
+}

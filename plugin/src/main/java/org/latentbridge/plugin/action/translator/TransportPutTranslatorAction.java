@@ -1,0 +1,137 @@
+package org.latentbridge.plugin.action.translator;
+
+import org.elasticsearch.ExceptionsHelper;
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.support.ActionFilters;
+import org.elasticsearch.common.UUIDs;
+import org.elasticsearch.common.util.concurrent.ThreadContext;
+import org.elasticsearch.index.engine.VersionConflictEngineException;
+import org.elasticsearch.injection.guice.Inject;
+import org.elasticsearch.tasks.Task;
+import org.elasticsearch.transport.TransportService;
+import org.latentbridge.core.anchor.AnchorSet;
+import org.latentbridge.core.fit.Calibration;
+import org.latentbridge.core.fit.FitOptions;
+import org.latentbridge.core.fit.FitResult;
+import org.latentbridge.core.fit.QualityGateException;
+import org.latentbridge.core.fit.TranslatorFitter;
+import org.latentbridge.core.io.BinaryCodec;
+import org.latentbridge.core.translate.Method;
+import org.latentbridge.core.translate.SpaceTranslator;
+import org.latentbridge.plugin.LatentExceptions;
+import org.latentbridge.plugin.action.CalibrationSearch;
+import org.latentbridge.plugin.action.LatentQualityException;
+import org.latentbridge.plugin.action.LatentServices;
+import org.latentbridge.plugin.action.LatentTransportAction;
+import org.latentbridge.plugin.action.Reports;
+import org.latentbridge.plugin.action.TranslatorActions.Pair;
+import org.latentbridge.plugin.store.ModelRecord;
+import org.latentbridge.plugin.store.TranslatorRecord;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.latentbridge.plugin.action.TranslatorActions.models;
+
+/**
+ * Reads both models, refuses a pair it could not use, loads both anchor sets, fits on the fit pool (and calibrates, when
+ * asked), then stores the result only if neither model's anchors changed during the fit (else 409). A refusal by
+ * {@code min_quality} keeps the previous translator.
+ */
+public final class TransportPutTranslatorAction extends LatentTransportAction<PutTranslatorAction.Request, PutTranslatorAction.Response> {
+    /** Concurrent fits of one translator each get a version of their own; this bounds the rounds of that race. */
+    private static final int STORE_ATTEMPTS = 20;
+
+    @Inject
+    public TransportPutTranslatorAction(TransportService ts, ActionFilters af, LatentServices services) {
+        super(PutTranslatorAction.NAME, ts, af, PutTranslatorAction.Request::new, services.fitPool(), services);
+    }
+
+    /** What one fit carries from the request to the store. */
+    private record Fit(Task task, Pair pair, FitOptions options, CalibrationSearch.Spec calibration,
+                       List<CalibrationSearch.LabelledPair> labelled, Supplier<ThreadContext.StoredContext> callerContext) {}
+
+    @Override
+    protected void perform(Task task, PutTranslatorAction.Request request, ActionListener<PutTranslatorAction.Response> listener) {
+        // calibration searches run with the caller's rights on its index, whatever context the anchor loads leave behind
+        Supplier<ThreadContext.StoredContext> callerContext = services.client().threadPool().getThreadContext().newRestorableContext(false);
+        FitOptions options = request.fitOptions().withCancellation(cancelled(task)).withProducts(services.fitProducts());
+        TranslatorPath path = request.path();
+        models(services, path.source(), path.target(), listener.delegateFailureAndWrap((l, m) -> {
+            if (path.targetRole() == null && m[1].roles().contains(ModelRecord.DOCUMENT_ROLE) == false) {
+                throw LatentExceptions.badRequest("latent model [" + m[1].model() + "] has no role [" + ModelRecord.DOCUMENT_ROLE + "], which "
+                    + "[target_role] defaults to and which searches and ingest translate into; its roles are " + m[1].roles());
+            }
+            Pair pair = Pair.of(m[0], path.sourceRole(), m[1], path.targetRole());
+            CalibrationSearch.Spec calibration = request.calibration();
+            Fit fit = new Fit(task, pair, options, calibration, calibration == null ? null : calibration.pairs(pair.source().dims()),
+                callerContext);
+            services.cache().anchors(pair.source(), pair.sourceRole(), l.delegateFailureAndWrap((l2, sourceAnchors) ->
+                services.cache().anchors(pair.target(), pair.targetRole(), l2.delegateFailureAndWrap((l3, targetAnchors) ->
+                    services.fitPool().execute(() -> fitAndStore(fit, sourceAnchors, targetAnchors, l3))))));
+        }));
+    }
+
+    private void fitAndStore(Fit f, AnchorSet sourceAnchors, AnchorSet targetAnchors, ActionListener<PutTranslatorAction.Response> listener) {
+        FitResult fit;
+        List<Calibration.Candidate> candidates;
+        try {
+            fit = TranslatorFitter.fit(sourceAnchors, targetAnchors, f.options());
+            candidates = f.calibration() == null ? null : Calibration.candidates(fit, sourceAnchors, targetAnchors, f.options());
+        } catch (QualityGateException e) {
+            listener.onFailure(new LatentQualityException(e.getMessage(), Reports.allMetrics(e.metrics())));
+            return;
+        } catch (Exception e) {
+            listener.onFailure(e);
+            return;
+        }
+        if (f.calibration() == null) {
+            Map<String, Object> report = Reports.fit(fit, fit.translator(), fit.method() == Method.ORTHOGONAL_KERNEL ? fit.kernel() : null,
+                f.options().holdout(), f.options().seed());
+            storeChecked(f.pair(), report, BinaryCodec.encode(fit.translator()), STORE_ATTEMPTS, listener);
+            return;
+        }
+        CalibrationSearch.run(services, f.task(), f.calibration(), f.labelled(), candidates, f.callerContext(),
+            listener.delegateFailureAndWrap((l, result) -> {
+                SpaceTranslator chosen = result.chosen().translator();
+                Map<String, Object> report = Reports.fit(fit, chosen, result.chosen().kernel(), f.options().holdout(), f.options().seed());
+                report.put("calibration", result.report(f.calibration()));
+                storeChecked(f.pair(), report, BinaryCodec.encode(chosen), STORE_ATTEMPTS, l);
+            }));
+    }
+
+    /**
+     * Stores the fit as the next version, if neither model's anchors changed during the fit (409 otherwise). When another
+     * fit of the same translator stored a version meanwhile, this fit is still valid: it goes in as the version after that.
+     */
+    private void storeChecked(Pair pair, Map<String, Object> report, byte[] blob, int attempts,
+                              ActionListener<PutTranslatorAction.Response> listener) {
+        models(services, pair.source().model(), pair.target().model(), listener.delegateFailureAndWrap((l, now) -> {
+            Pair current = new Pair(now[0], pair.sourceRole(), now[1], pair.targetRole());
+            if (current.sourceGeneration() != pair.sourceGeneration() || current.targetGeneration() != pair.targetGeneration()) {
+                throw LatentExceptions.conflict("the anchors of [" + pair.source().model() + "] or [" + pair.target().model()
+                    + "] changed during the fit; the translator was not stored, fit again");
+            }
+            services.store().translatorSlot(pair.key(), l.delegateFailureAndWrap((l2, slot) -> {
+                TranslatorRecord record = new TranslatorRecord(pair.source().model(), pair.sourceRole(), pair.target().model(),
+                    pair.targetRole(), slot.version() + 1, UUIDs.randomBase64UUID(), pair.sourceGeneration(), pair.targetGeneration(), report,
+                    blob);
+                services.store().putTranslator(record, slot, ActionListener.wrap(
+                    ignored -> services.invalidateThen(List.of(pair.source().model(), pair.target().model()),
+                        new PutTranslatorAction.Response(TranslatorInfo.of(record, false)), l2),
+                    e -> {
+                        boolean conflict = ExceptionsHelper.unwrapCause(e) instanceof VersionConflictEngineException;
+                        if (conflict && attempts > 1) {
+                            storeChecked(pair, report, blob, attempts - 1, l2);
+                        } else if (conflict) {
+                            l2.onFailure(LatentExceptions.conflict("latent translator [" + pair.key() + "] kept being stored by other "
+                                + "fits; fit again"));
+                        } else {
+                            l2.onFailure(e);
+                        }
+                    }));
+            }));
+        }));
+    }
+}
