@@ -42,7 +42,8 @@ public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin,
 
     @Override
     public Collection<?> createComponents(PluginServices services) {
-        return List.of(new LatentServices(services.client(), services.threadPool(), services.environment().settings()));
+        return List.of(new LatentServices(services.client(), services.threadPool(), services.clusterService(),
+            services.environment().settings()));
     }
 
     @Override

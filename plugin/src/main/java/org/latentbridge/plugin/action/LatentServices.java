@@ -5,6 +5,7 @@ import org.apache.logging.log4j.Logger;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.support.ContextPreservingActionListener;
 import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.util.concurrent.ThreadContext;
 import org.elasticsearch.threadpool.ThreadPool;
@@ -30,11 +31,11 @@ public final class LatentServices {
     /** This node's instance, for the plugin's own callers that are not injected (queries, ingest processors). */
     private static volatile LatentServices current;
 
-    public LatentServices(Client client, ThreadPool threadPool, Settings settings) {
+    public LatentServices(Client client, ThreadPool threadPool, ClusterService clusterService, Settings settings) {
         this.client = client;
         this.threadPool = threadPool;
         Executor fitPool = threadPool.executor(LatentSettings.FIT_POOL);
-        this.store = new LatentStore(client, fitPool);
+        this.store = new LatentStore(client, fitPool, clusterService);
         this.cache = new LatentCache(store, fitPool, LatentSettings.CACHE_SIZE.get(settings).getBytes(),
             LatentSettings.METADATA_TTL.get(settings));
         this.maxAnchorsPerRequest = LatentSettings.MAX_ANCHORS_PER_REQUEST.get(settings);

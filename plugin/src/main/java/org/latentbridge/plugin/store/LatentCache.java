@@ -4,7 +4,6 @@ import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.common.cache.Cache;
 import org.elasticsearch.common.cache.CacheBuilder;
 import org.latentbridge.core.anchor.AnchorSet;
-import org.latentbridge.core.io.BinaryCodec;
 import org.latentbridge.core.translate.Preprocessing;
 import org.latentbridge.core.translate.RelativeProjection;
 import org.latentbridge.core.translate.SpaceFrame;
@@ -120,8 +119,7 @@ public final class LatentCache {
         }
         Key key = new Key("anchors", List.of(model.model()), role + "@" + ra.generation());
         if (served(cache, key, listener) == false) {
-            store.loadAnchors(model.model(), role, ra.generation(), ra.chunks(), model.dims(),
-                caching(cache, key, epochsOf(key.models()), listener));
+            store.loadAnchors(model, role, caching(cache, key, epochsOf(key.models()), listener));
         }
     }
 
@@ -163,7 +161,7 @@ public final class LatentCache {
             store.getTranslator(key, true, l.delegateFailureAndWrap((l2, full) -> heavy.execute(() -> {
                 LoadedTranslator t;
                 try {
-                    t = new LoadedTranslator(record, BinaryCodec.decodeTranslator(full.blob()));
+                    t = new LoadedTranslator(record, LatentStore.decodeTranslator(full));
                 } catch (Exception e) {
                     l2.onFailure(e);
                     return;
