@@ -37,7 +37,8 @@ public final class AnchorUploadBenchmark {
         int dims = Integer.parseInt(options.getOrDefault("dims", "384"));
         double replace = Double.parseDouble(options.getOrDefault("replace", "0"));
         Random random = new Random(1);
-        try (ElasticsearchCluster cluster = ElasticsearchCluster.builder("anchor-upload").nodes(1).heap("2g").build()) {
+        try (ElasticsearchCluster cluster = ElasticsearchCluster.builder("anchor-upload").nodes(1).heap("2g")
+            .startTimeout(java.time.Duration.ofMinutes(10)).build()) {
             cluster.start();
             EsHttp es = cluster.http().withTimeout(java.time.Duration.ofMinutes(10));
             es.put("_latent/model/m", Map.of("dims", dims)).ok();
