@@ -76,7 +76,8 @@ public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin,
     public Collection<?> createComponents(PluginServices services) {
         Settings settings = services.environment().settings();
         fitProducts.set(new ForkJoinPool(LatentSettings.fitProcessors(settings)));
-        LatentServices latent = new LatentServices(services.client(), services.threadPool(), settings, fitProducts.get());
+        LatentServices latent = new LatentServices(services.client(), services.threadPool(), services.clusterService(), settings,
+            fitProducts.get());
         TranslationService translation = new TranslationService(latent.cache());
         translationService.set(translation);
         return List.of(latent, translation);

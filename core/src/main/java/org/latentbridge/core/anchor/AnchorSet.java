@@ -100,12 +100,30 @@ public final class AnchorSet {
             if (id.length() > MAX_ID_BYTES / 3 && id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
                 throw new IllegalArgumentException("[ids][" + i + "] is longer than [" + MAX_ID_BYTES + "] bytes in UTF-8");
             }
+            int lone = loneSurrogate(id);
+            if (lone >= 0) {
+                throw new IllegalArgumentException("[ids][" + i + "] holds an unpaired UTF-16 surrogate at character [" + lone
+                    + "]: it has no UTF-8 form, so it cannot be stored");
+            }
             Integer previous = rowById.put(id, i);
             if (previous != null) {
                 throw new IllegalArgumentException("[ids] contains the duplicate id [" + id + "] at [" + previous + "] and [" + i + "]");
             }
         }
         return new AnchorSet(ids, data, dims, rowById);
+    }
+
+    /** Index of the first surrogate char of {@code s} that is not half of a pair, or -1. */
+    static int loneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public int size() {
@@ -160,6 +178,39 @@ public final class AnchorSet {
             System.arraycopy(v, 0, data, row++ * dims, dims);
         }
         return ofRows(dims, newIds, data);
+    }
+
+    /**
+     * The sets applied one after another, later wins: equal to {@code sets[0].merge(sets[1]).merge(sets[2])...} (an id
+     * keeps the row of its first appearance and takes the vector of its last), in one pass. A store that appends
+     * segments of anchors and records replacements as later rows reads them back through this.
+     */
+    public static AnchorSet mergeAll(List<AnchorSet> sets) {
+        if (sets.isEmpty()) {
+            throw new IllegalArgumentException("[sets] must not be empty");
+        }
+        int dims = sets.get(0).dims;
+        int upperBound = 0;
+        for (AnchorSet s : sets) {
+            Vectors.checkDimensions("anchors", dims, s.dims);
+            upperBound += s.size();
+        }
+        Map<String, Integer> rowById = new HashMap<>(upperBound * 2);
+        String[] ids = new String[upperBound];
+        float[] data = new float[upperBound * dims];
+        int rows = 0;
+        for (AnchorSet s : sets) {
+            for (int i = 0; i < s.size(); i++) {
+                Integer row = rowById.putIfAbsent(s.ids[i], rows);
+                int target = row == null ? rows++ : row;
+                ids[target] = s.ids[i];
+                System.arraycopy(s.vectors, i * dims, data, target * dims, dims);
+            }
+        }
+        if (rows == upperBound) {
+            return new AnchorSet(ids, data, dims, rowById);
+        }
+        return new AnchorSet(Arrays.copyOf(ids, rows), Arrays.copyOf(data, rows * dims), dims, rowById);
     }
 
     /** Approximate heap bytes held, for caches bounded by size. */

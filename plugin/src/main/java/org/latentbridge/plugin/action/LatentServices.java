@@ -5,6 +5,7 @@ import org.apache.logging.log4j.Logger;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.support.ContextPreservingActionListener;
 import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.util.concurrent.ThreadContext;
 import org.elasticsearch.threadpool.ThreadPool;
@@ -31,12 +32,13 @@ public final class LatentServices {
     private final int maxAnchorsPerRequest;
     private final int maxTranslateVectors;
 
-    public LatentServices(Client client, ThreadPool threadPool, Settings settings, ForkJoinPool fitProducts) {
+    public LatentServices(Client client, ThreadPool threadPool, ClusterService clusterService, Settings settings,
+                          ForkJoinPool fitProducts) {
         this.client = client;
         this.threadPool = threadPool;
         this.fitProducts = fitProducts;
         Executor loadPool = threadPool.executor(LatentSettings.LOAD_POOL);
-        this.store = new LatentStore(client, threadPool.executor(LatentSettings.FIT_POOL), loadPool);
+        this.store = new LatentStore(client, threadPool.executor(LatentSettings.FIT_POOL), loadPool, clusterService);
         this.cache = new LatentCache(store, threadPool.getThreadContext(), loadPool, LatentSettings.CACHE_SIZE.get(settings).getBytes(),
             LatentSettings.METADATA_TTL.get(settings));
         this.maxAnchorsPerRequest = LatentSettings.MAX_ANCHORS_PER_REQUEST.get(settings);

@@ -1,12 +1,15 @@
 package org.latentbridge.plugin.action;
 
 import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.action.search.ClearScrollRequest;
 import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.action.search.SearchResponse;
 import org.elasticsearch.action.search.SearchScrollRequest;
 import org.elasticsearch.action.support.ActionFilters;
+import org.elasticsearch.action.support.IndicesOptions;
+import org.elasticsearch.common.xcontent.support.XContentMapValues;
 import org.elasticsearch.core.TimeValue;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.search.SearchHit;
@@ -17,6 +20,8 @@ import org.latentbridge.core.anchor.AnchorDiagnostics;
 import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.anchor.AnchorStatistics;
 import org.latentbridge.plugin.LatentExceptions;
+import org.latentbridge.plugin.LatentSettings;
+import org.latentbridge.plugin.store.AnchorUpdates;
 import org.latentbridge.plugin.store.ModelRecord;
 
 import java.util.ArrayList;
@@ -24,17 +29,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Anchor uploads ({@code POST /_latent/model/{model}/_anchors}). */
 public final class ModelActions {
     public static final ActionType<LatentResponse> PUT_ANCHORS = new ActionType<>("cluster:admin/latent/anchors/put");
 
+    /** An import reads one named index or alias: no wildcard expansion, and a missing index is an error, not nothing. */
+    static final IndicesOptions IMPORT_INDICES = IndicesOptions.fromOptions(false, false, false, false);
+
     private ModelActions() {}
 
     /**
      * {@code POST /_latent/model/{model}/_anchors}: appends or replaces anchors by id, from the body or from an index the
-     * caller can read. The merged set is written as a new generation of chunks; the model document then flips to it
-     * (409 if the model changed meanwhile), so readers never see half the anchors.
+     * caller can read. The uploaded rows are written as a new segment of chunks (or, past a bound, the merged set as one
+     * compacted segment, see {@link AnchorUpdates}); the model document then flips to list it (409 if the model changed
+     * meanwhile), so readers never see half an upload.
      */
     public static final class TransportPutAnchors extends LatentAction {
         private static final int IMPORT_BATCH = 1000;
@@ -57,7 +67,8 @@ public final class ModelActions {
                             throw LatentExceptions.badRequest("[source] imports anchors from an index: do not also send [ids] or [vectors]");
                         }
                         Body source = body.object("source", Set.of("index", "field", "id_field"));
-                        importFromIndex(task, model, source.requiredString("index"), source.requiredString("field"),
+                        String index = checkImportIndex(source.requiredString("index"));
+                        importFromIndex(task, model, index, source.requiredString("field"),
                             source.requiredString("id_field"), l.delegateFailureAndWrap((l2, update) -> merge(task, model, role, update, l2)));
                     } else {
                         List<String> ids = body.strings("ids", null);
@@ -80,49 +91,56 @@ public final class ModelActions {
             })));
         }
 
+        /** One concrete index or alias: a pattern or a list would import from indices the caller did not name. */
+        static String checkImportIndex(String index) {
+            if (index.isBlank() || index.contains("*") || index.contains(",") || index.startsWith("-") || index.startsWith("<")
+                || index.equals("_all") || index.contains(":")) {
+                throw LatentExceptions.badRequest("[source][index] must name one index or alias (no wildcards, lists, date math, "
+                    + "exclusions or remote clusters), got [" + index + "]");
+            }
+            return index;
+        }
+
+        /**
+         * Applies {@code update} to the role's anchors, always on the fit pool: an import completes on the thread that
+         * delivered its last page, and the statistics, diagnostics and encoding below are heavy.
+         */
         private void merge(Task task, ModelRecord model, String role, AnchorSet update, ActionListener<LatentResponse> listener) {
             ModelRecord.RoleAnchors current = model.anchorsOf(role);
             if (current == null || current.count() == 0) {
-                write(task, model, role, null, update, update, listener);
+                services.fitPool().execute(ActionRunnable.wrap(listener, l -> write(task, model, role, null, update, l)));
             } else {
-                services.cache().anchors(model, role, listener.delegateFailureAndWrap((l, existing) -> services.fitPool().execute(() -> {
-                    try {
-                        write(task, model, role, existing, update, existing.merge(update), l);
-                    } catch (Exception e) {
-                        l.onFailure(e);
-                    }
-                })));
+                services.cache().anchors(model, role, listener.delegateFailureAndWrap((l, existing) -> services.fitPool().execute(
+                    ActionRunnable.wrap(l, l2 -> write(task, model, role, existing, update, l2)))));
             }
         }
 
-        private void write(Task task, ModelRecord model, String role, AnchorSet existing, AnchorSet update, AnchorSet merged,
+        private void write(Task task, ModelRecord model, String role, AnchorSet existing, AnchorSet update,
                            ActionListener<LatentResponse> listener) {
             checkCancelled(task);
-            int replaced = existing == null ? 0 : (int) update.ids().stream().filter(id -> existing.rowOf(id) >= 0).count();
-            int added = update.size() - replaced;
-            AnchorStatistics stats = AnchorStatistics.of(merged);
-            AnchorDiagnostics diagnostics = AnchorDiagnostics.of(merged, services.fitProducts());
-            // random, never reused: caches key anchors by generation, and model versions restart when a model is re-created
-            long generation = java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
             ModelRecord.RoleAnchors previous = model.anchorsOf(role);
-            services.store().writeAnchors(model.model(), role, generation, merged, listener.delegateFailureAndWrap((l, chunks) -> {
-                ModelRecord flipped = model.withRoleAnchors(role, new ModelRecord.RoleAnchors(merged.size(), generation, chunks,
-                    Reports.statistics(stats), Reports.diagnostics(diagnostics)));
-                services.store().putModel(flipped, false, ActionListener.wrap(stored -> {
-                    if (previous != null) {
-                        services.store().deleteAnchors(model.model(), role, previous.generation(), previous.chunks());
-                    }
+            AnchorUpdates.Plan plan = AnchorUpdates.plan(previous, existing, update);
+            AnchorSet merged = plan.merged();
+            Map<String, Object> statistics = Reports.statistics(AnchorStatistics.of(merged));
+            Map<String, Object> diagnostics = Reports.diagnostics(AnchorDiagnostics.of(merged, services.fitProducts()));
+            checkCancelled(task);
+            services.store().writeSegment(model.model(), role, plan.rows(), listener.delegateFailureAndWrap((l, segment) -> {
+                // random, never reused: caches key anchors by generation, and model versions restart when a model is re-created
+                long generation = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+                ModelRecord.RoleAnchors next = AnchorUpdates.flipped(previous, plan, segment, generation, statistics, diagnostics);
+                services.store().putModel(model.withRoleAnchors(role, next), false, ActionListener.wrap(stored -> {
+                    services.store().deleteSegments(model.model(), role, AnchorUpdates.unreferenced(previous, next));
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("model", model.model());
                     body.put("role", role);
                     body.put("version", stored.version());
                     body.put("anchors", merged.size());
-                    body.put("added", added);
-                    body.put("replaced", replaced);
-                    body.put("diagnostics", Reports.diagnostics(diagnostics));
+                    body.put("added", plan.added());
+                    body.put("replaced", plan.replaced());
+                    body.put("diagnostics", diagnostics);
                     services.invalidateThen(List.of(model.model()), new LatentResponse(body), l);
                 }, e -> {
-                    services.store().deleteAnchors(model.model(), role, generation, chunks); // never referenced: clean up
+                    services.store().deleteSegments(model.model(), role, List.of(segment)); // never listed: clean up
                     l.onFailure(e);
                 }));
             }));
@@ -131,8 +149,9 @@ public final class ModelActions {
         /** Reads ids and vectors from {@code index} with the caller's own rights (no stashed context here). */
         private void importFromIndex(Task task, ModelRecord model, String index, String field, String idField,
                                      ActionListener<AnchorSet> listener) {
-            SearchRequest search = new SearchRequest(index).scroll(SCROLL_KEEP_ALIVE).source(new SearchSourceBuilder().size(IMPORT_BATCH)
-                .fetchSource(new String[] {field, idField}, null).sort("_doc"));
+            int limit = services.maxAnchorsPerRequest();
+            SearchRequest search = new SearchRequest(index).indicesOptions(IMPORT_INDICES).scroll(SCROLL_KEEP_ALIVE)
+                .source(new SearchSourceBuilder().size(IMPORT_BATCH).fetchSource(new String[] {field, idField}, null).sort("_doc"));
             List<String> ids = new ArrayList<>();
             List<float[]> vectors = new ArrayList<>();
             services.client().search(search, new ActionListener<>() {
@@ -144,17 +163,19 @@ public final class ModelActions {
                         SearchHit[] hits = response.getHits().getHits();
                         for (SearchHit hit : hits) {
                             Map<String, Object> src = hit.getSourceAsMap();
-                            Object id = src == null ? null : org.elasticsearch.common.xcontent.support.XContentMapValues.extractValue(idField, src);
-                            Object vector = src == null ? null : org.elasticsearch.common.xcontent.support.XContentMapValues.extractValue(field, src);
+                            Object id = src == null ? null : XContentMapValues.extractValue(idField, src);
+                            Object vector = src == null ? null : XContentMapValues.extractValue(field, src);
                             if (id == null || vector == null) {
                                 throw LatentExceptions.badRequest("[source] document [" + hit.getId() + "] of [" + index + "] lacks [" + (id == null
                                     ? idField : field) + "]");
                             }
-                            ids.add(id.toString());
+                            ids.add(importedId(index, hit.getId(), idField, id));
                             vectors.add(Body.vector("source][" + index + "][" + hit.getId() + "][" + field, vector, model.dims()));
                         }
-                        if (ids.size() > 10_000_000) {
-                            throw LatentExceptions.badRequest("[source] holds too many anchors");
+                        if (ids.size() > limit) {
+                            throw LatentExceptions.badRequest("[source] index [" + index + "] holds more than [" + limit + "] anchors, the limit "
+                                + "of [" + LatentSettings.MAX_ANCHORS_PER_REQUEST.getKey() + "]; import through a filtered alias in parts, "
+                                + "or raise the setting");
                         }
                         if (hits.length == 0) {
                             clear(scrollId);
@@ -176,6 +197,19 @@ public final class ModelActions {
                     listener.onFailure(e);
                 }
             });
+        }
+
+        /** An id read from a document: a string, or a number written as text; anything else names the document. */
+        static String importedId(String index, String docId, String idField, Object value) {
+            if (value instanceof String s) {
+                return s;
+            }
+            if (value instanceof Number n) {
+                return n.toString();
+            }
+            String kind = value instanceof Map<?, ?> ? "an object" : value instanceof List<?> ? "an array" : "a " + value.getClass().getSimpleName();
+            throw LatentExceptions.badRequest("[source] document [" + docId + "] of [" + index + "]: [" + idField + "] must be a string or a "
+                + "number to serve as an anchor id, found " + kind);
         }
 
         private void clear(String scrollId) {

@@ -12,7 +12,6 @@ import org.elasticsearch.core.TimeValue;
 import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.fit.FitOptions;
 import org.latentbridge.core.fit.TranslatorFitter;
-import org.latentbridge.core.io.BinaryCodec;
 import org.latentbridge.core.linalg.MatrixKernels;
 import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.Preprocessing;
@@ -106,7 +105,7 @@ public final class LatentCache {
     interface Source {
         void model(String model, ActionListener<ModelRecord> listener);
 
-        void anchors(String model, String role, long generation, int chunks, int dims, ActionListener<AnchorSet> listener);
+        void anchors(ModelRecord model, String role, ActionListener<AnchorSet> listener);
 
         void translator(String key, boolean withBlob, ActionListener<TranslatorRecord> listener);
     }
@@ -118,8 +117,8 @@ public final class LatentCache {
         }
 
         @Override
-        public void anchors(String model, String role, long generation, int chunks, int dims, ActionListener<AnchorSet> listener) {
-            store.loadAnchors(model, role, generation, chunks, dims, listener);
+        public void anchors(ModelRecord model, String role, ActionListener<AnchorSet> listener) {
+            store.loadAnchors(model, role, listener);
         }
 
         @Override
@@ -319,7 +318,7 @@ public final class LatentCache {
             return;
         }
         get(data, new AnchorsKey(model.model(), role, ra.generation()), listener,
-            l -> source.anchors(model.model(), role, ra.generation(), ra.chunks(), model.dims(), l));
+            l -> source.anchors(model, role, l));
     }
 
     /** The anchors of {@code role} at the model's current generation if they are cached, else null. */
@@ -359,7 +358,7 @@ public final class LatentCache {
         ActionListener<TranslatorRecord> withRecord = listener.delegateFailureAndWrap((l, record) -> get(data,
             new TranslatorDataKey(key, models, record.uid()), l, l2 -> source.translator(key, true, l2.delegateFailureAndWrap(
                 (l3, full) -> loads.execute(ActionRunnable.supply(l3,
-                    () -> new LoadedTranslator(record, BinaryCodec.decodeTranslator(full.blob()))))))));
+                    () -> new LoadedTranslator(record, LatentStore.decodeTranslator(full))))))));
         get(meta, new TranslatorRecordKey(key, models), withRecord, l -> source.translator(key, false, l));
     }
 

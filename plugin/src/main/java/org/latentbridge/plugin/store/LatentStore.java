@@ -7,6 +7,7 @@ import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.DocWriteRequest;
 import org.elasticsearch.action.admin.indices.create.CreateIndexRequest;
 import org.elasticsearch.action.bulk.BulkRequest;
+import org.elasticsearch.action.bulk.BulkResponse;
 import org.elasticsearch.action.delete.DeleteRequest;
 import org.elasticsearch.action.get.GetRequest;
 import org.elasticsearch.action.index.IndexRequest;
@@ -14,6 +15,7 @@ import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.action.support.ContextPreservingActionListener;
 import org.elasticsearch.action.support.WriteRequest;
 import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.common.util.concurrent.ThreadContext;
 import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.index.query.BoolQueryBuilder;
@@ -22,14 +24,15 @@ import org.elasticsearch.search.SearchHit;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
 import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.io.BinaryCodec;
+import org.latentbridge.core.translate.Translator;
 import org.latentbridge.plugin.LatentExceptions;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -44,15 +47,20 @@ public final class LatentStore {
     static final int CHUNK_BYTES = 2 * 1024 * 1024;
     private static final int MAX_LISTED = 10_000;
 
+    /** Layout of a stored anchor chunk document; chunks without {@code format_version} are version 1, the same layout. */
+    static final int CHUNK_FORMAT_VERSION = 1;
+
     private final Client client;
     private final Executor heavy;
     private final Executor decoding;
+    private final ClusterService clusterService;
 
     /** {@code heavy} encodes what is written (the fit pool); {@code decoding} decodes what is read (the load pool). */
-    public LatentStore(Client client, Executor heavy, Executor decoding) {
+    public LatentStore(Client client, Executor heavy, Executor decoding, ClusterService clusterService) {
         this.client = client;
         this.heavy = heavy;
         this.decoding = decoding;
+        this.clusterService = clusterService;
     }
 
     /** Runs {@code op} with the thread context stashed; the listener is called back in the caller's context. */
@@ -64,8 +72,15 @@ public final class LatentStore {
         }
     }
 
-    /** Creates the system index explicitly: the internal user may create it but not auto-create it. */
+    /**
+     * Creates the system index explicitly (the internal user may create it but not auto-create it), unless this node's
+     * cluster state already has it: a write should not cost a request to the master.
+     */
     private void ensureIndex(ActionListener<Void> listener) {
+        if (clusterService.state().routingTable().hasIndex(LatentSystemIndex.NAME)) {
+            listener.onResponse(null);
+            return;
+        }
         client.admin().indices().create(new CreateIndexRequest(LatentSystemIndex.NAME), ActionListener.wrap(r -> listener.onResponse(null), e -> {
             if (ExceptionsHelper.unwrapCause(e) instanceof ResourceAlreadyExistsException) {
                 listener.onResponse(null);
@@ -133,17 +148,20 @@ public final class LatentStore {
     }
 
     /**
-     * Writes {@code anchors} as the chunk documents of a new generation, one after another (bounded memory per request).
-     * Nothing refers to them until the model document flips to this generation. Answers the number of chunks.
+     * Writes {@code rows} as the chunk documents of a new segment, one after another (bounded memory per request), under
+     * a random segment id. Nothing refers to them until the model document lists the segment. Answers the segment.
      */
-    public void writeAnchors(String model, String role, long generation, AnchorSet anchors, ActionListener<Integer> listener) {
-        int perChunk = rowsPerChunk(anchors.dims());
-        int chunks = (anchors.size() + perChunk - 1) / perChunk;
-        stashed(l -> ensureIndex(ActionListener.wrap(ignored -> writeChunk(model, role, generation, anchors, perChunk, 0, chunks, l),
-            l::onFailure)), listener);
+    public void writeSegment(String model, String role, AnchorSet rows, ActionListener<ModelRecord.Segment> listener) {
+        int perChunk = rowsPerChunk(rows.dims());
+        int chunks = (rows.size() + perChunk - 1) / perChunk;
+        // random, never reused: a failed or concurrent upload can never write over a segment that a model lists
+        long segment = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        ActionListener<Integer> written = listener.map(n -> new ModelRecord.Segment(segment, rows.size(), n));
+        stashed(l -> ensureIndex(ActionListener.wrap(ignored -> writeChunk(model, role, segment, rows, perChunk, 0, chunks, l),
+            l::onFailure)), written);
     }
 
-    private void writeChunk(String model, String role, long generation, AnchorSet anchors, int perChunk, int chunk, int chunks,
+    private void writeChunk(String model, String role, long segment, AnchorSet anchors, int perChunk, int chunk, int chunks,
                             ActionListener<Integer> listener) {
         if (chunk == chunks) {
             listener.onResponse(chunks);
@@ -152,63 +170,113 @@ public final class LatentStore {
         int from = chunk * perChunk, to = Math.min(anchors.size(), from + perChunk), d = anchors.dims();
         String[] ids = anchors.ids().subList(from, to).toArray(String[]::new);
         byte[] blob = BinaryCodec.encode(AnchorSet.ofMatrix(d, ids, Arrays.copyOfRange(anchors.matrix(), from * d, to * d)));
-        IndexRequest req = new IndexRequest(LatentSystemIndex.NAME).id(LatentSystemIndex.chunkId(model, role, generation, chunk))
-            .source(Map.of("type", "anchors", "model", model, "role", role, "generation", generation, "chunk", chunk, "blob", blob));
+        IndexRequest req = new IndexRequest(LatentSystemIndex.NAME).id(LatentSystemIndex.chunkId(model, role, segment, chunk))
+            .source(Map.of("type", "anchors", "model", model, "role", role, "generation", segment, "chunk", chunk, "blob", blob,
+                "body", Map.of(StoredSource.FORMAT_VERSION_FIELD, CHUNK_FORMAT_VERSION)));
         client.index(req, ActionListener.wrap(
             r -> heavy.execute(ActionRunnable.wrap(listener,
-                l -> writeChunk(model, role, generation, anchors, perChunk, chunk + 1, chunks, l))),
+                l -> writeChunk(model, role, segment, anchors, perChunk, chunk + 1, chunks, l))),
             listener::onFailure));
     }
 
-    /** Reads a generation's chunks one after another and joins them, decoding off the network threads. */
-    public void loadAnchors(String model, String role, long generation, int chunks, int dims, ActionListener<AnchorSet> listener) {
-        if (chunks == 0) {
-            listener.onFailure(LatentExceptions.badRequest("latent model [" + model + "] has no anchors for role [" + role + "]"));
+    /**
+     * Reads the anchors of {@code role}: every chunk of every segment, one after another, merged in order with later wins
+     * (decoded off the network threads). Missing or damaged chunks are a 500 that names the model and role.
+     */
+    public void loadAnchors(ModelRecord model, String role, ActionListener<AnchorSet> listener) {
+        ModelRecord.RoleAnchors ra = model.anchorsOf(role);
+        if (ra == null || ra.count() == 0) {
+            listener.onFailure(LatentExceptions.badRequest("latent model [" + model.model() + "] has no anchors for role [" + role + "]"));
             return;
         }
-        List<AnchorSet> parts = new ArrayList<>(chunks);
-        this.<Void>stashed(l -> readChunk(model, role, generation, 0, chunks, parts, l), ActionListener.wrap(ignored -> {
-            int n = parts.stream().mapToInt(AnchorSet::size).sum();
-            String[] ids = new String[n];
-            float[] m = new float[n * dims];
-            int row = 0;
-            for (AnchorSet p : parts) {
-                System.arraycopy(p.matrix(), 0, m, row * dims, p.size() * dims);
-                for (int i = 0; i < p.size(); i++) {
-                    ids[row++] = p.id(i);
-                }
+        List<String> chunkIds = new ArrayList<>(ra.chunks());
+        for (ModelRecord.Segment segment : ra.segments()) {
+            for (int c = 0; c < segment.chunks(); c++) {
+                chunkIds.add(LatentSystemIndex.chunkId(model.model(), role, segment.id(), c));
             }
-            listener.onResponse(AnchorSet.ofMatrix(dims, ids, m));
+        }
+        String named = "latent model [" + model.model() + "] role [" + role + "]";
+        List<AnchorSet> parts = new ArrayList<>(chunkIds.size());
+        this.<Void>stashed(l -> readChunk(named, model.dims(), chunkIds, 0, parts, l), ActionListener.wrap(ignored -> {
+            AnchorSet merged;
+            try {
+                merged = AnchorSet.mergeAll(parts);
+            } catch (IllegalArgumentException e) {
+                throw StoredSource.damaged(named, "its chunks do not join: " + e.getMessage(), ANCHOR_REMEDY, e);
+            }
+            if (merged.size() != ra.count()) {
+                throw StoredSource.damaged(named, "its chunks hold [" + merged.size() + "] anchors where the model lists ["
+                    + ra.count() + "]", ANCHOR_REMEDY, null);
+            }
+            listener.onResponse(merged);
         }, listener::onFailure));
     }
 
-    private void readChunk(String model, String role, long generation, int chunk, int chunks, List<AnchorSet> parts,
-                           ActionListener<Void> listener) {
-        if (chunk == chunks) {
+    /** What to do about damaged anchors. */
+    static final String ANCHOR_REMEDY = "upload the anchors of the role again (POST /_latent/model/{model}/_anchors with all of them), "
+        + "or delete and re-create the model";
+
+    private void readChunk(String named, int dims, List<String> chunkIds, int chunk, List<AnchorSet> parts, ActionListener<Void> listener) {
+        if (chunk == chunkIds.size()) {
             listener.onResponse(null);
             return;
         }
-        String id = LatentSystemIndex.chunkId(model, role, generation, chunk);
+        String id = chunkIds.get(chunk);
         client.get(new GetRequest(LatentSystemIndex.NAME, id).realtime(true), ActionListener.wrap(r -> decoding.execute(
             ActionRunnable.wrap(listener, l -> {
                 if (r.isExists() == false) {
-                    throw new IllegalStateException("anchor chunk [" + id + "] is missing from [" + LatentSystemIndex.NAME + "]");
+                    throw StoredSource.damaged(named, "anchor chunk [" + id + "] is missing from [" + LatentSystemIndex.NAME + "]",
+                        ANCHOR_REMEDY, null);
                 }
-                parts.add(BinaryCodec.decodeAnchors(Base64.getDecoder().decode((String) r.getSourceAsMap().get("blob"))));
-                readChunk(model, role, generation, chunk + 1, chunks, parts, l);
+                parts.add(decodeChunk(named, id, dims, r.getSourceAsMap()));
+                readChunk(named, dims, chunkIds, chunk + 1, parts, l);
             })), listener::onFailure));
     }
 
-    /** Best effort: old generations are unreachable once the model document flipped, so a failure here only wastes space. */
-    public void deleteAnchors(String model, String role, long generation, int chunks) {
-        if (chunks == 0) {
-            return;
+    /** Decodes one stored chunk document; anything wrong with it is a 500 naming the model, role and chunk. */
+    static AnchorSet decodeChunk(String named, String chunkId, int dims, Map<String, Object> source) {
+        StoredSource chunk = new StoredSource(source, named, ANCHOR_REMEDY);
+        if (chunk.has("body")) {
+            chunk.object("body").formatVersion(CHUNK_FORMAT_VERSION);
         }
+        AnchorSet part;
+        try {
+            part = BinaryCodec.decodeAnchors(chunk.binary("blob"));
+        } catch (IllegalArgumentException e) {
+            throw StoredSource.damaged(named, "anchor chunk [" + chunkId + "] does not decode: " + e.getMessage(), ANCHOR_REMEDY, e);
+        }
+        if (part.dims() != dims) {
+            throw StoredSource.damaged(named, "anchor chunk [" + chunkId + "] holds vectors of [" + part.dims() + "] dimensions, the model ["
+                + dims + "]", ANCHOR_REMEDY, null);
+        }
+        return part;
+    }
+
+    /** Best effort: segments no model document lists are unreachable, so a failure here only wastes space. */
+    public void deleteSegments(String model, String role, List<ModelRecord.Segment> segments) {
         BulkRequest bulk = new BulkRequest();
-        for (int c = 0; c < chunks; c++) {
-            bulk.add(new DeleteRequest(LatentSystemIndex.NAME, LatentSystemIndex.chunkId(model, role, generation, c)));
+        for (ModelRecord.Segment segment : segments) {
+            for (int c = 0; c < segment.chunks(); c++) {
+                bulk.add(new DeleteRequest(LatentSystemIndex.NAME, LatentSystemIndex.chunkId(model, role, segment.id(), c)));
+            }
         }
-        this.<org.elasticsearch.action.bulk.BulkResponse>stashed(l -> client.bulk(bulk, l), ActionListener.noop());
+        if (bulk.numberOfActions() > 0) {
+            this.<BulkResponse>stashed(l -> client.bulk(bulk, l), ActionListener.noop());
+        }
+    }
+
+    /**
+     * Decodes a translator read with its binary form. A blob that does not decode is our stored data gone bad, not the
+     * caller's mistake: a 500 that names the translator and says to fit it again. Every decode of a stored translator
+     * goes through here.
+     */
+    public static Translator decodeTranslator(TranslatorRecord record) {
+        try {
+            return BinaryCodec.decodeTranslator(record.blob());
+        } catch (IllegalArgumentException e) {
+            throw StoredSource.damaged("latent translator [" + record.key() + "]", "its binary form does not decode: " + e.getMessage(),
+                TranslatorRecord.REMEDY, e);
+        }
     }
 
     // ---- translators ----
@@ -258,7 +326,7 @@ public final class LatentStore {
         GetRequest get = new GetRequest(LatentSystemIndex.NAME, LatentSystemIndex.translatorId(key)).realtime(true)
             .fetchSourceContext(org.elasticsearch.search.fetch.subphase.FetchSourceContext.of(true, new String[] {"body.version"}, null));
         stashed(l -> client.get(get, ActionListener.wrap(
-            r -> l.onResponse(r.isExists() ? new TranslatorSlot(storedVersion(r.getSourceAsMap()), r.getSeqNo(), r.getPrimaryTerm())
+            r -> l.onResponse(r.isExists() ? new TranslatorSlot(storedVersion(key, r.getSourceAsMap()), r.getSeqNo(), r.getPrimaryTerm())
                 : TranslatorSlot.EMPTY),
             e -> {
                 if (missingIndex(e)) {
@@ -269,9 +337,8 @@ public final class LatentStore {
             })), listener);
     }
 
-    @SuppressWarnings("unchecked")
-    private static long storedVersion(Map<String, Object> source) {
-        return ((Number) ((Map<String, Object>) source.get("body")).get("version")).longValue();
+    private static long storedVersion(String key, Map<String, Object> source) {
+        return new StoredSource(source, "latent translator [" + key + "]", TranslatorRecord.REMEDY).object("body").longValue("version");
     }
 
     /**

@@ -8,7 +8,8 @@ import org.latentbridge.plugin.compat.EsApi;
 /**
  * The system index {@code .latent-bridge}: model documents, anchor chunk documents and translator documents. Bodies are
  * not indexed ({@code enabled: false}); only the fields used to find documents are keywords, and binary forms are
- * stored as base64 {@code binary} fields.
+ * stored as base64 {@code binary} fields. Each document's layout version is {@code body.format_version} (absent: version 1),
+ * inside the unindexed body so that a new layout needs no mapping change.
  */
 public final class LatentSystemIndex {
     public static final String NAME = ".latent-bridge";
@@ -59,8 +60,9 @@ public final class LatentSystemIndex {
         return "model:" + model;
     }
 
-    static String chunkId(String model, String role, long generation, int chunk) {
-        return "anchors:" + model + ":" + role + ":" + generation + ":" + chunk;
+    /** A chunk of an anchor segment; a version-1 model's one generation is read as a segment of the same id. */
+    static String chunkId(String model, String role, long segment, int chunk) {
+        return "anchors:" + model + ":" + role + ":" + segment + ":" + chunk;
     }
 
     public static String translatorId(String key) {

@@ -21,28 +21,93 @@ public record ModelRecord(String model, int dims, String description, List<Strin
 
     public static final String DOCUMENT_ROLE = "document";
     public static final String QUERY_ROLE = "query";
+    /** Longest model description, in characters. */
+    public static final int MAX_DESCRIPTION_CHARS = 1_000;
+    /**
+     * Layout of the stored model document: 1 (no {@code format_version}) held one generation of chunks per role, 2 holds
+     * a list of segments per role.
+     */
+    static final int FORMAT_VERSION = 2;
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
 
     /**
-     * Where one role's anchors live.
+     * Where one role's anchors live: a list of immutable segments of chunk documents, read in order with later wins
+     * (an id uploaded again keeps its row and takes the later vector), so an append writes only what it adds.
      *
-     * @param generation the chunk documents of this generation hold the anchors; drawn at random per write, 0 when none
+     * @param count      anchors after the merge of all segments
+     * @param generation drawn at random for every change of the anchors and never reused: caches key decoded anchors by
+     *                   it, and a translator remembers the generation it was fitted on; 0 when there are no anchors
+     * @param segments   in upload order; each segment's rows are one {@link org.latentbridge.core.anchor.AnchorSet}
      */
-    public record RoleAnchors(int count, long generation, int chunks, Map<String, Object> statistics, Map<String, Object> diagnostics) {
+    public record RoleAnchors(int count, long generation, List<Segment> segments, Map<String, Object> statistics,
+                              Map<String, Object> diagnostics) {
+
+        public RoleAnchors {
+            segments = List.copyOf(segments);
+        }
+
+        /** Chunk documents over all segments. */
+        public int chunks() {
+            return segments.stream().mapToInt(Segment::chunks).sum();
+        }
+
+        /** Rows stored over all segments: the count plus the rows later segments replaced. */
+        public long storedRows() {
+            return segments.stream().mapToLong(Segment::rows).sum();
+        }
+
         Map<String, Object> toSource() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("anchors", count);
             m.put("generation", generation);
-            m.put("chunks", chunks);
+            m.put("chunks", chunks());
+            m.put("segments", segments.stream().map(Segment::toSource).toList());
             m.put("statistics", statistics);
             m.put("diagnostics", diagnostics);
             return m;
         }
 
-        @SuppressWarnings("unchecked")
-        static RoleAnchors fromSource(Map<String, Object> m) {
-            return new RoleAnchors(((Number) m.get("anchors")).intValue(), ((Number) m.get("generation")).longValue(),
-                ((Number) m.get("chunks")).intValue(), (Map<String, Object>) m.get("statistics"), (Map<String, Object>) m.get("diagnostics"));
+        static RoleAnchors fromSource(StoredSource m, int formatVersion) {
+            int count = m.nonNegativeInt("anchors");
+            long generation = m.longValue("generation");
+            List<Segment> segments = new ArrayList<>();
+            if (formatVersion == 1) {
+                // one generation of chunk documents, named by the generation: read it as one segment
+                int chunks = m.nonNegativeInt("chunks");
+                if (count > 0) {
+                    segments.add(new Segment(generation, count, chunks));
+                }
+            } else {
+                for (Object o : m.list("segments")) {
+                    if (o instanceof Map<?, ?> == false) {
+                        throw m.damaged("[segments] must hold objects, found [" + o + "]", null);
+                    }
+                    @SuppressWarnings("unchecked")
+                    StoredSource s = m.nested((Map<String, Object>) o, "a segment");
+                    segments.add(new Segment(s.longValue("id"), s.nonNegativeInt("rows"), s.nonNegativeInt("chunks")));
+                }
+            }
+            if (count > 0 && segments.isEmpty()) {
+                throw m.damaged("[" + count + "] anchors but no chunk documents", null);
+            }
+            return new RoleAnchors(count, generation, segments, m.optionalRawMap("statistics"), m.optionalRawMap("diagnostics"));
+        }
+    }
+
+    /**
+     * Immutable chunk documents holding rows uploaded together, never rewritten.
+     *
+     * @param id     drawn at random when written; names the chunk documents
+     * @param rows   anchors in the segment (some may be replaced by later segments)
+     * @param chunks chunk documents of the segment
+     */
+    public record Segment(long id, int rows, int chunks) {
+        Map<String, Object> toSource() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", id);
+            m.put("rows", rows);
+            m.put("chunks", chunks);
+            return m;
         }
     }
 
@@ -92,6 +157,7 @@ public record ModelRecord(String model, int dims, String description, List<Strin
 
     public Map<String, Object> toSource() {
         Map<String, Object> body = new LinkedHashMap<>();
+        body.put(StoredSource.FORMAT_VERSION_FIELD, FORMAT_VERSION);
         body.put("dims", dims);
         body.put("description", description);
         body.put("roles", roles);
@@ -107,15 +173,33 @@ public record ModelRecord(String model, int dims, String description, List<Strin
         return doc;
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * Reads a stored model document, of this layout or of version 1 (written before {@code format_version}); a damaged
+     * one is a 500 that names the model.
+     */
     public static ModelRecord fromSource(Map<String, Object> doc, long seqNo, long primaryTerm) {
-        Map<String, Object> body = (Map<String, Object>) doc.get("body");
+        String named = doc != null && doc.get("model") instanceof String s ? s : "?";
+        StoredSource source = new StoredSource(doc, "latent model [" + named + "]",
+            "delete the model and create it again, then re-upload its anchors");
+        String model = source.string("model");
+        StoredSource body = source.object("body");
+        int formatVersion = body.formatVersion(FORMAT_VERSION);
         Map<String, RoleAnchors> anchors = new LinkedHashMap<>();
-        ((Map<String, Object>) body.getOrDefault("anchors", Map.of())).forEach(
-            (role, m) -> anchors.put(role, RoleAnchors.fromSource((Map<String, Object>) m)));
-        return new ModelRecord((String) doc.get("model"), ((Number) body.get("dims")).intValue(), (String) body.get("description"),
-            new ArrayList<>((List<String>) body.get("roles")), ((Number) body.get("version")).longValue(), anchors,
-            ((Number) body.get("created_millis")).longValue(), seqNo, primaryTerm);
+        body.optionalRawMap("anchors").forEach((role, m) -> {
+            if (m instanceof Map<?, ?> == false) {
+                throw body.damaged("[anchors][" + role + "] must be an object", null);
+            }
+            @SuppressWarnings("unchecked")
+            StoredSource roleSource = new StoredSource((Map<String, Object>) m, "latent model [" + model + "] role [" + role + "]",
+                "re-upload the anchors of the role");
+            anchors.put(role, RoleAnchors.fromSource(roleSource, formatVersion));
+        });
+        int dims = body.intValue("dims");
+        if (dims < 1) {
+            throw body.damaged("[dims] must be positive, found [" + dims + "]", null);
+        }
+        return new ModelRecord(model, dims, body.optionalString("description"), body.strings("roles"), body.longValue("version"),
+            anchors, body.longValue("created_millis"), seqNo, primaryTerm);
     }
 
     /** The API form (GET model). */

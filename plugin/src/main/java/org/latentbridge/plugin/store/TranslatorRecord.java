@@ -12,6 +12,11 @@ import java.util.Map;
 public record TranslatorRecord(String source, String sourceRole, String target, String targetRole, long version, String uid,
                                long sourceGeneration, long targetGeneration, Map<String, Object> report, byte[] blob) {
 
+    /** Layout of the stored translator document; documents without {@code format_version} are version 1, the same layout. */
+    static final int FORMAT_VERSION = 1;
+    /** What a user can do about a damaged translator. */
+    static final String REMEDY = "fit the translator again (PUT /_latent/translator/...), or delete it";
+
     public String key() {
         return key(source, sourceRole, target, targetRole);
     }
@@ -22,6 +27,7 @@ public record TranslatorRecord(String source, String sourceRole, String target, 
 
     public Map<String, Object> toSource() {
         Map<String, Object> body = new LinkedHashMap<>();
+        body.put(StoredSource.FORMAT_VERSION_FIELD, FORMAT_VERSION);
         body.put("version", version);
         body.put("uid", uid);
         body.put("source_generation", sourceGeneration);
@@ -38,14 +44,15 @@ public record TranslatorRecord(String source, String sourceRole, String target, 
         return doc;
     }
 
-    @SuppressWarnings("unchecked")
+    /** Reads a stored translator document (with or without {@code format_version}); a damaged one is a 500 naming it. */
     public static TranslatorRecord fromSource(Map<String, Object> doc) {
-        Map<String, Object> body = (Map<String, Object>) doc.get("body");
-        Object blob = doc.get("blob");
-        byte[] bytes = blob instanceof byte[] b ? b : java.util.Base64.getDecoder().decode((String) blob);
-        return new TranslatorRecord((String) doc.get("source"), (String) doc.get("source_role"), (String) doc.get("target"),
-            (String) doc.get("target_role"), ((Number) body.get("version")).longValue(), (String) body.get("uid"),
-            ((Number) body.get("source_generation")).longValue(),
-            ((Number) body.get("target_generation")).longValue(), (Map<String, Object>) body.get("report"), bytes);
+        String named = doc == null ? "?" : key(String.valueOf(doc.get("source")), String.valueOf(doc.get("source_role")),
+            String.valueOf(doc.get("target")), String.valueOf(doc.get("target_role")));
+        StoredSource source = new StoredSource(doc, "latent translator [" + named + "]", REMEDY);
+        StoredSource body = source.object("body");
+        body.formatVersion(FORMAT_VERSION);
+        return new TranslatorRecord(source.string("source"), source.string("source_role"), source.string("target"),
+            source.string("target_role"), body.longValue("version"), body.string("uid"), body.longValue("source_generation"),
+            body.longValue("target_generation"), body.optionalRawMap("report"), source.binary("blob"));
     }
 }

@@ -87,6 +87,10 @@ public final class PutModelAction {
             if (dims < 1 || dims > MAX_DIMS) {
                 e = addValidationError("[dims] must be within [1, " + MAX_DIMS + "], got [" + dims + "]", e);
             }
+            if (description != null && description.length() > ModelRecord.MAX_DESCRIPTION_CHARS) {
+                e = addValidationError("[description] must be at most [" + ModelRecord.MAX_DESCRIPTION_CHARS + "] characters, got ["
+                    + description.length() + "]", e);
+            }
             if (roles.isEmpty()) {
                 e = addValidationError("[roles] must not be empty", e);
             }

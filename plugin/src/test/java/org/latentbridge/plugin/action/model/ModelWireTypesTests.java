@@ -111,6 +111,10 @@ class ModelWireTypesTests {
         assertInvalid(new PutModelAction.Request("m", 4, null, List.of("query", "query")), "[roles] contains duplicates");
         assertInvalid(new PutModelAction.Request("m", 4, null, List.of("a b")), "[roles][0]");
         assertInvalid(new PutModelAction.Request("m", 4, null, List.of("x".repeat(129))), "[roles][0]");
+        String longest = "d".repeat(ModelRecord.MAX_DESCRIPTION_CHARS);
+        assertNull(new PutModelAction.Request("m", 4, longest, List.of("document")).validate());
+        assertInvalid(new PutModelAction.Request("m", 4, longest + "d", List.of("document")),
+            "[description] must be at most [1000] characters, got [1001]");
     }
 
     private static void assertInvalid(ActionRequest request, String expected) {
