@@ -19,6 +19,7 @@ import org.elasticsearch.index.query.BoolQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.search.SearchHit;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
+import org.elasticsearch.xcontent.XContentType;
 import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.io.BinaryCodec;
 import org.latentbridge.plugin.LatentExceptions;
@@ -101,7 +102,7 @@ public final class LatentStore {
     public void putModel(ModelRecord record, boolean create, ActionListener<ModelRecord> listener) {
         stashed(l -> ensureIndex(ActionListener.wrap(ignored -> {
             IndexRequest req = new IndexRequest(LatentSystemIndex.NAME).id(LatentSystemIndex.modelId(record.model()))
-                .source(record.toSource())
+                .source(record.toSource(), XContentType.JSON)
                 .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
             if (create) {
                 req.opType(DocWriteRequest.OpType.CREATE);
@@ -148,7 +149,8 @@ public final class LatentStore {
         String[] ids = anchors.ids().subList(from, to).toArray(String[]::new);
         byte[] blob = BinaryCodec.encode(AnchorSet.ofMatrix(d, ids, Arrays.copyOfRange(anchors.matrix(), from * d, to * d)));
         IndexRequest req = new IndexRequest(LatentSystemIndex.NAME).id(LatentSystemIndex.chunkId(model, role, generation, chunk))
-            .source(Map.of("type", "anchors", "model", model, "role", role, "generation", generation, "chunk", chunk, "blob", blob));
+            .source(Map.of("type", "anchors", "model", model, "role", role, "generation", generation, "chunk", chunk, "blob", blob),
+                XContentType.JSON); // JSON: the reader takes the blob back as base64 text, whatever the client's default type
         client.index(req, ActionListener.wrap(
             r -> heavy.execute(() -> writeChunk(model, role, generation, anchors, perChunk, chunk + 1, chunks, listener)),
             listener::onFailure));
@@ -280,7 +282,7 @@ public final class LatentStore {
     public void putTranslator(TranslatorRecord record, TranslatorSlot slot, ActionListener<Void> listener) {
         stashed(l -> ensureIndex(ActionListener.wrap(ignored -> {
             IndexRequest req = new IndexRequest(LatentSystemIndex.NAME).id(LatentSystemIndex.translatorId(record.key()))
-                .source(record.toSource()).setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+                .source(record.toSource(), XContentType.JSON).setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
             if (slot.version() == 0) {
                 req.opType(DocWriteRequest.OpType.CREATE);
             } else {

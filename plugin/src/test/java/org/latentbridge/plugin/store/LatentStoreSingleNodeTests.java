@@ -9,6 +9,7 @@ import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.test.ESSingleNodeTestCase;
 import org.elasticsearch.xcontent.XContentType;
+import org.latentbridge.core.linalg.Vectors;
 import org.latentbridge.plugin.LatentBridgePlugin;
 import org.latentbridge.plugin.action.LatentRequest;
 import org.latentbridge.plugin.action.LatentResponse;
@@ -16,9 +17,11 @@ import org.latentbridge.plugin.action.LatentServices;
 import org.latentbridge.plugin.action.ModelActions;
 import org.latentbridge.plugin.action.TranslatorActions;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.StringJoiner;
 
 import static org.hamcrest.Matchers.closeTo;
@@ -40,16 +43,27 @@ public class LatentStoreSingleNodeTests extends ESSingleNodeTestCase {
     }
 
     private LatentResponse execute(ActionType<LatentResponse> action, Map<String, String> params, String json) {
-        return client().execute(action, new LatentRequest(params, json == null ? null : new BytesArray(json), XContentType.JSON)).actionGet();
+        LatentRequest request = new LatentRequest(params, json == null ? null : new BytesArray(json), XContentType.JSON);
+        return client().execute(action, request).actionGet();
     }
 
-    /** Anchors of the source model, and the target model's: the same points under a fixed rotation of the first two axes. */
+    /**
+     * Anchors of the source model, and the target model's: the same points under a fixed rotation of the first two axes,
+     * centred, so that the fit's centring leaves the rotation alone.
+     */
     private static float[][] anchors(boolean target) {
         float[][] rows = new float[ANCHORS][DIMS];
-        java.util.Random random = new java.util.Random(42);
+        Random random = new Random(42);
+        double[] mean = new double[DIMS];
         for (float[] row : rows) {
             for (int d = 0; d < DIMS; d++) {
                 row[d] = (float) random.nextGaussian();
+                mean[d] += row[d] / ANCHORS;
+            }
+        }
+        for (float[] row : rows) {
+            for (int d = 0; d < DIMS; d++) {
+                row[d] -= (float) mean[d];
             }
             if (target) {
                 float x = row[0], y = row[1];
@@ -65,14 +79,14 @@ public class LatentStoreSingleNodeTests extends ESSingleNodeTestCase {
         StringJoiner vectors = new StringJoiner(",", "[", "]");
         for (int i = 0; i < rows.length; i++) {
             ids.add("\"a" + i + "\"");
-            vectors.add(java.util.Arrays.toString(rows[i]));
+            vectors.add(Arrays.toString(rows[i]));
         }
         return "{\"ids\": " + ids + ", \"vectors\": " + vectors + "}";
     }
 
     private Map<String, Object> cacheStats() {
         @SuppressWarnings("unchecked")
-        Map<String, Object> cache = (Map<String, Object>) LatentServices.current().cache().stats().get("cache");
+        Map<String, Object> cache = (Map<String, Object>) getInstanceFromNode(LatentServices.class).cache().stats().get("cache");
         return cache;
     }
 
@@ -82,7 +96,7 @@ public class LatentStoreSingleNodeTests extends ESSingleNodeTestCase {
 
     private void readModelThroughTheCache(String model) {
         PlainActionFuture<ModelRecord> read = new PlainActionFuture<>();
-        LatentServices.current().cache().model(model, read);
+        getInstanceFromNode(LatentServices.class).cache().model(model, read);
         assertThat(read.actionGet().model(), equalTo(model));
     }
 
@@ -95,8 +109,9 @@ public class LatentStoreSingleNodeTests extends ESSingleNodeTestCase {
 
         float[] query = anchors(false)[5];
         float[] expected = anchors(true)[5];
+        Vectors.normalizeInPlace(expected);
         LatentResponse translated = execute(TranslatorActions.TRANSLATE, Map.of(),
-            "{\"from\": \"src\", \"to\": \"tgt\", \"normalize\": false, \"vectors\": [" + java.util.Arrays.toString(query) + "]}");
+            "{\"from\": \"src\", \"to\": \"tgt\", \"normalize\": true, \"vectors\": [" + Arrays.toString(query) + "]}");
         float[] vector = ((float[][]) translated.body().get("vectors"))[0];
         for (int d = 0; d < DIMS; d++) {
             assertThat("a rotation is fitted exactly from noise-free anchors", (double) vector[d], closeTo(expected[d], 1e-3));
