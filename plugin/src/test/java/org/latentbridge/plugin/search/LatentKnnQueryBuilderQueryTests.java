@@ -9,6 +9,7 @@ import org.elasticsearch.action.support.IndicesOptions;
 import org.elasticsearch.action.support.PlainActionFuture;
 import org.elasticsearch.cluster.metadata.IndexMetadata;
 import org.elasticsearch.cluster.metadata.MappingMetadata;
+import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.Strings;
 import org.elasticsearch.common.compress.CompressedXContent;
 import org.elasticsearch.common.settings.Settings;
@@ -51,6 +52,7 @@ import java.util.function.Supplier;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.not;
 
 /**
  * {@code latent_knn} under Elasticsearch's query tests: random instances (boost, name, filters, similarity, role, method,
@@ -207,6 +209,55 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
             QueryMethod.AUTO, List.of(), null, null, NO_SERVICE);
         assertThat(expectThrows(IllegalArgumentException.class, () -> rewriteAndFetch(text, coordinatorContext())).getMessage(),
             containsString("not [dense_vector]"));
+    }
+
+    public void testDefaultsAndASingleFilterObjectParse() throws IOException {
+        QueryBuilder q = parseQuery("""
+            {"latent_knn": {"field": "emb", "query_vector": [1, 2], "model": "m", "filter": {"term": {"g": "x"}}}}""");
+        assertThat(q.toString(), containsString("\"role\" : \"query\""));
+        assertThat(q.toString(), containsString("\"method\" : \"auto\""));
+        assertThat("the filter takes part in equality", q, not(equalTo(parseQuery("""
+            {"latent_knn": {"field": "emb", "query_vector": [1, 2], "model": "m"}}"""))));
+    }
+
+    public void testBadInputNamesTheProblem() {
+        assertRefusal("""
+            {"latent_knn": {"query_vector": [1, 2], "model": "m"}}""", "requires [field]");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "query_vector": [1, 2]}}""", "requires [model]");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m"}}""", "non-empty [query_vector]");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1, "x"]}}""", "[query_vector][1] must be a number");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1, 1e60]}}""", "[query_vector][1] must be a finite number");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "k": 0}}""", "[k] must be at least 1");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "k": 5, "num_candidates": 4}}""", "[num_candidates]");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "num_candidates": 10001}}""", "[num_candidates]");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "method": "linear"}}""", "[method]");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "colour": "red"}}""", "unknown field [colour]");
+    }
+
+    /** Parsing {@code json} fails as a parsing error (400) whose message, or its cause's, holds {@code fragment}. */
+    private void assertRefusal(String json, String fragment) {
+        ParsingException e = expectThrows(ParsingException.class, () -> parseQuery(json));
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append(" | ");
+        }
+        assertThat(messages.toString(), containsString(fragment));
+    }
+
+    public void testTheServiceTakesNoPartInEqualityNorInTheWireForm() throws IOException {
+        LatentKnnQueryBuilder query = createTestQueryBuilder();
+        LatentKnnQueryBuilder withAnotherService = copyQuery(query); // read back with the plugin's own supplier
+        assertThat(withAnotherService, equalTo(query));
+        assertThat(withAnotherService.hashCode(), equalTo(query.hashCode()));
     }
 
     /** A random rotation of {@code DIMS} dimensions, row-major: Gram-Schmidt on Gaussian rows. */
