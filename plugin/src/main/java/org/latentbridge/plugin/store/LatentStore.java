@@ -22,6 +22,7 @@ import org.elasticsearch.index.query.BoolQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.search.SearchHit;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
+import org.elasticsearch.xcontent.XContentType;
 import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.io.BinaryCodec;
 import org.latentbridge.core.translate.Translator;
@@ -121,7 +122,7 @@ public final class LatentStore {
     public void putModel(ModelRecord record, boolean create, ActionListener<ModelRecord> listener) {
         stashed(l -> ensureIndex(ActionListener.wrap(ignored -> {
             IndexRequest req = new IndexRequest(LatentSystemIndex.NAME).id(LatentSystemIndex.modelId(record.model()))
-                .source(record.toSource())
+                .source(record.toSource(), XContentType.JSON)
                 .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
             if (create) {
                 req.opType(DocWriteRequest.OpType.CREATE);
@@ -172,7 +173,8 @@ public final class LatentStore {
         byte[] blob = BinaryCodec.encode(AnchorSet.ofMatrix(d, ids, Arrays.copyOfRange(anchors.matrix(), from * d, to * d)));
         IndexRequest req = new IndexRequest(LatentSystemIndex.NAME).id(LatentSystemIndex.chunkId(model, role, segment, chunk))
             .source(Map.of("type", "anchors", "model", model, "role", role, "generation", segment, "chunk", chunk, "blob", blob,
-                "body", Map.of(StoredSource.FORMAT_VERSION_FIELD, CHUNK_FORMAT_VERSION)));
+                "body", Map.of(StoredSource.FORMAT_VERSION_FIELD, CHUNK_FORMAT_VERSION)),
+                XContentType.JSON); // JSON: the reader takes the blob back as base64 text, whatever the client's default type
         client.index(req, ActionListener.wrap(
             r -> heavy.execute(ActionRunnable.wrap(listener,
                 l -> writeChunk(model, role, segment, anchors, perChunk, chunk + 1, chunks, l))),
@@ -349,7 +351,7 @@ public final class LatentStore {
     public void putTranslator(TranslatorRecord record, TranslatorSlot slot, ActionListener<Void> listener) {
         stashed(l -> ensureIndex(ActionListener.wrap(ignored -> {
             IndexRequest req = new IndexRequest(LatentSystemIndex.NAME).id(LatentSystemIndex.translatorId(record.key()))
-                .source(record.toSource()).setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+                .source(record.toSource(), XContentType.JSON).setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
             if (slot.version() == 0) {
                 req.opType(DocWriteRequest.OpType.CREATE);
             } else {

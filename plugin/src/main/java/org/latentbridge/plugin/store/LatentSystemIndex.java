@@ -5,6 +5,8 @@ import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.indices.SystemIndexDescriptor;
 import org.latentbridge.plugin.compat.EsApi;
 
+import java.util.Locale;
+
 /**
  * The system index {@code .latent-bridge}: model documents, anchor chunk documents and translator documents. Bodies are
  * not indexed ({@code enabled: false}); only the fields used to find documents are keywords, and binary forms are
@@ -18,7 +20,8 @@ public final class LatentSystemIndex {
 
     private LatentSystemIndex() {}
 
-    static final String MAPPINGS = """
+    /** Formatted in the root locale: in some locales {@code %d} writes digits that are not JSON numbers. */
+    static final String MAPPINGS = String.format(Locale.ROOT, """
         {
           "_doc": {
             "_meta": { "managed_index_mappings_version": %d },
@@ -38,7 +41,7 @@ public final class LatentSystemIndex {
             }
           }
         }
-        """.formatted(MAPPINGS_VERSION);
+        """, MAPPINGS_VERSION);
 
     public static SystemIndexDescriptor descriptor() {
         return EsApi.systemIndexDescriptor()

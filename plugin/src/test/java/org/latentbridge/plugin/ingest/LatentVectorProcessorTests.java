@@ -36,8 +36,8 @@ class LatentVectorProcessorTests {
         Supplier<TranslationService> failing = () -> {
             throw cause;
         };
-        LatentTranslateProcessor processor = new LatentTranslateProcessor("t", null, new LatentVectorProcessor.Fields("v", "out", false, null),
-            new TranslateSpec("a", "b", "document", QueryMethod.AUTO, false, null, 1), failing);
+        LatentTranslateProcessor processor = new LatentTranslateProcessor("t", null,
+            new LatentVectorProcessor.Fields("v", "out", false, null), new TranslateSpec("a", "b", "document", QueryMethod.AUTO, false, null, 1), failing);
         Map<String, Object> source = new HashMap<>(Map.of("v", List.of(1.0, 2.0)));
         AtomicReference<Exception> failed = new AtomicReference<>();
         processor.execute(new IngestDocument("idx", "1", 1, null, VersionType.INTERNAL, source), (doc, e) -> failed.set(e));

@@ -3,9 +3,13 @@ package org.latentbridge.plugin.search;
 import org.apache.lucene.search.Query;
 import org.elasticsearch.action.MockResolvedIndices;
 import org.elasticsearch.action.OriginalIndices;
+import org.elasticsearch.action.get.GetRequest;
+import org.elasticsearch.action.get.GetResponse;
 import org.elasticsearch.action.support.IndicesOptions;
+import org.elasticsearch.action.support.PlainActionFuture;
 import org.elasticsearch.cluster.metadata.IndexMetadata;
 import org.elasticsearch.cluster.metadata.MappingMetadata;
+import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.Strings;
 import org.elasticsearch.common.compress.CompressedXContent;
 import org.elasticsearch.common.settings.Settings;
@@ -14,6 +18,7 @@ import org.elasticsearch.index.IndexVersion;
 import org.elasticsearch.index.mapper.MapperService;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
+import org.elasticsearch.index.query.Rewriteable;
 import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.index.query.TermQueryBuilder;
 import org.elasticsearch.plugins.Plugin;
@@ -21,33 +26,65 @@ import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
 import org.elasticsearch.test.AbstractQueryTestCase;
 import org.elasticsearch.xcontent.XContentParserConfiguration;
 import org.elasticsearch.xcontent.XContentType;
+import org.latentbridge.core.anchor.AnchorSet;
+import org.latentbridge.core.fit.FitOptions;
+import org.latentbridge.core.fit.TranslatorFitter;
+import org.latentbridge.core.io.BinaryCodec;
+import org.latentbridge.core.linalg.Vectors;
+import org.latentbridge.core.translate.Method;
+import org.latentbridge.core.translate.Translator;
 import org.latentbridge.plugin.LatentBridgePlugin;
 import org.latentbridge.plugin.compat.EsApi;
 import org.latentbridge.plugin.compat.TestRewriteContexts;
+import org.latentbridge.plugin.store.ModelRecord;
+import org.latentbridge.plugin.store.StoredDocuments;
+import org.latentbridge.plugin.store.TranslatorRecord;
+import org.latentbridge.plugin.translate.QueryMethod;
+import org.latentbridge.plugin.translate.TranslationService;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.not;
 
 /**
  * {@code latent_knn} under Elasticsearch's query tests: random instances (boost, name, filters, similarity, role, method,
  * field model), XContent and wire round trips, equality, and the two-step rewrite (coordinating node, then shard) to
  * Elasticsearch's own {@code knn} query.
  *
- * <p>Every instance searches a field whose model is the query's own (from the mapping's {@code meta.latent_model} or
- * from {@code field_model}), so the rewrite needs no translation: a translation is reached only through the node's
- * translation service, which a query test has no node for.
+ * <p>Random instances search a field whose model is the query's own (from the mapping's {@code meta.latent_model} or
+ * from {@code field_model}), so their rewrite needs no translation: the framework parses and deserialises copies with
+ * the plugin's own service supplier, which has no node behind it here. A translated rewrite is tested on its own, with
+ * a real translation service (store, cache and a fitted translator) reading the system index's documents through the
+ * framework's client.
  */
 public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<LatentKnnQueryBuilder> {
     private static final int DIMS = 3;
     /** Fields by the model their mapping names. */
     private static final Map<String, String> FIELD_MODELS = Map.of("emb_cosine", "model-a", "emb_l2", "model-b");
+    /** Random instances never translate: a builder that asked for the service would fail the test. */
+    private static final Supplier<TranslationService> NO_SERVICE = () -> {
+        throw new AssertionError("the same model needs no translation service");
+    };
+    /** The model of the translated queries' vectors. */
+    private static final String SOURCE_MODEL = "src";
+    private static final int ANCHORS = 64;
+
+    /** The system index's documents the framework's client answers GET requests from; null outside the translation tests. */
+    private StoredDocuments documents;
+
+    @Override
+    protected GetResponse executeGet(GetRequest getRequest) {
+        assertNotNull("only the translation tests read the system index", documents);
+        return documents.get(getRequest);
+    }
 
     @Override
     protected Collection<Class<? extends Plugin>> getPlugins() {
@@ -82,7 +119,8 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
             filters.add(new TermQueryBuilder(KEYWORD_FIELD_NAME, randomAlphaOfLength(5)));
         }
         return new LatentKnnQueryBuilder(field, vector, model, randomFrom("query", "document"), k, numCandidates,
-            randomFrom("auto", "inverse_relative"), filters, randomBoolean() ? null : randomFloat(), overrideFieldModel ? model : null);
+            randomFrom(QueryMethod.values()), filters, randomBoolean() ? null : randomFloat(), overrideFieldModel ? model : null,
+            NO_SERVICE);
     }
 
     /**
@@ -98,8 +136,8 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
             .build();
         MockResolvedIndices resolved = new MockResolvedIndices(Map.of(),
             new OriginalIndices(new String[] {getIndex().getName()}, IndicesOptions.DEFAULT), Map.of(getIndex(), index));
-        return TestRewriteContexts.coordinator(XContentParserConfiguration.EMPTY.withRegistry(xContentRegistry()), System.currentTimeMillis(),
-            resolved);
+        return TestRewriteContexts.coordinator(XContentParserConfiguration.EMPTY.withRegistry(xContentRegistry()),
+            System.currentTimeMillis(), resolved);
     }
 
     @Override
@@ -148,28 +186,234 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
     }
 
     public void testWithNoIndexResolvedTheQueryStaysAsItIs() throws IOException {
-        LatentKnnQueryBuilder query = new LatentKnnQueryBuilder("emb_cosine", new float[] {1f, 0f, 0f}, "model-b", "query", 5, 50, "auto",
-            List.of(), null, null);
+        LatentKnnQueryBuilder query = new LatentKnnQueryBuilder("emb_cosine", new float[] {1f, 0f, 0f}, "model-b", "query", 5, 50,
+            QueryMethod.AUTO, List.of(), null, null, NO_SERVICE);
         QueryBuilder rewritten = rewriteAndFetch(query, TestRewriteContexts.coordinator(XContentParserConfiguration.EMPTY, 0L,
             new MockResolvedIndices(Map.of(), new OriginalIndices(new String[0], IndicesOptions.DEFAULT), Map.of())));
         assertThat("no index to search: nothing to translate, the query stays as it is", rewritten, equalTo(query));
     }
 
     public void testDimensionMismatchOfTheQueryModelIsRefusedOnTheCoordinator() {
-        LatentKnnQueryBuilder query = new LatentKnnQueryBuilder("emb_cosine", new float[] {1f, 0f}, "model-a", "query", null, null, "auto",
-            List.of(), null, null);
+        LatentKnnQueryBuilder query = new LatentKnnQueryBuilder("emb_cosine", new float[] {1f, 0f}, "model-a", "query", null, null,
+            QueryMethod.AUTO, List.of(), null, null, NO_SERVICE);
         IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> rewriteAndFetch(query, coordinatorContext()));
         assertThat(e.getMessage(), containsString("[query_vector] has [2] dimensions but field [emb_cosine]"));
     }
 
     public void testAMissingOrNonVectorFieldIsRefusedOnTheCoordinator() {
-        LatentKnnQueryBuilder missing = new LatentKnnQueryBuilder("nope", new float[] {1f, 0f, 0f}, "model-a", "query", null, null, "auto",
-            List.of(), null, null);
+        LatentKnnQueryBuilder missing = new LatentKnnQueryBuilder("nope", new float[] {1f, 0f, 0f}, "model-a", "query", null, null,
+            QueryMethod.AUTO, List.of(), null, null, NO_SERVICE);
         assertThat(expectThrows(IllegalArgumentException.class, () -> rewriteAndFetch(missing, coordinatorContext())).getMessage(),
             containsString("field [nope] does not exist"));
         LatentKnnQueryBuilder text = new LatentKnnQueryBuilder(TEXT_FIELD_NAME, new float[] {1f, 0f, 0f}, "model-a", "query", null, null,
-            "auto", List.of(), null, null);
+            QueryMethod.AUTO, List.of(), null, null, NO_SERVICE);
         assertThat(expectThrows(IllegalArgumentException.class, () -> rewriteAndFetch(text, coordinatorContext())).getMessage(),
             containsString("not [dense_vector]"));
+    }
+
+    public void testDefaultsAndASingleFilterObjectParse() throws IOException {
+        QueryBuilder q = parseQuery("""
+            {"latent_knn": {"field": "emb", "query_vector": [1, 2], "model": "m", "filter": {"term": {"g": "x"}}}}""");
+        assertThat(q.toString(), containsString("\"role\" : \"query\""));
+        assertThat(q.toString(), containsString("\"method\" : \"auto\""));
+        assertThat("the filter takes part in equality", q, not(equalTo(parseQuery("""
+            {"latent_knn": {"field": "emb", "query_vector": [1, 2], "model": "m"}}"""))));
+    }
+
+    public void testBadInputNamesTheProblem() {
+        assertRefusal("""
+            {"latent_knn": {"query_vector": [1, 2], "model": "m"}}""", "requires [field]");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "query_vector": [1, 2]}}""", "requires [model]");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m"}}""", "non-empty [query_vector]");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1, "x"]}}""", "[query_vector][1] must be a number");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1, 1e60]}}""", "[query_vector][1] must be a finite number");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "k": 0}}""", "[k] must be at least 1");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "k": 5, "num_candidates": 4}}""", "[num_candidates]");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "num_candidates": 10001}}""", "[num_candidates]");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "method": "linear"}}""", "[method]");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "colour": "red"}}""", "unknown field [colour]");
+    }
+
+    /** Parsing {@code json} fails as a parsing error (400) whose message, or its cause's, holds {@code fragment}. */
+    private void assertRefusal(String json, String fragment) {
+        ParsingException e = expectThrows(ParsingException.class, () -> parseQuery(json));
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append(" | ");
+        }
+        assertThat(messages.toString(), containsString(fragment));
+    }
+
+    public void testTheServiceTakesNoPartInEqualityNorInTheWireForm() throws IOException {
+        LatentKnnQueryBuilder query = createTestQueryBuilder();
+        LatentKnnQueryBuilder withAnotherService = copyQuery(query); // read back with the plugin's own supplier
+        assertThat(withAnotherService, equalTo(query));
+        assertThat(withAnotherService.hashCode(), equalTo(query.hashCode()));
+    }
+
+    /** A random rotation of {@code DIMS} dimensions, row-major: Gram-Schmidt on Gaussian rows. */
+    private static double[][] randomRotation() {
+        double[][] r = new double[DIMS][DIMS];
+        for (int i = 0; i < DIMS; i++) {
+            for (int d = 0; d < DIMS; d++) {
+                r[i][d] = random().nextGaussian();
+            }
+            for (int j = 0; j < i; j++) {
+                double dot = 0;
+                for (int d = 0; d < DIMS; d++) {
+                    dot += r[i][d] * r[j][d];
+                }
+                for (int d = 0; d < DIMS; d++) {
+                    r[i][d] -= dot * r[j][d];
+                }
+            }
+            double norm = 0;
+            for (int d = 0; d < DIMS; d++) {
+                norm += r[i][d] * r[i][d];
+            }
+            for (int d = 0; d < DIMS; d++) {
+                r[i][d] /= Math.sqrt(norm);
+            }
+        }
+        return r;
+    }
+
+    private static float[] rotate(double[][] rotation, float[] v) {
+        float[] out = new float[DIMS];
+        for (int i = 0; i < DIMS; i++) {
+            double sum = 0;
+            for (int d = 0; d < DIMS; d++) {
+                sum += rotation[i][d] * v[d];
+            }
+            out[i] = (float) sum;
+        }
+        return out;
+    }
+
+    private static ModelRecord model(String name, long generation) {
+        return new ModelRecord(name, DIMS, null, List.of(ModelRecord.DOCUMENT_ROLE), 1,
+            Map.of(ModelRecord.DOCUMENT_ROLE, new ModelRecord.RoleAnchors(ANCHORS, generation,
+                List.of(new ModelRecord.Segment(generation, ANCHORS, 1)), Map.of(), Map.of())), 0L, 0, 1);
+    }
+
+    /**
+     * Stores models {@code src} and {@code model-a} (the field {@code emb_cosine}'s) and the translator between them: an
+     * orthogonal map fitted by core on anchors that are a random rotation of one another. Returns the fitted translator.
+     */
+    private Translator storeTranslatedModels(double[][] rotation) {
+        documents = new StoredDocuments(randomFrom(XContentType.values()));
+        List<String> ids = new ArrayList<>();
+        List<float[]> source = new ArrayList<>(), target = new ArrayList<>();
+        double[] mean = new double[DIMS];
+        for (int i = 0; i < ANCHORS; i++) {
+            float[] v = new float[DIMS];
+            for (int d = 0; d < DIMS; d++) {
+                v[d] = (float) random().nextGaussian();
+                mean[d] += v[d] / ANCHORS;
+            }
+            ids.add("a" + i);
+            source.add(v);
+        }
+        for (float[] v : source) {
+            // centred, so that the fit's centring leaves the rotation alone and a query maps to exactly its rotation
+            for (int d = 0; d < DIMS; d++) {
+                v[d] -= (float) mean[d];
+            }
+            target.add(rotate(rotation, v));
+        }
+        Translator translator = TranslatorFitter.fit(AnchorSet.of(DIMS, ids, source), AnchorSet.of(DIMS, ids, target),
+            FitOptions.defaults().withMethod(Method.ORTHOGONAL).withParallelism(1).withSeed(randomLong())).translator();
+        long sourceGeneration = randomNonNegativeLong(), targetGeneration = randomNonNegativeLong();
+        documents.put(model(SOURCE_MODEL, sourceGeneration));
+        documents.put(model("model-a", targetGeneration));
+        documents.put(new TranslatorRecord(SOURCE_MODEL, ModelRecord.DOCUMENT_ROLE, "model-a", ModelRecord.DOCUMENT_ROLE, 1,
+            randomAlphaOfLength(20), sourceGeneration, targetGeneration, Map.of(), BinaryCodec.encode(translator)));
+        return translator;
+    }
+
+    private static float[] randomQueryVector() {
+        float[] vector = new float[DIMS];
+        for (int i = 0; i < DIMS; i++) {
+            vector[i] = randomFloatBetween(-1f, 1f, true);
+        }
+        vector[0] = 2f; // never the zero vector, which cosine refuses
+        return vector;
+    }
+
+    /**
+     * A query vector of another model: on a cache miss the coordinator's rewrite registers an async action that loads
+     * the models and the translator through the store; once it ran, the query becomes Elasticsearch's knn query with
+     * the translator's own output. A second query then finds everything cached and rewrites synchronously, reading
+     * nothing.
+     */
+    public void testTranslatedRewriteLoadsOnAMissAndIsSynchronousOnAHit() throws IOException {
+        double[][] rotation = randomRotation();
+        Translator translator = storeTranslatedModels(rotation);
+        TranslationService service = StoredDocuments.translationService(createSearchExecutionContext().getClient());
+
+        float[] vector = randomQueryVector();
+        Integer k = randomBoolean() ? null : randomIntBetween(1, 100);
+        Integer numCandidates = randomBoolean() ? null : randomIntBetween(k == null ? 1 : k, 10_000);
+        List<QueryBuilder> filters = randomBoolean() ? List.of()
+            : List.of(new TermQueryBuilder(KEYWORD_FIELD_NAME, randomAlphaOfLength(5)));
+        Float similarity = randomBoolean() ? null : randomFloat();
+        float boost = randomFloatBetween(0.5f, 4f, true);
+        String name = randomBoolean() ? null : randomAlphaOfLength(6);
+        LatentKnnQueryBuilder query = (LatentKnnQueryBuilder) new LatentKnnQueryBuilder("emb_cosine", vector, SOURCE_MODEL,
+            randomFrom(ModelRecord.QUERY_ROLE, ModelRecord.DOCUMENT_ROLE), k, numCandidates, QueryMethod.AUTO, filters, similarity, null,
+            () -> service).boost(boost).queryName(name);
+
+        // the field's similarity is cosine: the translated vector is unit length
+        float[] translated = translator.translate(vector, true);
+        float[] rotated = rotate(rotation, vector);
+        Vectors.normalizeInPlace(rotated);
+        assertArrayEquals("the fitted translator recovers the rotation", rotated, translated, 1e-4f);
+        QueryBuilder expected = EsApi.knn("emb_cosine", translated, k, numCandidates, similarity, filters).boost(boost).queryName(name);
+
+        QueryRewriteContext miss = coordinatorContext();
+        QueryBuilder pending = query.rewrite(miss);
+        assertThat("nothing is cached: the translation is fetched asynchronously", miss.hasAsyncActions(), equalTo(true));
+        assertThat(pending, instanceOf(LatentKnnQueryBuilder.class));
+        assertThat("the coordinator's rewrite reads nothing itself", documents.gets(), equalTo(0));
+        PlainActionFuture<Void> fetched = new PlainActionFuture<>();
+        miss.executeAsyncActions(fetched);
+        fetched.actionGet();
+        assertThat("both models and the translator's record and binary form", documents.gets(), equalTo(4));
+        assertThat(Rewriteable.rewrite(pending, miss, true), equalTo(expected));
+
+        LatentKnnQueryBuilder again = new LatentKnnQueryBuilder("emb_cosine", vector, SOURCE_MODEL, ModelRecord.QUERY_ROLE, k,
+            numCandidates, QueryMethod.AUTO, filters, similarity, null, () -> service);
+        again.boost(boost).queryName(name);
+        QueryRewriteContext hit = coordinatorContext();
+        assertThat("everything is cached: the coordinator rewrites at once", Rewriteable.rewrite(again, hit, true), equalTo(expected));
+        assertThat(hit.hasAsyncActions(), equalTo(false));
+        assertThat("a hit reads nothing", documents.gets(), equalTo(4));
+
+        // the framework's own fetch loop and the shard's Lucene query agree
+        assertThat(rewriteAndFetch(query, coordinatorContext()), equalTo(expected));
+        SearchExecutionContext shard = createSearchExecutionContext();
+        assertThat(rewriteQuery(query, shard).toQuery(shard),
+            equalTo(rewriteAndFetch(expected, new SearchExecutionContext(shard)).toQuery(new SearchExecutionContext(shard))));
+    }
+
+    /** No translator fitted for the pair: the search fails as the query's fault (400), saying what to fit. */
+    public void testAMissingTranslatorIsABadRequestSayingWhatToFit() {
+        storeTranslatedModels(randomRotation());
+        documents.put(model("model-b", randomNonNegativeLong()));
+        TranslationService service = StoredDocuments.translationService(createSearchExecutionContext().getClient());
+        LatentKnnQueryBuilder query = new LatentKnnQueryBuilder("emb_l2", randomQueryVector(), SOURCE_MODEL, ModelRecord.QUERY_ROLE, null,
+            null, QueryMethod.AUTO, List.of(), null, null, () -> service);
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> rewriteAndFetch(query, coordinatorContext()));
+        assertThat(e.getMessage(), containsString("PUT /_latent/translator/" + SOURCE_MODEL + "/model-b"));
+        assertThat(e.getMessage(), containsString("[method: inverse_relative]"));
     }
 }

@@ -68,7 +68,8 @@ class LatentCacheTests {
 
     private static ModelRecord model(String name, long generation, int rows) {
         return new ModelRecord(name, DIMS, null, List.of(ModelRecord.DOCUMENT_ROLE), 1,
-            Map.of(ModelRecord.DOCUMENT_ROLE, new ModelRecord.RoleAnchors(rows, generation, 1, Map.of(), Map.of())), 0, 0, 1);
+            Map.of(ModelRecord.DOCUMENT_ROLE, new ModelRecord.RoleAnchors(rows, generation,
+                List.of(new ModelRecord.Segment(generation, rows, 1)), Map.of(), Map.of())), 0, 0, 1);
     }
 
     private static long weightOf(int rows) {
@@ -87,7 +88,8 @@ class LatentCacheTests {
         }
 
         @Override
-        public void anchors(String model, String role, long generation, int chunks, int dims, ActionListener<AnchorSet> listener) {
+        public void anchors(ModelRecord model, String role, ActionListener<AnchorSet> listener) {
+            long generation = model.anchorsOf(role).generation();
             anchorLoads.incrementAndGet();
             CountDownLatch wait = gate;
             loaderThreads.execute(() -> {
@@ -99,7 +101,7 @@ class LatentCacheTests {
                     return;
                 }
                 if (failuresToGive.getAndUpdate(f -> Math.max(0, f - 1)) > 0) {
-                    listener.onFailure(new IllegalStateException("anchor chunk [" + model + "] is missing"));
+                    listener.onFailure(new IllegalStateException("anchor chunk [" + model.model() + "] is missing"));
                 } else {
                     listener.onResponse(LatentCacheTests.anchors((int) (generation % 1000)));
                 }

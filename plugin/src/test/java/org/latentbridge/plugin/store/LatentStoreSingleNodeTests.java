@@ -9,16 +9,24 @@ import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.test.ESSingleNodeTestCase;
 import org.elasticsearch.xcontent.XContentType;
+import org.latentbridge.core.fit.FitOptions;
+import org.latentbridge.core.linalg.Vectors;
+import org.latentbridge.core.translate.Preprocessing;
 import org.latentbridge.plugin.LatentBridgePlugin;
 import org.latentbridge.plugin.action.LatentRequest;
 import org.latentbridge.plugin.action.LatentResponse;
 import org.latentbridge.plugin.action.LatentServices;
 import org.latentbridge.plugin.action.ModelActions;
 import org.latentbridge.plugin.action.TranslatorActions;
+import org.latentbridge.plugin.action.model.PutModelAction;
+import org.latentbridge.plugin.action.translator.PutTranslatorAction;
+import org.latentbridge.plugin.action.translator.TranslatorPath;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.StringJoiner;
 
 import static org.hamcrest.Matchers.closeTo;
@@ -39,17 +47,33 @@ public class LatentStoreSingleNodeTests extends ESSingleNodeTestCase {
         return List.of(LatentBridgePlugin.class);
     }
 
-    private LatentResponse execute(ActionType<LatentResponse> action, Map<String, String> params, String json) {
-        return client().execute(action, new LatentRequest(params, json == null ? null : new BytesArray(json), XContentType.JSON)).actionGet();
+    private void putModel(String model, String description) {
+        client().execute(PutModelAction.INSTANCE, new PutModelAction.Request(model, DIMS, description, List.of(ModelRecord.DOCUMENT_ROLE)))
+            .actionGet();
     }
 
-    /** Anchors of the source model, and the target model's: the same points under a fixed rotation of the first two axes. */
+    private LatentResponse execute(ActionType<LatentResponse> action, Map<String, String> params, String json) {
+        LatentRequest request = new LatentRequest(params, json == null ? null : new BytesArray(json), XContentType.JSON);
+        return client().execute(action, request).actionGet();
+    }
+
+    /**
+     * Anchors of the source model, and the target model's: the same points under a fixed rotation of the first two axes,
+     * centred, so that the fit's centring leaves the rotation alone.
+     */
     private static float[][] anchors(boolean target) {
         float[][] rows = new float[ANCHORS][DIMS];
-        java.util.Random random = new java.util.Random(42);
+        Random random = new Random(42);
+        double[] mean = new double[DIMS];
         for (float[] row : rows) {
             for (int d = 0; d < DIMS; d++) {
                 row[d] = (float) random.nextGaussian();
+                mean[d] += row[d] / ANCHORS;
+            }
+        }
+        for (float[] row : rows) {
+            for (int d = 0; d < DIMS; d++) {
+                row[d] -= (float) mean[d];
             }
             if (target) {
                 float x = row[0], y = row[1];
@@ -65,14 +89,14 @@ public class LatentStoreSingleNodeTests extends ESSingleNodeTestCase {
         StringJoiner vectors = new StringJoiner(",", "[", "]");
         for (int i = 0; i < rows.length; i++) {
             ids.add("\"a" + i + "\"");
-            vectors.add(java.util.Arrays.toString(rows[i]));
+            vectors.add(Arrays.toString(rows[i]));
         }
         return "{\"ids\": " + ids + ", \"vectors\": " + vectors + "}";
     }
 
     private Map<String, Object> cacheStats() {
         @SuppressWarnings("unchecked")
-        Map<String, Object> cache = (Map<String, Object>) LatentServices.current().cache().stats().get("cache");
+        Map<String, Object> cache = (Map<String, Object>) getInstanceFromNode(LatentServices.class).cache().stats().get("cache");
         return cache;
     }
 
@@ -82,21 +106,23 @@ public class LatentStoreSingleNodeTests extends ESSingleNodeTestCase {
 
     private void readModelThroughTheCache(String model) {
         PlainActionFuture<ModelRecord> read = new PlainActionFuture<>();
-        LatentServices.current().cache().model(model, read);
+        getInstanceFromNode(LatentServices.class).cache().model(model, read);
         assertThat(read.actionGet().model(), equalTo(model));
     }
 
     public void testModelsAnchorsAndATranslatorEndToEndWithCacheInvalidation() {
-        execute(ModelActions.PUT, Map.of("model", "src"), "{\"dims\": " + DIMS + "}");
-        execute(ModelActions.PUT, Map.of("model", "tgt"), "{\"dims\": " + DIMS + "}");
+        putModel("src", null);
+        putModel("tgt", null);
         execute(ModelActions.PUT_ANCHORS, Map.of("model", "src"), json(anchors(false)));
         execute(ModelActions.PUT_ANCHORS, Map.of("model", "tgt"), json(anchors(true)));
-        execute(TranslatorActions.PUT, Map.of("source", "src", "target", "tgt"), "{\"method\": \"auto\", \"seed\": 1}");
+        client().execute(PutTranslatorAction.INSTANCE, new PutTranslatorAction.Request(new TranslatorPath("src", null, "tgt", null), true,
+            null, Preprocessing.DEFAULT, FitOptions.DEFAULT_HOLDOUT, 1, Map.of(), null)).actionGet();
 
         float[] query = anchors(false)[5];
         float[] expected = anchors(true)[5];
+        Vectors.normalizeInPlace(expected);
         LatentResponse translated = execute(TranslatorActions.TRANSLATE, Map.of(),
-            "{\"from\": \"src\", \"to\": \"tgt\", \"normalize\": false, \"vectors\": [" + java.util.Arrays.toString(query) + "]}");
+            "{\"from\": \"src\", \"to\": \"tgt\", \"normalize\": true, \"vectors\": [" + Arrays.toString(query) + "]}");
         float[] vector = ((float[][]) translated.body().get("vectors"))[0];
         for (int d = 0; d < DIMS; d++) {
             assertThat("a rotation is fitted exactly from noise-free anchors", (double) vector[d], closeTo(expected[d], 1e-3));
@@ -117,7 +143,7 @@ public class LatentStoreSingleNodeTests extends ESSingleNodeTestCase {
         readModelThroughTheCache("src");
         assertThat("a second read on the node is a hit", stat("hits"), equalTo(hits + 1));
 
-        execute(ModelActions.PUT, Map.of("model", "src"), "{\"dims\": " + DIMS + ", \"description\": \"changed\"}");
+        putModel("src", "changed");
         long misses = stat("misses");
         readModelThroughTheCache("src");
         assertThat("the write dropped the node's entry: the next read loads it again", stat("misses"), greaterThan(misses));
