@@ -49,7 +49,7 @@ public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin,
     @Override
     public Collection<?> createComponents(PluginServices services) {
         LatentServices latent = new LatentServices(services.client(), services.threadPool(), services.environment().settings());
-        TranslationService translation = new TranslationService(latent.cache());
+        TranslationService translation = new TranslationService(latent.cache(), services.environment().settings());
         translationService.set(translation);
         return List.of(latent, translation);
     }
