@@ -99,9 +99,93 @@ final class MalformedRequests {
             cases.add(new Case("GET", "_latent/translator/" + name + "/t", null, "get unknown translator " + name));
             cases.add(new Case("DELETE", "_latent/translator/m/" + name, null, "delete unknown translator to " + name));
         }
+        searchAndTranslationInput(cases, latentKnn);
         cases.add(new Case("GET", "_latent/translator/m/t?source_role=nope", null, "translator of an unknown role"));
         cases.add(new Case("DELETE", "_latent/model/t", null, "delete a model a translator uses, without force"));
         cases.add(new Case("PUT", "_latent/model/m", json(ordered("dims", 8)), "change an existing model's dims"));
+        return Collections.unmodifiableList(cases);
+    }
+
+    /**
+     * The search and translation input an independent probe found answered badly: nulls and wrong types inside
+     * {@code latent_knn} (refused naming the field), {@code k} beyond Elasticsearch's limit, a non-finite {@code similarity},
+     * fields whose element type cannot take a translated float vector, and relative output beyond
+     * {@code latent_bridge.translate.max_relative_values} (the fixture lowers it to {@value #MAX_RELATIVE_VALUES}).
+     */
+    private static void searchAndTranslationInput(List<Case> cases, Function<Map<String, Object>, Map<String, Object>> latentKnn) {
+        Map<String, Object> valid = ordered("field", "emb", "query_vector", vector(), "model", "m", "role", "query", "k", 5,
+            "num_candidates", 10, "method", "auto", "field_model", "t", "filter", ordered("term", ordered("title", "x1")), "similarity",
+            0.5, "boost", 2, "_name", "q");
+        for (String field : valid.keySet()) {
+            for (Object bad : Arrays.asList(null, ordered("x", 1), List.of(List.of()))) {
+                if (bad instanceof Map<?, ?> && field.equals("filter")) {
+                    continue; // an object is a filter's own type (the bad filters are in FILTERS)
+                }
+                cases.add(new Case("POST", "docs/_search", json(latentKnn.apply(with(valid, field, bad, true))), "latent_knn: " + field
+                    + " = " + bad));
+            }
+        }
+        for (Object similarity : List.of("NaN", "Infinity", "-Infinity", 1e39, -1e39, new Raw("NaN"), "close", true, List.of(0.5))) {
+            cases.add(new Case("POST", "docs/_search", json(latentKnn.apply(with(valid, "similarity", similarity, true))),
+                "latent_knn: similarity = " + (similarity instanceof Raw r ? r.json() : similarity)));
+        }
+        for (Object[] kAndCandidates : new Object[][] {{10_001, 10_000}, {10_001, null}, {Integer.MAX_VALUE, null}, {10_000, 10_001},
+            {5_000, 4_999}}) {
+            Map<String, Object> q = with(with(valid, "k", kAndCandidates[0], true), "num_candidates", kAndCandidates[1], false);
+            cases.add(new Case("POST", "docs/_search", json(latentKnn.apply(q)), "latent_knn: k = " + kAndCandidates[0]
+                + ", num_candidates = " + kAndCandidates[1]));
+        }
+        for (String field : List.of("emb_byte", "emb_bit", "emb_unindexed", "nested_flat.x.emb_byte")) {
+            cases.add(new Case("POST", "docs/_search", json(latentKnn.apply(ordered("field", field, "query_vector", vector(), "model", "m",
+                "k", 3))), "latent_knn on field " + field));
+        }
+        // a relative translation that would produce more values than the node allows: refused before anything is computed
+        int tooMany = MAX_RELATIVE_VALUES / ANCHORS + 1;
+        for (Map<String, Object> body : List.of(ordered("from", "m", "to", "_relative", "vectors", Collections.nCopies(tooMany, vector())),
+            ordered("from", "m", "to", "_relative", "top_k", 2, "vectors", Collections.nCopies(tooMany, vector())))) {
+            cases.add(new Case("POST", "_latent/_translate", json(body), "relative output of " + tooMany + " vectors x " + ANCHORS
+                + " anchors" + (body.containsKey("top_k") ? ", sparse" : "")));
+        }
+    }
+
+    /** Relative values the fixture node allows in one translation ({@code latent_bridge.translate.max_relative_values}). */
+    static final int MAX_RELATIVE_VALUES = 100;
+    /** Anchors of the fixture's model {@code m}, in each role. */
+    static final int ANCHORS = 12;
+
+    /**
+     * Finite but extreme input (components near the float limit): each request must either succeed with only finite
+     * numbers in its answer or be refused with a 4xx naming the vector; never a 5xx, never Elasticsearch's
+     * "vectors do not support NaN values". These may succeed, so they are not in {@link #all()}.
+     */
+    static List<Case> extreme() {
+        List<Case> cases = new ArrayList<>();
+        for (float big : new float[] {1e37f, 3e38f, -3e38f}) {
+            for (List<Float> v : List.of(List.of(big, 1f, 1f, 1f), List.of(big, big, big, big), List.of(big, -big, big, -big))) {
+                String what = "components " + v;
+                for (String to : List.of("t", "m", "_relative")) {
+                    for (boolean normalize : new boolean[] {true, false}) {
+                        cases.add(new Case("POST", "_latent/_translate", json(ordered("from", "m", "to", to, "normalize", normalize,
+                            "vectors", List.of(v))), "_translate m -> " + to + (normalize ? " normalised" : "") + ", " + what));
+                    }
+                }
+                cases.add(new Case("POST", "_latent/_translate", json(ordered("from", "m", "to", "t", "method", "inverse_relative",
+                    "vectors", List.of(v))), "_translate inverse_relative, " + what));
+                cases.add(new Case("POST", "docs/_search", json(ordered("query", ordered("latent_knn", ordered("field", "emb",
+                    "query_vector", v, "model", "m", "k", 3)))), "latent_knn, " + what));
+                cases.add(new Case("POST", "docs/_search", json(ordered("query", ordered("latent_knn", ordered("field", "emb",
+                    "query_vector", v, "model", "m", "k", 3, "method", "inverse_relative")))), "latent_knn inverse_relative, " + what));
+                cases.add(new Case("POST", "docs/_search", json(ordered("knn", ordered("field", "emb", "k", 3, "num_candidates", 10,
+                    "query_vector_builder", ordered("latent_translation", ordered("vector", v, "model", "m", "target_model", "t"))))),
+                    "latent_translation, " + what));
+                for (Map<String, Object> processor : List.of(ordered("latent_translate", ordered("field", "v", "from", "m", "to", "t",
+                    "target_field", "out")), ordered("latent_relative", ordered("field", "v", "model", "m", "target_field", "out")))) {
+                    cases.add(new Case("POST", "_ingest/pipeline/_simulate", json(ordered("pipeline", ordered("processors",
+                        List.of(processor)), "docs", List.of(ordered("_source", ordered("v", v))))), processor.keySet().iterator().next()
+                        + ", " + what));
+                }
+            }
+        }
         return Collections.unmodifiableList(cases);
     }
 
@@ -209,8 +293,13 @@ final class MalformedRequests {
     }
 
     private static Map<String, Object> with(Map<String, Object> m, String key, Object value) {
+        return with(m, key, value, false);
+    }
+
+    /** A copy of {@code m} with {@code key} set to {@code value}; a null value removes the key unless {@code keepNull}. */
+    private static Map<String, Object> with(Map<String, Object> m, String key, Object value, boolean keepNull) {
         Map<String, Object> copy = new LinkedHashMap<>(m);
-        if (value == null) {
+        if (value == null && keepNull == false) {
             copy.remove(key);
         } else {
             copy.put(key, value);

@@ -21,11 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nothing is stored (models, anchors, translators, pipelines, indices and documents are as before).
  */
 class MalformedRequestsIT {
-    private static final int DIMS = MalformedRequests.DIMS, ANCHORS = 12;
+    private static final int DIMS = MalformedRequests.DIMS, ANCHORS = MalformedRequests.ANCHORS;
 
     @RegisterExtension
     static final ElasticsearchCluster CLUSTER = ElasticsearchCluster.builder("malformed-requests").nodes(1).heap("1g")
-        .setting("http.max_content_length", "10mb").build();
+        .setting("http.max_content_length", "10mb")
+        .setting("latent_bridge.translate.max_relative_values", String.valueOf(MalformedRequests.MAX_RELATIVE_VALUES)).build();
 
     @Test
     void everyMalformedRequestIsRefusedWithA4xxAndLeavesNothingBehind() {
@@ -49,6 +50,33 @@ class MalformedRequestsIT {
         assertTrue(failures.isEmpty(), failures.size() + " requests were not refused properly:\n" + String.join("\n", failures));
         assertEquals("green", es.get("_cluster/health?wait_for_status=green&timeout=30s").ok().path("status").asText());
         assertEquals(before, state(es), "nothing was stored");
+
+        List<String> extremeFailures = new ArrayList<>();
+        for (MalformedRequests.Case c : MalformedRequests.extreme()) {
+            EsResponse r = es.request(c.method(), c.path(), c.body());
+            String problem = r.status() < 300 ? nonFinite(r) : problem(r);
+            if (problem != null) {
+                extremeFailures.add(c.what() + " -> " + r.status() + ": " + problem + " " + abbreviate(r.body()));
+            }
+        }
+        assertTrue(extremeFailures.isEmpty(), extremeFailures.size() + " extreme requests were not answered with finite numbers or a 4xx:\n"
+            + String.join("\n", extremeFailures));
+        assertEquals(before, state(es), "nothing was stored");
+    }
+
+    /**
+     * Null when a successful answer holds only finite numbers and no error; else what is wrong. An ingest simulation
+     * answers 200 with each document's error inside: that error must be bad input, not Elasticsearch's NaN refusal.
+     */
+    private static String nonFinite(EsResponse r) {
+        String body = r.body();
+        if (body.contains("NaN") || body.contains("Infinity")) {
+            return "a non-finite number in the answer";
+        }
+        if (body.contains("\"error\"") && body.contains("illegal_argument_exception") == false) {
+            return "an error that is not bad input";
+        }
+        return null;
     }
 
     /** Null when the response is a 4xx in Elasticsearch's error format, else what is wrong with it. */
@@ -94,7 +122,12 @@ class MalformedRequestsIT {
         es.put("_latent/translator/m/t", Map.of("source_role", "document")).ok();
         es.put("docs", Map.of("settings", Map.of("number_of_replicas", 0), "mappings", Map.of("properties", Map.of("emb", Map.of("type",
             "dense_vector", "dims", DIMS, "similarity", "cosine", "meta", Map.of("latent_model", "t")), "title", Map.of("type", "keyword"),
-            "v", Map.of("type", "float", "index", false))))).ok();
+            "v", Map.of("type", "float", "index", false), "emb_byte", Map.of("type", "dense_vector", "dims", DIMS, "element_type", "byte",
+            "meta", Map.of("latent_model", "t")), "emb_bit", Map.of("type", "dense_vector", "dims", 8 * DIMS, "element_type", "bit",
+            "meta", Map.of("latent_model", "t")), "emb_unindexed", Map.of("type", "dense_vector", "dims", DIMS, "index", false,
+            "meta", Map.of("latent_model", "t")), "nested_flat", Map.of("type", "object", "subobjects", false, "properties",
+            Map.of("x.emb_byte", Map.of("type", "dense_vector", "dims", DIMS, "element_type", "byte", "meta",
+                Map.of("latent_model", "t")))))))).ok();
         for (int i = 0; i < 3; i++) {
             es.put("docs/_doc/d" + i + "?refresh=true", Map.of("emb", target.get(i), "title", "x" + i)).expectStatus(201);
         }
