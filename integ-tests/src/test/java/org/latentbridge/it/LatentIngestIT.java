@@ -136,7 +136,8 @@ class LatentIngestIT {
         }
         // latent_translation into the field's own model searches with the vector itself (unit length by default)
         JsonNode viaBuilder = es.post("ingest-docs/_search", Map.of("knn", Map.of("field", "emb", "k", 3, "num_candidates", 20,
-            "query_vector_builder", Map.of("latent_translation", Map.of("vector", TARGET[5], "model", "tgt", "target_model", "tgt"))))).ok();
+            "query_vector_builder", Map.of("latent_translation", Map.of("vector", TARGET[5], "model", "tgt", "target_model",
+            "tgt"))))).ok();
         JsonNode nativeKnn = es.post("ingest-docs/_search", Map.of("knn", Map.of("field", "emb", "k", 3, "num_candidates", 20,
             "query_vector", unit(TARGET[5])))).ok();
         assertEquals(nativeKnn.path("hits").path("hits").toString(), viaBuilder.path("hits").path("hits").toString());

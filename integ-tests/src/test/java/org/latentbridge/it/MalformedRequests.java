@@ -103,6 +103,7 @@ final class MalformedRequests {
         cases.add(new Case("GET", "_latent/translator/m/t?source_role=nope", null, "translator of an unknown role"));
         cases.add(new Case("DELETE", "_latent/model/t", null, "delete a model a translator uses, without force"));
         cases.add(new Case("PUT", "_latent/model/m", json(ordered("dims", 8)), "change an existing model's dims"));
+        looseParsingIdsAndWorkRefusedLate(cases);
         return Collections.unmodifiableList(cases);
     }
 
@@ -148,6 +149,53 @@ final class MalformedRequests {
         }
     }
 
+    /** A model and a role name of the longest allowed length: two of each make an internal id too long to store. */
+    static final String LONG_SOURCE = "p".repeat(128), LONG_TARGET = "q".repeat(128), LONG_ROLE = "r".repeat(128);
+
+    /**
+     * Loose parsing (query parameters and bodies that were ignored or half-read), ids and imports that were stored
+     * unbounded or mangled, and work that ran before a refusal it could have had up front. The body on a DELETE comes last:
+     * where it is ignored, it deletes a translator the later cases use.
+     */
+    private static void looseParsingIdsAndWorkRefusedLate(List<Case> cases) {
+        for (String wait : List.of("maybe", "FALSE", "1", "")) {
+            cases.add(new Case("PUT", "_latent/translator/m/t?wait_for_completion=" + wait, "{}", "wait_for_completion=" + wait));
+        }
+        cases.add(new Case("GET", "_latent/model/m", json(ordered("dims", 8)), "a body on GET model"));
+        cases.add(new Case("GET", "_latent/translator/m/t", json(ordered("source_role", "document")), "a body on GET translator"));
+        cases.add(new Case("DELETE", "_latent/model/nope", json(ordered("force", true)), "a body on DELETE model"));
+        String translate = json(ordered("from", "m", "to", "t", "vectors", List.of(vector())));
+        for (String garbage : List.of(" xyz", " {}", "}", ", 1", " [1]", "\u0000")) {
+            cases.add(new Case("PUT", "_latent/model/fresh", json(ordered("dims", DIMS)) + garbage, "trailing garbage [" + garbage
+                + "] after a model"));
+            cases.add(new Case("POST", "_latent/_translate", translate + garbage, "trailing garbage [" + garbage + "] after _translate"));
+        }
+        cases.add(new Case("POST", "_latent/model/m/_anchors", json(anchors()) + " {\"ids\": []}", "a second object after anchors"));
+        for (String dims : List.of("8", "0", "4.5", "four", "")) {
+            cases.add(new Case("PUT", "_latent/model/m", json(ordered("dims", dims)), "dims as the string [" + dims + "] on model m"));
+        }
+        cases.add(new Case("PUT", "_latent/model/fresh", json(ordered("dims", "0")), "dims as the string [0]"));
+        cases.add(new Case("PUT", "_latent/translator/" + LONG_SOURCE + "/" + LONG_TARGET, json(ordered("source_role", LONG_ROLE,
+            "target_role", LONG_ROLE)), "a translator between two 128-character models and roles (its id exceeds 512 bytes)"));
+        cases.add(new Case("PUT", "_latent/translator/m/qonly", "{}", "a translator into a model without a document role"));
+        cases.add(new Case("PUT", "_latent/translator/m/qonly", json(ordered("target_role", "document")),
+            "a translator into a model's missing document role"));
+        for (Object index : List.of("doc*", "*", "docs,docs", "d?cs", "-docs", "docs*,-x")) {
+            cases.add(new Case("POST", "_latent/model/m/_anchors", json(ordered("role", "document", "source", ordered("index", index,
+                "field", "emb", "id_field", "title"))), "anchor import from index pattern [" + index + "]"));
+        }
+        cases.add(new Case("POST", "_latent/model/m/_anchors", json(ordered("role", "document", "source", ordered("index", "docs",
+            "field", "emb", "id_field", "obj"))), "anchor import with an object-valued id_field"));
+        for (String id : List.of("\\ud800", "\\udc00", "a\\ud83dz")) {
+            cases.add(new Case("POST", "_latent/model/m/_anchors", "{\"role\": \"query\", \"ids\": [\"a\", \"" + id + "\"], "
+                + "\"vectors\": [[1, 2, 3, 4], [4, 3, 2, 1]]}", "an anchor id with a lone surrogate " + id));
+        }
+        cases.add(new Case("PUT", "_latent/model/fresh", json(ordered("dims", DIMS, "description", "x".repeat(5_000_000))),
+            "a 5 MB description"));
+        cases.add(new Case("DELETE", "_latent/translator/m/t", json(ordered("source_role", "document")),
+            "a body on DELETE translator (naming another translator than the path's)"));
+    }
+
     /** Relative values the fixture node allows in one translation ({@code latent_bridge.translate.max_relative_values}). */
     static final int MAX_RELATIVE_VALUES = 100;
     /** Anchors of the fixture's model {@code m}, in each role. */
@@ -186,7 +234,25 @@ final class MalformedRequests {
                 }
             }
         }
+        // anchors scaled far up or down: stored with finite statistics, or refused (the model's statistics are read back below)
+        for (float scale : new float[] {1e37f, 3e38f, 1e-38f, 1e-45f}) {
+            List<float[]> vectors = new ArrayList<>();
+            for (int i = 0; i < ANCHORS; i++) {
+                vectors.add(new float[] {scale * (i + 1) / ANCHORS, scale, -scale * i / ANCHORS, scale / (i + 1)});
+            }
+            cases.add(new Case("POST", "_latent/model/scaled/_anchors", json(ordered("ids", ids(ANCHORS), "vectors", vectors)),
+                "anchors at scale " + scale));
+            cases.add(new Case("GET", "_latent/model/scaled", null, "the statistics of anchors at scale " + scale));
+        }
         return Collections.unmodifiableList(cases);
+    }
+
+    private static List<String> ids(int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add("x" + i);
+        }
+        return ids;
     }
 
     // ---- values that are wrong for a field of each kind ----
