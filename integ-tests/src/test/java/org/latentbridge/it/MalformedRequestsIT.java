@@ -135,7 +135,7 @@ class MalformedRequestsIT {
         // models that only bad requests use: one without a document role, two whose names and roles are the longest allowed,
         // one that receives extreme anchors
         es.put("_latent/model/qonly", Map.of("dims", DIMS, "roles", List.of("query"))).ok();
-        es.post("_latent/model/qonly/_anchors", Map.of("ids", ids, "vectors", target)).ok();
+        es.post("_latent/model/qonly/_anchors", Map.of("role", "query", "ids", ids, "vectors", target)).ok();
         for (String name : List.of(MalformedRequests.LONG_SOURCE, MalformedRequests.LONG_TARGET)) {
             es.put("_latent/model/" + name, Map.of("dims", DIMS, "roles", List.of(MalformedRequests.LONG_ROLE))).ok();
             es.post("_latent/model/" + name + "/_anchors", Map.of("role", MalformedRequests.LONG_ROLE, "ids", ids, "vectors", source)).ok();
