@@ -118,6 +118,64 @@ class LatentIngestIT {
     }
 
     @Test
+    void aModelIntoItselfIsTheVectorUnchanged() {
+        EsHttp es = CLUSTER.http();
+        float[] v = SOURCE[9];
+        for (boolean normalize : new boolean[] {false, true}) {
+            float[] expected = normalize ? unit(v) : v;
+            JsonNode translated = es.post("_latent/_translate", Map.of("from", "tgt", "to", "tgt", "normalize", normalize, "vectors",
+                List.of(v))).ok();
+            assertEquals("identity", translated.path("method").asText(), translated.toString());
+            assertClose(expected, toFloats(translated.path("vectors").get(0)), "_translate, normalize " + normalize);
+            String pipeline = "self-" + normalize;
+            es.put("_ingest/pipeline/" + pipeline, Map.of("processors", List.of(Map.of("latent_translate", Map.of("field", "v", "from",
+                "tgt", "to", "tgt", "target_field", "out", "normalize", normalize))))).ok();
+            JsonNode doc = es.post("_ingest/pipeline/" + pipeline + "/_simulate", Map.of("docs", List.of(Map.of("_source", Map.of("v",
+                v))))).ok().path("docs").get(0);
+            assertClose(expected, toFloats(doc.path("doc").path("_source").path("out")), "latent_translate, normalize " + normalize);
+        }
+        // latent_translation into the field's own model searches with the vector itself (unit length by default)
+        JsonNode viaBuilder = es.post("ingest-docs/_search", Map.of("knn", Map.of("field", "emb", "k", 3, "num_candidates", 20,
+            "query_vector_builder", Map.of("latent_translation", Map.of("vector", TARGET[5], "model", "tgt", "target_model",
+            "tgt"))))).ok();
+        JsonNode nativeKnn = es.post("ingest-docs/_search", Map.of("knn", Map.of("field", "emb", "k", 3, "num_candidates", 20,
+            "query_vector", unit(TARGET[5])))).ok();
+        assertEquals(nativeKnn.path("hits").path("hits").toString(), viaBuilder.path("hits").path("hits").toString());
+    }
+
+    @Test
+    void anIngestFailureKeepsItsCausesStatusOverHttp() {
+        EsHttp es = CLUSTER.http();
+        es.put("_ingest/pipeline/to-ghost", Map.of("processors", List.of(Map.of("latent_translate", Map.of("field", "v", "from", "src",
+            "to", "ghost", "target_field", "out"))))).ok();
+        EsResponse r = es.put("ingest-docs/_doc/ghost?pipeline=to-ghost", Map.of("v", SOURCE[0]));
+        assertEquals(404, r.status(), "an unknown model is not found, not bad input: " + r.body());
+        assertTrue(r.body().contains("latent model [ghost] not found"), r.body());
+        EsResponse bad = es.put("ingest-docs/_doc/ghost?pipeline=to-ghost", Map.of("v", List.of(1, 2)));
+        assertEquals(400, bad.status(), bad.body());
+        assertEquals(404, es.get("ingest-docs/_doc/ghost").status(), "nothing was indexed");
+    }
+
+    private static float[] unit(float[] v) {
+        double norm = 0;
+        for (float x : v) {
+            norm += (double) x * x;
+        }
+        float[] u = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            u[i] = (float) (v[i] / Math.sqrt(norm));
+        }
+        return u;
+    }
+
+    private static void assertClose(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-6 * Math.max(1, Math.abs(expected[i])), what + " [" + i + "]");
+        }
+    }
+
+    @Test
     void aPipelineMayNameAModelBeforeItExists() {
         EsHttp es = CLUSTER.http();
         es.put("_ingest/pipeline/later", Map.of("processors", List.of(Map.of("latent_relative", Map.of("field", "v", "model", "later",

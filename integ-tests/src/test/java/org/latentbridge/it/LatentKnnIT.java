@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,6 +168,53 @@ class LatentKnnIT {
         Map<String, Object> body = Map.of("query", Map.of("latent_knn", Map.of("field", "emb", "query_vector", SOURCE[11], "model", "new",
             "field_model", "lonely", "method", "inverse_relative", "k", 3)), "size", 3);
         assertEquals("docs-old/d11", hitIds(es.post("docs-old/_search", body).ok()).get(0));
+    }
+
+    @Test
+    void aFieldIsFoundAsElasticsearchFindsIt() throws Exception {
+        EsHttp es = CLUSTER.http();
+        // a dotted name held literally under subobjects: false, and an alias of it
+        es.put("docs-flat", Map.of("mappings", Map.of("properties", Map.of("a", Map.of("type", "object", "subobjects", false,
+            "properties", Map.of("x.emb", Map.of("type", "dense_vector", "dims", DIMS, "similarity", "cosine", "meta",
+                Map.of("latent_model", "old")))), "alias_emb", Map.of("type", "alias", "path", "a.x.emb"), "bytes", Map.of("type",
+            "dense_vector", "dims", DIMS, "element_type", "byte", "meta", Map.of("latent_model", "old")))))).ok();
+        StringBuilder bulk = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            bulk.append(EsHttp.JSON.writeValueAsString(Map.of("index", Map.of("_index", "docs-flat", "_id", "f" + i)))).append('\n');
+            bulk.append(EsHttp.JSON.writeValueAsString(Map.of("a.x.emb", TARGET[i]))).append('\n');
+        }
+        assertFalse(es.post("_bulk?refresh=true", bulk.toString()).ok().path("errors").asBoolean());
+        float[] translated = toFloats(es.post("_latent/_translate", Map.of("from", "new", "to", "old", "vectors", List.of(SOURCE[4]),
+            "normalize", true)).ok().path("vectors").get(0));
+        JsonNode nativeKnn = es.post("docs-flat/_search", Map.of("knn", Map.of("field", "a.x.emb", "query_vector", translated, "k", 3,
+            "num_candidates", 20))).ok();
+        assertEquals("f4", nativeKnn.path("hits").path("hits").get(0).path("_id").asText(), nativeKnn.toString());
+        for (String field : List.of("a.x.emb", "alias_emb")) {
+            JsonNode latent = es.post("docs-flat/_search", Map.of("query", Map.of("latent_knn", Map.of("field", field, "query_vector",
+                SOURCE[4], "model", "new", "k", 3, "num_candidates", 20)))).ok();
+            assertEquals(hitIds(nativeKnn), hitIds(latent), field);
+        }
+        refused(es.post("docs-flat/_search", Map.of("query", Map.of("latent_knn", Map.of("field", "bytes", "query_vector", SOURCE[4],
+            "model", "new")))), 400, "field [bytes] of index [docs-flat] has [element_type: byte]");
+    }
+
+    @Test
+    void malformedOptionsAreRefusedByName() {
+        EsHttp es = CLUSTER.http();
+        for (String field : List.of("field", "model", "role", "k", "num_candidates", "method", "similarity", "field_model", "boost",
+            "_name", "filter", "query_vector")) {
+            Map<String, Object> q = new LinkedHashMap<>(Map.of("field", "emb", "query_vector", SOURCE[1], "model", "new"));
+            q.put(field, null);
+            EsResponse r = es.post("docs-old/_search", Map.of("query", Map.of("latent_knn", q)));
+            assertEquals(400, r.status(), field + " = null -> " + r.body());
+            assertTrue(r.body().contains(field) && r.body().contains("VALUE_NULL"), "the error names [" + field + "]: " + r.body());
+        }
+        refused(es.post("docs-old/_search", Map.of("query", latentKnn(SOURCE[1], Map.of("k", 10_001, "num_candidates", 10_000)))),
+            400, "[k] must be at most [10000]");
+        refused(es.post("docs-old/_search", Map.of("query", latentKnn(SOURCE[1], Map.of("similarity", "NaN")))), 400,
+            "[similarity] must be a finite number");
+        refused(es.post("docs-old/_search", "{\"query\":{\"latent_knn\":{\"field\":\"emb\",\"model\":\"new\",\"query_vector\":"
+            + Arrays.toString(SOURCE[1]) + ",\"similarity\":1e39}}}"), 400, "[similarity] must be a finite number");
     }
 
     private static void refused(EsResponse r, int status, String fragment) {

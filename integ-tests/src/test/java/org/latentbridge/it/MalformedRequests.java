@@ -99,6 +99,7 @@ final class MalformedRequests {
             cases.add(new Case("GET", "_latent/translator/" + name + "/t", null, "get unknown translator " + name));
             cases.add(new Case("DELETE", "_latent/translator/m/" + name, null, "delete unknown translator to " + name));
         }
+        searchAndTranslationInput(cases, latentKnn);
         cases.add(new Case("GET", "_latent/translator/m/t?source_role=nope", null, "translator of an unknown role"));
         cases.add(new Case("DELETE", "_latent/model/t", null, "delete a model a translator uses, without force"));
         cases.add(new Case("PUT", "_latent/model/m", json(ordered("dims", 8)), "change an existing model's dims"));
@@ -109,14 +110,160 @@ final class MalformedRequests {
         cases.add(new Case("GET", "_latent/translator/m/t", "{}", "get translator with a body"));
         cases.add(new Case("GET", "_latent/_stats", "{}", "stats with a body"));
         // loose booleans and bodies with content after the object would otherwise run a fit or create a model
-        for (String wait : List.of("maybe", "FALSE", "1")) {
-            cases.add(new Case("PUT", "_latent/translator/m/t?wait_for_completion=" + wait, "{}", "wait_for_completion=" + wait));
-        }
         cases.add(new Case("DELETE", "_latent/model/t?force=yes", null, "force=yes"));
         cases.add(new Case("PUT", "_latent/model/fresh", "{\"dims\": 4} {\"dims\": 5}", "two JSON objects"));
         cases.add(new Case("PUT", "_latent/model/fresh", "{\"dims\": 4} garbage", "garbage after the JSON object"));
         cases.add(new Case("PUT", "_latent/translator/m/t", "{} {}", "a fit body with a second object"));
+        looseParsingIdsAndWorkRefusedLate(cases);
         return Collections.unmodifiableList(cases);
+    }
+
+    /**
+     * The search and translation input an independent probe found answered badly: nulls and wrong types inside
+     * {@code latent_knn} (refused naming the field), {@code k} beyond Elasticsearch's limit, a non-finite {@code similarity},
+     * fields whose element type cannot take a translated float vector, and relative output beyond
+     * {@code latent_bridge.translate.max_relative_values} (the fixture lowers it to {@value #MAX_RELATIVE_VALUES}).
+     */
+    private static void searchAndTranslationInput(List<Case> cases, Function<Map<String, Object>, Map<String, Object>> latentKnn) {
+        Map<String, Object> valid = ordered("field", "emb", "query_vector", vector(), "model", "m", "role", "query", "k", 5,
+            "num_candidates", 10, "method", "auto", "field_model", "t", "filter", ordered("term", ordered("title", "x1")), "similarity",
+            0.5, "boost", 2, "_name", "q");
+        for (String field : valid.keySet()) {
+            for (Object bad : Arrays.asList(null, ordered("x", 1), List.of(List.of()))) {
+                if (bad instanceof Map<?, ?> && field.equals("filter")) {
+                    continue; // an object is a filter's own type (the bad filters are in FILTERS)
+                }
+                cases.add(new Case("POST", "docs/_search", json(latentKnn.apply(with(valid, field, bad, true))), "latent_knn: " + field
+                    + " = " + bad));
+            }
+        }
+        for (Object similarity : List.of("NaN", "Infinity", "-Infinity", 1e39, -1e39, new Raw("NaN"), "close", true, List.of(0.5))) {
+            cases.add(new Case("POST", "docs/_search", json(latentKnn.apply(with(valid, "similarity", similarity, true))),
+                "latent_knn: similarity = " + (similarity instanceof Raw r ? r.json() : similarity)));
+        }
+        for (Object[] kAndCandidates : new Object[][] {{10_001, 10_000}, {10_001, null}, {Integer.MAX_VALUE, null}, {10_000, 10_001},
+            {5_000, 4_999}}) {
+            Map<String, Object> q = with(with(valid, "k", kAndCandidates[0], true), "num_candidates", kAndCandidates[1], false);
+            cases.add(new Case("POST", "docs/_search", json(latentKnn.apply(q)), "latent_knn: k = " + kAndCandidates[0]
+                + ", num_candidates = " + kAndCandidates[1]));
+        }
+        for (String field : List.of("emb_byte", "emb_bit", "emb_unindexed", "nested_flat.x.emb_byte")) {
+            cases.add(new Case("POST", "docs/_search", json(latentKnn.apply(ordered("field", field, "query_vector", vector(), "model", "m",
+                "k", 3))), "latent_knn on field " + field));
+        }
+        // a relative translation that would produce more values than the node allows: refused before anything is computed
+        int tooMany = MAX_RELATIVE_VALUES / ANCHORS + 1;
+        for (Map<String, Object> body : List.of(ordered("from", "m", "to", "_relative", "vectors", Collections.nCopies(tooMany, vector())),
+            ordered("from", "m", "to", "_relative", "top_k", 2, "vectors", Collections.nCopies(tooMany, vector())))) {
+            cases.add(new Case("POST", "_latent/_translate", json(body), "relative output of " + tooMany + " vectors x " + ANCHORS
+                + " anchors" + (body.containsKey("top_k") ? ", sparse" : "")));
+        }
+    }
+
+    /** A model and a role name of the longest allowed length: two of each make an internal id too long to store. */
+    static final String LONG_SOURCE = "p".repeat(128), LONG_TARGET = "q".repeat(128), LONG_ROLE = "r".repeat(128);
+
+    /**
+     * Loose parsing (query parameters and bodies that were ignored or half-read), ids and imports that were stored
+     * unbounded or mangled, and work that ran before a refusal it could have had up front. The body on a DELETE comes last:
+     * where it is ignored, it deletes a translator the later cases use.
+     */
+    private static void looseParsingIdsAndWorkRefusedLate(List<Case> cases) {
+        for (String wait : List.of("maybe", "FALSE", "1")) {
+            cases.add(new Case("PUT", "_latent/translator/m/t?wait_for_completion=" + wait, "{}", "wait_for_completion=" + wait));
+        }
+        cases.add(new Case("GET", "_latent/model/m", json(ordered("dims", 8)), "a body on GET model"));
+        cases.add(new Case("GET", "_latent/translator/m/t", json(ordered("source_role", "document")), "a body on GET translator"));
+        cases.add(new Case("DELETE", "_latent/model/nope", json(ordered("force", true)), "a body on DELETE model"));
+        String translate = json(ordered("from", "m", "to", "t", "vectors", List.of(vector())));
+        for (String garbage : List.of(" xyz", " {}", "}", ", 1", " [1]", "\u0000")) {
+            cases.add(new Case("PUT", "_latent/model/fresh", json(ordered("dims", DIMS)) + garbage, "trailing garbage [" + garbage
+                + "] after a model"));
+            cases.add(new Case("POST", "_latent/_translate", translate + garbage, "trailing garbage [" + garbage + "] after _translate"));
+        }
+        cases.add(new Case("POST", "_latent/model/m/_anchors", json(anchors()) + " {\"ids\": []}", "a second object after anchors"));
+        for (String dims : List.of("8", "0", "4.5", "four", "")) {
+            cases.add(new Case("PUT", "_latent/model/m", json(ordered("dims", dims)), "dims as the string [" + dims + "] on model m"));
+        }
+        cases.add(new Case("PUT", "_latent/model/fresh", json(ordered("dims", "0")), "dims as the string [0]"));
+        cases.add(new Case("PUT", "_latent/translator/" + LONG_SOURCE + "/" + LONG_TARGET, json(ordered("source_role", LONG_ROLE,
+            "target_role", LONG_ROLE)), "a translator between two 128-character models and roles (its id exceeds 512 bytes)"));
+        cases.add(new Case("PUT", "_latent/translator/m/qonly", "{}", "a translator into a model without a document role"));
+        cases.add(new Case("PUT", "_latent/translator/m/qonly", json(ordered("target_role", "document")),
+            "a translator into a model's missing document role"));
+        for (Object index : List.of("doc*", "*", "docs,docs", "d?cs", "-docs", "docs*,-x")) {
+            cases.add(new Case("POST", "_latent/model/m/_anchors", json(ordered("role", "document", "source", ordered("index", index,
+                "field", "emb", "id_field", "title"))), "anchor import from index pattern [" + index + "]"));
+        }
+        cases.add(new Case("POST", "_latent/model/m/_anchors", json(ordered("role", "document", "source", ordered("index", "docs",
+            "field", "emb", "id_field", "obj"))), "anchor import with an object-valued id_field"));
+        for (String id : List.of("\\ud800", "\\udc00", "a\\ud83dz")) {
+            cases.add(new Case("POST", "_latent/model/m/_anchors", "{\"role\": \"query\", \"ids\": [\"a\", \"" + id + "\"], "
+                + "\"vectors\": [[1, 2, 3, 4], [4, 3, 2, 1]]}", "an anchor id with a lone surrogate " + id));
+        }
+        cases.add(new Case("PUT", "_latent/model/fresh", json(ordered("dims", DIMS, "description", "x".repeat(5_000_000))),
+            "a 5 MB description"));
+        cases.add(new Case("DELETE", "_latent/translator/m/t", json(ordered("source_role", "document")),
+            "a body on DELETE translator (naming another translator than the path's)"));
+    }
+
+    /** Relative values the fixture node allows in one translation ({@code latent_bridge.translate.max_relative_values}). */
+    static final int MAX_RELATIVE_VALUES = 100;
+    /** Anchors of the fixture's model {@code m}, in each role. */
+    static final int ANCHORS = 12;
+
+    /**
+     * Finite but extreme input (components near the float limit): each request must either succeed with only finite
+     * numbers in its answer or be refused with a 4xx naming the vector; never a 5xx, never Elasticsearch's
+     * "vectors do not support NaN values". These may succeed, so they are not in {@link #all()}.
+     */
+    static List<Case> extreme() {
+        List<Case> cases = new ArrayList<>();
+        for (float big : new float[] {1e37f, 3e38f, -3e38f}) {
+            for (List<Float> v : List.of(List.of(big, 1f, 1f, 1f), List.of(big, big, big, big), List.of(big, -big, big, -big))) {
+                String what = "components " + v;
+                for (String to : List.of("t", "m", "_relative")) {
+                    for (boolean normalize : new boolean[] {true, false}) {
+                        cases.add(new Case("POST", "_latent/_translate", json(ordered("from", "m", "to", to, "normalize", normalize,
+                            "vectors", List.of(v))), "_translate m -> " + to + (normalize ? " normalised" : "") + ", " + what));
+                    }
+                }
+                cases.add(new Case("POST", "_latent/_translate", json(ordered("from", "m", "to", "t", "method", "inverse_relative",
+                    "vectors", List.of(v))), "_translate inverse_relative, " + what));
+                cases.add(new Case("POST", "docs/_search", json(ordered("query", ordered("latent_knn", ordered("field", "emb",
+                    "query_vector", v, "model", "m", "k", 3)))), "latent_knn, " + what));
+                cases.add(new Case("POST", "docs/_search", json(ordered("query", ordered("latent_knn", ordered("field", "emb",
+                    "query_vector", v, "model", "m", "k", 3, "method", "inverse_relative")))), "latent_knn inverse_relative, " + what));
+                cases.add(new Case("POST", "docs/_search", json(ordered("knn", ordered("field", "emb", "k", 3, "num_candidates", 10,
+                    "query_vector_builder", ordered("latent_translation", ordered("vector", v, "model", "m", "target_model", "t"))))),
+                    "latent_translation, " + what));
+                for (Map<String, Object> processor : List.of(ordered("latent_translate", ordered("field", "v", "from", "m", "to", "t",
+                    "target_field", "out")), ordered("latent_relative", ordered("field", "v", "model", "m", "target_field", "out")))) {
+                    cases.add(new Case("POST", "_ingest/pipeline/_simulate", json(ordered("pipeline", ordered("processors",
+                        List.of(processor)), "docs", List.of(ordered("_source", ordered("v", v))))), processor.keySet().iterator().next()
+                        + ", " + what));
+                }
+            }
+        }
+        // anchors scaled far up or down: stored with finite statistics, or refused (the model's statistics are read back below)
+        for (float scale : new float[] {1e37f, 3e38f, 1e-38f, 1e-45f}) {
+            List<float[]> vectors = new ArrayList<>();
+            for (int i = 0; i < ANCHORS; i++) {
+                vectors.add(new float[] {scale * (i + 1) / ANCHORS, scale, -scale * i / ANCHORS, scale / (i + 1)});
+            }
+            cases.add(new Case("POST", "_latent/model/scaled/_anchors", json(ordered("ids", ids(ANCHORS), "vectors", vectors)),
+                "anchors at scale " + scale));
+            cases.add(new Case("GET", "_latent/model/scaled", null, "the statistics of anchors at scale " + scale));
+        }
+        return Collections.unmodifiableList(cases);
+    }
+
+    private static List<String> ids(int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add("x" + i);
+        }
+        return ids;
     }
 
     // ---- values that are wrong for a field of each kind ----
@@ -224,8 +371,13 @@ final class MalformedRequests {
     }
 
     private static Map<String, Object> with(Map<String, Object> m, String key, Object value) {
+        return with(m, key, value, false);
+    }
+
+    /** A copy of {@code m} with {@code key} set to {@code value}; a null value removes the key unless {@code keepNull}. */
+    private static Map<String, Object> with(Map<String, Object> m, String key, Object value, boolean keepNull) {
         Map<String, Object> copy = new LinkedHashMap<>(m);
-        if (value == null) {
+        if (value == null && keepNull == false) {
             copy.remove(key);
         } else {
             copy.put(key, value);

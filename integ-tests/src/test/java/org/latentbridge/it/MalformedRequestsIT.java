@@ -6,6 +6,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,11 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nothing is stored (models, anchors, translators, pipelines, indices and documents are as before).
  */
 class MalformedRequestsIT {
-    private static final int DIMS = MalformedRequests.DIMS, ANCHORS = 12;
+    private static final int DIMS = MalformedRequests.DIMS, ANCHORS = MalformedRequests.ANCHORS;
 
     @RegisterExtension
     static final ElasticsearchCluster CLUSTER = ElasticsearchCluster.builder("malformed-requests").nodes(1).heap("1g")
-        .setting("http.max_content_length", "10mb").build();
+        .setting("http.max_content_length", "10mb")
+        .setting("latent_bridge.translate.max_relative_values", String.valueOf(MalformedRequests.MAX_RELATIVE_VALUES)).build();
 
     @Test
     void everyMalformedRequestIsRefusedWithA4xxAndLeavesNothingBehind() {
@@ -49,6 +51,45 @@ class MalformedRequestsIT {
         assertTrue(failures.isEmpty(), failures.size() + " requests were not refused properly:\n" + String.join("\n", failures));
         assertEquals("green", es.get("_cluster/health?wait_for_status=green&timeout=30s").ok().path("status").asText());
         assertEquals(before, state(es), "nothing was stored");
+
+        List<String> extremeFailures = new ArrayList<>();
+        for (MalformedRequests.Case c : MalformedRequests.extreme()) {
+            EsResponse r = es.request(c.method(), c.path(), c.body());
+            String problem = r.status() < 300 ? nonFinite(r) : problem(r);
+            if (problem != null) {
+                extremeFailures.add(c.what() + " -> " + r.status() + ": " + problem + " " + abbreviate(r.body()));
+            }
+        }
+        assertTrue(extremeFailures.isEmpty(), extremeFailures.size() + " extreme requests were not answered with finite numbers or a 4xx:\n"
+            + String.join("\n", extremeFailures));
+        Map<String, String> after = state(es);
+        before.remove("models"); // extreme anchors may be stored (with finite statistics)
+        after.remove("models");
+        assertEquals(before, after, "nothing else was stored");
+    }
+
+    @Test
+    void aByteOrderMarkBeforeAValidBodyIsAccepted() {
+        EsHttp es = CLUSTER.http();
+        es.request("PUT", "_latent/model/bom", "\uFEFF{\"dims\": " + DIMS + "}").ok();
+        JsonNode translated = es.request("POST", "_latent/_translate", "\uFEFF{\"from\": \"bom\", \"to\": \"bom\", \"vectors\": "
+            + "[[1, 2, 3, 4]]}").ok();
+        assertEquals(4, translated.path("vectors").get(0).size(), translated.toString());
+    }
+
+    /**
+     * Null when a successful answer holds only finite numbers and no error; else what is wrong. An ingest simulation
+     * answers 200 with each document's error inside: that error must be bad input, not Elasticsearch's NaN refusal.
+     */
+    private static String nonFinite(EsResponse r) {
+        String body = r.body();
+        if (body.contains("NaN") || body.contains("Infinity")) {
+            return "a non-finite number in the answer";
+        }
+        if (body.contains("\"error\"") && body.contains("illegal_argument_exception") == false) {
+            return "an error that is not bad input";
+        }
+        return null;
     }
 
     /** Null when the response is a 4xx in Elasticsearch's error format, else what is wrong with it. */
@@ -91,12 +132,32 @@ class MalformedRequestsIT {
         }
         es.post("_latent/model/t/_anchors", Map.of("ids", ids, "vectors", target)).ok();
         es.put("_latent/translator/m/t", Map.of()).ok();
+        // models that only bad requests use: one without a document role, two whose names and roles are the longest allowed,
+        // one that receives extreme anchors
+        es.put("_latent/model/qonly", Map.of("dims", DIMS, "roles", List.of("query"))).ok();
+        es.post("_latent/model/qonly/_anchors", Map.of("role", "query", "ids", ids, "vectors", target)).ok();
+        for (String name : List.of(MalformedRequests.LONG_SOURCE, MalformedRequests.LONG_TARGET)) {
+            es.put("_latent/model/" + name, Map.of("dims", DIMS, "roles", List.of(MalformedRequests.LONG_ROLE))).ok();
+            es.post("_latent/model/" + name + "/_anchors", Map.of("role", MalformedRequests.LONG_ROLE, "ids", ids, "vectors", source)).ok();
+        }
+        es.put("_latent/model/scaled", Map.of("dims", DIMS)).ok();
         es.put("_latent/translator/m/t", Map.of("source_role", "document")).ok();
-        es.put("docs", Map.of("settings", Map.of("number_of_replicas", 0), "mappings", Map.of("properties", Map.of("emb", Map.of("type",
-            "dense_vector", "dims", DIMS, "similarity", "cosine", "meta", Map.of("latent_model", "t")), "title", Map.of("type", "keyword"),
-            "v", Map.of("type", "float", "index", false))))).ok();
+        Map<String, Object> meta = Map.of("latent_model", "t");
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("emb", Map.of("type", "dense_vector", "dims", DIMS, "similarity", "cosine", "meta", meta));
+        properties.put("title", Map.of("type", "keyword"));
+        properties.put("v", Map.of("type", "float", "index", false));
+        properties.put("obj", Map.of("properties", Map.of("a", Map.of("type", "long"))));
+        // fields latent_knn must refuse: of element types a float vector cannot search, and unindexed
+        properties.put("emb_byte", Map.of("type", "dense_vector", "dims", DIMS, "element_type", "byte", "meta", meta));
+        properties.put("emb_bit", Map.of("type", "dense_vector", "dims", 8 * DIMS, "element_type", "bit", "meta", meta));
+        properties.put("emb_unindexed", Map.of("type", "dense_vector", "dims", DIMS, "index", false, "meta", meta));
+        properties.put("nested_flat", Map.of("type", "object", "subobjects", false, "properties", Map.of("x.emb_byte", Map.of("type",
+            "dense_vector", "dims", DIMS, "element_type", "byte", "meta", meta))));
+        es.put("docs", Map.of("settings", Map.of("number_of_replicas", 0), "mappings", Map.of("properties", properties))).ok();
         for (int i = 0; i < 3; i++) {
-            es.put("docs/_doc/d" + i + "?refresh=true", Map.of("emb", target.get(i), "title", "x" + i)).expectStatus(201);
+            es.put("docs/_doc/d" + i + "?refresh=true", Map.of("emb", target.get(i), "title", "x" + i, "obj", Map.of("a", i)))
+                .expectStatus(201);
         }
         es.put("_ingest/pipeline/ok", Map.of("processors", List.of(Map.of("latent_translate", Map.of("field", "v", "from", "m", "to", "t",
             "target_field", "emb"))))).ok();

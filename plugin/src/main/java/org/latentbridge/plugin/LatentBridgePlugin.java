@@ -78,7 +78,7 @@ public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin,
         fitProducts.set(new ForkJoinPool(LatentSettings.fitProcessors(settings)));
         LatentServices latent = new LatentServices(services.client(), services.threadPool(), services.clusterService(), settings,
             fitProducts.get());
-        TranslationService translation = new TranslationService(latent.cache());
+        TranslationService translation = new TranslationService(latent.cache(), settings);
         translationService.set(translation);
         return List.of(latent, translation);
     }

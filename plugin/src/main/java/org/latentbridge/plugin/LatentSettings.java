@@ -54,6 +54,13 @@ public final class LatentSettings {
     public static final Setting<Integer> MAX_TRANSLATE_VECTORS = Setting.intSetting("latent_bridge.translate.max_vectors", 10_000, 1,
         Property.NodeScope);
 
+    /**
+     * Values (vectors x anchors) one translation into a relative space may produce: each vector gets one coordinate per
+     * anchor, so the output, and the memory it takes, grows with both.
+     */
+    public static final Setting<Integer> MAX_RELATIVE_VALUES = Setting.intSetting("latent_bridge.translate.max_relative_values",
+        2_000_000, 1, Property.NodeScope);
+
     /** How long a node may serve model and translator metadata without re-reading it, should it miss an invalidation. */
     public static final Setting<TimeValue> METADATA_TTL = Setting.timeSetting("latent_bridge.cache.metadata_ttl",
         TimeValue.timeValueSeconds(30), TimeValue.timeValueMillis(1), Property.NodeScope);
@@ -80,6 +87,7 @@ public final class LatentSettings {
     }
 
     public static List<Setting<?>> all() {
-        return List.of(CACHE_SIZE, METADATA_TTL, MAX_ANCHORS_PER_REQUEST, MAX_TRANSLATE_VECTORS, FIT_THREADS, FIT_PROCESSORS);
+        return List.of(CACHE_SIZE, METADATA_TTL, MAX_ANCHORS_PER_REQUEST, MAX_TRANSLATE_VECTORS, MAX_RELATIVE_VALUES, FIT_THREADS,
+            FIT_PROCESSORS);
     }
 }

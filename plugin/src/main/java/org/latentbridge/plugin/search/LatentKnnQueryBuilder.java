@@ -10,6 +10,8 @@ import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
+import org.elasticsearch.xcontent.ObjectParser;
+import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
 import org.latentbridge.plugin.LatentExceptions;
@@ -43,6 +45,17 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     public static final String NAME = "latent_knn";
     /** Elasticsearch's limit on {@code num_candidates}. */
     static final int MAX_NUM_CANDIDATES = 10_000;
+
+    private static final ParseField FIELD_FIELD = new ParseField("field");
+    private static final ParseField QUERY_VECTOR_FIELD = new ParseField("query_vector");
+    private static final ParseField MODEL_FIELD = new ParseField("model");
+    private static final ParseField ROLE_FIELD = new ParseField("role");
+    private static final ParseField K_FIELD = new ParseField("k");
+    private static final ParseField NUM_CANDIDATES_FIELD = new ParseField("num_candidates");
+    private static final ParseField METHOD_FIELD = new ParseField("method");
+    private static final ParseField FILTER_FIELD = new ParseField("filter");
+    private static final ParseField SIMILARITY_FIELD = new ParseField("similarity");
+    private static final ParseField FIELD_MODEL_FIELD = new ParseField("field_model");
 
     private final String field;
     private final float[] queryVector;
@@ -91,9 +104,16 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         if (k != null && k < 1) {
             throw LatentExceptions.badRequest("[" + NAME + "] [k] must be at least 1, got [" + k + "]");
         }
+        if (k != null && k > MAX_NUM_CANDIDATES) {
+            throw LatentExceptions.badRequest("[" + NAME + "] [k] must be at most [" + MAX_NUM_CANDIDATES
+                + "] (Elasticsearch's limit on [num_candidates], which is at least [k]), got [" + k + "]");
+        }
         if (numCandidates != null && (numCandidates > MAX_NUM_CANDIDATES || numCandidates < (k == null ? 1 : k))) {
             throw LatentExceptions.badRequest("[" + NAME + "] [num_candidates] must be within [" + (k == null ? 1 : k) + ", " + MAX_NUM_CANDIDATES
                 + "] (at least [k]), got [" + numCandidates + "]");
+        }
+        if (similarity != null && Float.isFinite(similarity) == false) {
+            throw LatentExceptions.badRequest("[" + NAME + "] [similarity] must be a finite number (as a float), got [" + similarity + "]");
         }
         if (method == null) {
             throw LatentExceptions.badRequest("[" + NAME + "] requires [method]");
@@ -151,7 +171,7 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         }
     }
 
-    static String vectorKey(FieldModels f) {
+    static String vectorKey(FieldModel f) {
         return (f.relative() ? "_relative|" : "") + f.model() + (f.unitLength() ? "|unit" : "|raw");
     }
 
@@ -177,7 +197,7 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
             if (vectors == null) {
                 throw new IllegalStateException("[" + NAME + "] reached a shard untranslated; it must be rewritten on the coordinating node");
             }
-            FieldModels f = FieldModels.of(shard.getIndexSettings().getIndexMetadata(), field, fieldModel);
+            FieldModel f = translation.get().fieldModels().of(shard.getIndexSettings().getIndexMetadata(), field, fieldModel);
             return knn(vectorFor(f));
         }
         if (vectors != null) {
@@ -191,9 +211,10 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         if (resolved.getRemoteClusterIndices().isEmpty() == false) {
             throw LatentExceptions.badRequest("[" + NAME + "] does not support cross-cluster search");
         }
-        Map<String, FieldModels> needed = new LinkedHashMap<>();
+        Map<String, FieldModel> needed = new LinkedHashMap<>();
+        FieldModelCache fieldModels = translation.get().fieldModels();
         for (IndexMetadata index : resolved.getConcreteLocalIndicesMetadata().values()) {
-            FieldModels f = FieldModels.of(index, field, fieldModel);
+            FieldModel f = fieldModels.of(index, field, fieldModel);
             if (f.relative() == false && f.dims() > 0 && model.equals(f.model()) && f.dims() != queryVector.length) {
                 throw LatentExceptions.badRequest("[" + NAME + "] [query_vector] has [" + queryVector.length + "] dimensions but field [" + field
                     + "] of index [" + index.getIndex().getName() + "] holds [" + f.dims() + "]");
@@ -204,8 +225,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
             return this;
         }
         Map<String, float[]> fetched = new ConcurrentHashMap<>();
-        for (Map.Entry<String, FieldModels> e : needed.entrySet()) {
-            FieldModels f = e.getValue();
+        for (Map.Entry<String, FieldModel> e : needed.entrySet()) {
+            FieldModel f = e.getValue();
             if (f.relative() == false && f.model().equals(model)) {
                 fetched.put(e.getKey(), queryVector); // same model: nothing to translate
                 continue;
@@ -235,12 +256,12 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
      * What field {@code f} needs: the query vector in the field model's space, or, for a relative field, in the query
      * model's own relative space aligned with the field model's anchor ids.
      */
-    private TranslateSpec spec(FieldModels f) {
+    private TranslateSpec spec(FieldModel f) {
         String to = f.relative() ? TranslateSpec.RELATIVE_TARGET : f.model();
         return new TranslateSpec(model, to, role, method, f.unitLength(), null, 1.0, f.relative() ? f.model() : null);
     }
 
-    private float[] vectorFor(FieldModels f) {
+    private float[] vectorFor(FieldModel f) {
         float[] v = vectors.get(vectorKey(f));
         if (v == null) {
             throw new IllegalStateException("[" + NAME + "] has no translation for model [" + f.model() + "]");
@@ -265,98 +286,88 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     @Override
     protected void doXContent(XContentBuilder builder, Params params) throws IOException {
         builder.startObject(NAME);
-        builder.field("field", field);
-        builder.array("query_vector", queryVector);
-        builder.field("model", model);
-        builder.field("role", role);
+        builder.field(FIELD_FIELD.getPreferredName(), field);
+        builder.array(QUERY_VECTOR_FIELD.getPreferredName(), queryVector);
+        builder.field(MODEL_FIELD.getPreferredName(), model);
+        builder.field(ROLE_FIELD.getPreferredName(), role);
         if (k != null) {
-            builder.field("k", k);
+            builder.field(K_FIELD.getPreferredName(), k);
         }
         if (numCandidates != null) {
-            builder.field("num_candidates", numCandidates);
+            builder.field(NUM_CANDIDATES_FIELD.getPreferredName(), numCandidates);
         }
-        builder.field("method", method.apiName());
+        builder.field(METHOD_FIELD.getPreferredName(), method.apiName());
         if (filters.isEmpty() == false) {
-            builder.startArray("filter");
+            builder.startArray(FILTER_FIELD.getPreferredName());
             for (QueryBuilder f : filters) {
                 f.toXContent(builder, params);
             }
             builder.endArray();
         }
         if (similarity != null) {
-            builder.field("similarity", similarity);
+            builder.field(SIMILARITY_FIELD.getPreferredName(), similarity);
         }
         if (fieldModel != null) {
-            builder.field("field_model", fieldModel);
+            builder.field(FIELD_MODEL_FIELD.getPreferredName(), fieldModel);
         }
         boostAndQueryNameToXContent(builder);
         builder.endObject();
     }
 
-    public static LatentKnnQueryBuilder fromXContent(XContentParser parser, Supplier<TranslationService> translation) throws IOException {
-        String field = null, model = null, role = ModelRecord.QUERY_ROLE, method = QueryMethod.AUTO.apiName(), fieldModel = null;
-        String queryName = null;
-        float[] vector = null;
-        Integer k = null, numCandidates = null;
-        Float similarity = null;
-        float boost = DEFAULT_BOOST;
-        List<QueryBuilder> filters = new ArrayList<>();
-        String current = null;
-        XContentParser.Token token;
-        while ((token = parser.nextToken()) != XContentParser.Token.END_OBJECT) {
-            if (token == XContentParser.Token.FIELD_NAME) {
-                current = parser.currentName();
-            } else if ("query_vector".equals(current)) {
-                if (token != XContentParser.Token.START_ARRAY) {
-                    throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [query_vector] must be an array of numbers");
-                }
-                List<Float> values = new ArrayList<>();
-                while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
-                    if (parser.currentToken() != XContentParser.Token.VALUE_NUMBER) {
-                        throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [query_vector][" + values.size()
-                            + "] must be a number, got [" + parser.text() + "]");
-                    }
-                    values.add(parser.floatValue());
-                }
-                vector = new float[values.size()];
-                for (int i = 0; i < vector.length; i++) {
-                    vector[i] = values.get(i);
-                }
-            } else if ("filter".equals(current)) {
-                if (token == XContentParser.Token.START_ARRAY) {
-                    while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
-                        filters.add(parseInnerQueryBuilder(parser));
-                    }
-                } else {
-                    filters.add(parseInnerQueryBuilder(parser));
-                }
-            } else if (token.isValue() || token == XContentParser.Token.VALUE_NULL) {
-                switch (current) {
-                    case "field" -> field = parser.text();
-                    case "model" -> model = parser.text();
-                    case "role" -> role = parser.text();
-                    case "method" -> method = parser.text();
-                    case "field_model" -> fieldModel = parser.text();
-                    case "k" -> k = parser.intValue();
-                    case "num_candidates" -> numCandidates = parser.intValue();
-                    case "similarity" -> similarity = parser.floatValue();
-                    case "boost" -> boost = parser.floatValue();
-                    case "_name" -> queryName = parser.text();
-                    default -> throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] unknown field [" + current + "]");
-                }
-            } else {
-                throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] unknown field [" + current + "] or wrong type");
-            }
+    /** What a request body holds, before the builder checks it. */
+    private static final class Parsed {
+        private String field;
+        private float[] queryVector;
+        private String model;
+        private String role = ModelRecord.QUERY_ROLE;
+        private Integer k;
+        private Integer numCandidates;
+        private String method = QueryMethod.AUTO.apiName();
+        private List<QueryBuilder> filters = List.of();
+        private Float similarity;
+        private String fieldModel;
+        private float boost = DEFAULT_BOOST;
+        private String queryName;
+    }
+
+    /** Elasticsearch's standard parser: a null or a value of the wrong type is refused with the field's name. */
+    private static final ObjectParser<Parsed, Void> PARSER = new ObjectParser<>(NAME, false, Parsed::new);
+
+    static {
+        PARSER.declareString((p, v) -> p.field = v, FIELD_FIELD);
+        PARSER.declareFloatArray((p, v) -> p.queryVector = toArray(v), QUERY_VECTOR_FIELD);
+        PARSER.declareString((p, v) -> p.model = v, MODEL_FIELD);
+        PARSER.declareString((p, v) -> p.role = v, ROLE_FIELD);
+        PARSER.declareInt((p, v) -> p.k = v, K_FIELD);
+        PARSER.declareInt((p, v) -> p.numCandidates = v, NUM_CANDIDATES_FIELD);
+        PARSER.declareString((p, v) -> p.method = v, METHOD_FIELD);
+        PARSER.declareFieldArray((p, v) -> p.filters = v, (p, c) -> parseInnerQueryBuilder(p), FILTER_FIELD,
+            ObjectParser.ValueType.OBJECT_ARRAY);
+        PARSER.declareFloat((p, v) -> p.similarity = v, SIMILARITY_FIELD);
+        PARSER.declareString((p, v) -> p.fieldModel = v, FIELD_MODEL_FIELD);
+        PARSER.declareFloat((p, v) -> p.boost = v, BOOST_FIELD);
+        PARSER.declareString((p, v) -> p.queryName = v, NAME_FIELD);
+    }
+
+    private static float[] toArray(List<Float> values) {
+        float[] v = new float[values.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = values.get(i);
         }
+        return v;
+    }
+
+    public static LatentKnnQueryBuilder fromXContent(XContentParser parser, Supplier<TranslationService> translation) throws IOException {
+        Parsed p = PARSER.parse(parser, null);
         try {
             QueryMethod queryMethod;
             try {
-                queryMethod = QueryMethod.fromApiName(method);
+                queryMethod = QueryMethod.fromApiName(p.method);
             } catch (IllegalArgumentException e) {
                 throw LatentExceptions.badRequest("[" + NAME + "] " + e.getMessage());
             }
-            return new LatentKnnQueryBuilder(field, vector, model, role, k, numCandidates, queryMethod, filters, similarity, fieldModel,
-                translation).boost(boost).queryName(queryName);
+            return new LatentKnnQueryBuilder(p.field, p.queryVector, p.model, p.role, p.k, p.numCandidates, queryMethod, p.filters,
+                p.similarity, p.fieldModel, translation).boost(p.boost).queryName(p.queryName);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
         }

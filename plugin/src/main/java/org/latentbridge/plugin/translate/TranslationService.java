@@ -3,11 +3,14 @@ package org.latentbridge.plugin.translate;
 import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.support.SubscribableListener;
+import org.elasticsearch.common.settings.Settings;
 import org.latentbridge.core.linalg.Vectors;
 import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.RelativeProjection;
 import org.latentbridge.core.translate.Translator;
 import org.latentbridge.plugin.LatentExceptions;
+import org.latentbridge.plugin.LatentSettings;
+import org.latentbridge.plugin.search.FieldModelCache;
 import org.latentbridge.plugin.store.LatentCache;
 import org.latentbridge.plugin.store.LatentCache.LoadedTranslator;
 import org.latentbridge.plugin.store.ModelRecord;
@@ -44,9 +47,13 @@ public final class TranslationService {
     private final LatentCache cache;
     private final Lookup loading;
     private final Lookup peeking;
+    /** {@code latent_bridge.translate.max_relative_values}: vectors x anchors one relative translation may produce. */
+    private final long maxRelativeValues;
+    private final FieldModelCache fieldModels = new FieldModelCache();
 
-    public TranslationService(LatentCache cache) {
+    public TranslationService(LatentCache cache, Settings settings) {
         this.cache = cache;
+        this.maxRelativeValues = LatentSettings.MAX_RELATIVE_VALUES.get(settings);
         this.loading = new LoadingLookup(cache);
         this.peeking = new PeekingLookup(cache);
     }
@@ -58,15 +65,15 @@ public final class TranslationService {
      *                   field), so that a wrong dimension is reported where the user wrote it
      */
     public void translate(TranslateSpec spec, String vectorName, float[][] vectors, ActionListener<Translation> listener) {
-        translate(spec, source -> checkDimensions(vectorName, vectors, source), listener);
+        run(loading, spec, vectorName, source -> checkDimensions(vectorName, vectors, source), listener);
     }
 
     /**
      * Translates the vectors {@code vectorsOf} reads once the source model, and so its dimension, is known (a request
-     * body is parsed only then, so that an unknown model is reported before the vectors are).
+     * body is parsed only then, so that an unknown model is reported before the vectors are); errors name them {@code vectors}.
      */
     public void translate(TranslateSpec spec, Function<ModelRecord, float[][]> vectorsOf, ActionListener<Translation> listener) {
-        run(loading, spec, vectorsOf, listener);
+        run(loading, spec, "vectors", vectorsOf, listener);
     }
 
     /**
@@ -75,8 +82,13 @@ public final class TranslationService {
      */
     public Translation cachedOrNull(TranslateSpec spec, String vectorName, float[][] vectors) {
         AtomicReference<Translation> result = new AtomicReference<>();
-        run(peeking, spec, source -> checkDimensions(vectorName, vectors, source), ActionListener.wrap(result::set, e -> {}));
+        run(peeking, spec, vectorName, source -> checkDimensions(vectorName, vectors, source), ActionListener.wrap(result::set, e -> {}));
         return result.get();
+    }
+
+    /** This node's parsed search field models, which {@code latent_knn} reads from the mappings it searches. */
+    public FieldModelCache fieldModels() {
+        return fieldModels;
     }
 
     /** Whether translator {@code t} was fitted on anchors other than the models' current ones. */
@@ -85,12 +97,13 @@ public final class TranslationService {
         return s == null || g == null || s.generation() != t.sourceGeneration() || g.generation() != t.targetGeneration();
     }
 
-    /** The source model, its resolved role and the vectors to translate. */
-    private record Input(TranslateSpec spec, ModelRecord source, String role, float[][] vectors) {}
+    /** The source model, its resolved role, the vectors to translate and how the request names them. */
+    private record Input(TranslateSpec spec, ModelRecord source, String role, float[][] vectors, String vectorName) {}
 
-    private void run(Lookup lookup, TranslateSpec spec, Function<ModelRecord, float[][]> vectorsOf, ActionListener<Translation> listener) {
+    private void run(Lookup lookup, TranslateSpec spec, String vectorName, Function<ModelRecord, float[][]> vectorsOf,
+                     ActionListener<Translation> listener) {
         SubscribableListener.<ModelRecord>newForked(l -> lookup.model(spec.from(), l)).<Translation>andThen((l, source) -> {
-            Input in = new Input(spec, source, source.resolveRole(spec.role()), vectorsOf.apply(source));
+            Input in = new Input(spec, source, source.resolveRole(spec.role()), vectorsOf.apply(source), vectorName);
             if (spec.toRelative()) {
                 relative(lookup, in, l);
             } else if (spec.identity()) {
@@ -103,10 +116,19 @@ public final class TranslationService {
 
     private void relative(Lookup lookup, Input in, ActionListener<Translation> listener) {
         TranslateSpec spec = in.spec();
+        ModelRecord.RoleAnchors anchors = in.source().anchorsOf(in.role());
+        long values = anchors == null ? 0 : (long) in.vectors().length * anchors.count();
+        if (values > maxRelativeValues) {
+            // checked before anything is computed: each vector gets one coordinate per anchor
+            throw LatentExceptions.badRequest("a relative translation of [" + in.vectors().length + "] vectors into the [" + in.role()
+                + "] space of [" + in.source().model() + "] ([" + anchors.count() + "] anchors) would produce ["
+                + values + "] values, more than the [" + maxRelativeValues + "] of [" + LatentSettings.MAX_RELATIVE_VALUES.getKey()
+                + "]; translate fewer vectors per request");
+        }
         SubscribableListener.<Void>newForked(l -> checkAligned(lookup, in, l))
             .<RelativeProjection>andThen((l, aligned) -> lookup.relative(in.source(), in.role(), spec.topK(), spec.exponent(), l))
             .andThenApply(projection -> {
-                float[][] dense = translateAll(projection, in.vectors(), true);
+                float[][] dense = translateAll(in, projection, true);
                 Translation.RelativeSpace space = new Translation.RelativeSpace(in.role(), projection.targetDims(),
                     in.source().anchorsOf(in.role()).generation());
                 return spec.topK() == null ? Translation.relative(dense, null, space)
@@ -141,7 +163,7 @@ public final class TranslationService {
             String targetRole = target.resolveRole(ModelRecord.DOCUMENT_ROLE);
             if (in.spec().method() == QueryMethod.INVERSE_RELATIVE) {
                 lookup.inverseRelative(in.source(), in.role(), target, targetRole, l.map(t -> Translation.unstored(
-                    translateAll(t, in.vectors(), in.spec().normalize()), Method.INVERSE_RELATIVE.apiName())));
+                    translateAll(in, t, in.spec().normalize()), Method.INVERSE_RELATIVE.apiName())));
             } else {
                 storedTranslator(lookup, in, target, targetRole, l);
             }
@@ -151,7 +173,7 @@ public final class TranslationService {
     private void storedTranslator(Lookup lookup, Input in, ModelRecord target, String targetRole, ActionListener<Translation> listener) {
         String key = TranslatorRecord.key(in.source().model(), in.role(), target.model(), targetRole);
         lookup.translator(key, List.of(in.source().model(), target.model()), ActionListener.wrap(
-            t -> listener.onResponse(Translation.stored(translateAll(t.translator(), in.vectors(), in.spec().normalize()),
+            t -> listener.onResponse(Translation.stored(translateAll(in, t.translator(), in.spec().normalize()),
                 t.translator().method(), t.record().version(), stale(t.record(), in.source(), target))),
             e -> listener.onFailure(ExceptionsHelper.unwrapCause(e) instanceof LatentExceptions.TranslatorNotFoundException
                 ? LatentExceptions.translatorNotFound(key, "fit it with PUT /_latent/translator/" + in.source().model() + "/"
@@ -173,13 +195,31 @@ public final class TranslationService {
                 Vectors.normalizeInPlace(out[i]);
             }
         }
-        return Translation.unstored(out, Translation.IDENTITY);
+        return Translation.unstored(checkFinite(in.vectorName(), out), Translation.IDENTITY);
     }
 
-    private float[][] translateAll(Translator translator, float[][] vectors, boolean normalize) {
+    private float[][] translateAll(Input in, Translator translator, boolean normalize) {
         long start = System.nanoTime();
-        float[][] out = translator.translateAll(vectors, normalize);
+        float[][] out = translator.translateAll(in.vectors(), normalize);
         cache.recordTranslations(out.length, System.nanoTime() - start);
+        return checkFinite(in.vectorName(), out);
+    }
+
+    /**
+     * The last word before a vector leaves the service: Elasticsearch, an index or a client never receives a non-finite
+     * number. Finite input can still get here (components near the float limit whose products overflow), so the refusal
+     * is a 400 naming the vector.
+     */
+    private static float[][] checkFinite(String vectorName, float[][] out) {
+        for (int i = 0; i < out.length; i++) {
+            for (int j = 0; j < out[i].length; j++) {
+                if (Float.isFinite(out[i][j]) == false) {
+                    String where = out.length == 1 ? vectorName : vectorName + "][" + i;
+                    throw LatentExceptions.badRequest("[" + where + "] translates to a non-finite value (component [" + j
+                        + "]): the input overflows the float range; scale it down (its direction is what is translated)");
+                }
+            }
+        }
         return out;
     }
 

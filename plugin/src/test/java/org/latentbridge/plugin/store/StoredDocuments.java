@@ -8,6 +8,7 @@ import org.elasticsearch.action.get.GetRequest;
 import org.elasticsearch.action.get.GetResponse;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.common.bytes.BytesReference;
+import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.unit.ByteSizeValue;
 import org.elasticsearch.common.util.concurrent.EsExecutors;
 import org.elasticsearch.common.xcontent.support.XContentMapValues;
@@ -83,7 +84,7 @@ public final class StoredDocuments {
     public static TranslationService translationService(Client client) {
         LatentStore store = new LatentStore(client, EsExecutors.DIRECT_EXECUTOR_SERVICE, EsExecutors.DIRECT_EXECUTOR_SERVICE, null);
         return new TranslationService(new LatentCache(store, client.threadPool().getThreadContext(), EsExecutors.DIRECT_EXECUTOR_SERVICE,
-            ByteSizeValue.ofMb(16).getBytes(), TimeValue.timeValueHours(1)));
+            ByteSizeValue.ofMb(16).getBytes(), TimeValue.timeValueHours(1)), Settings.EMPTY);
     }
 
     /** A client that answers GET requests from these documents and refuses every other action. */
