@@ -8,15 +8,12 @@ import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.latentbridge.plugin.action.LatentServices;
 import org.latentbridge.plugin.action.LatentTransportAction;
-import org.latentbridge.plugin.action.TranslatorActions.Pair;
 import org.latentbridge.plugin.store.ModelRecord;
+import org.latentbridge.plugin.translate.TranslationService;
 
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import static org.latentbridge.plugin.action.TranslatorActions.models;
-import static org.latentbridge.plugin.action.TranslatorActions.stale;
 
 public final class TransportGetTranslatorAction extends LatentTransportAction<GetTranslatorAction.Request, GetTranslatorAction.Response> {
 
@@ -34,14 +31,14 @@ public final class TransportGetTranslatorAction extends LatentTransportAction<Ge
                 l.map(models -> {
                     Map<String, ModelRecord> byName = models.stream().collect(Collectors.toMap(ModelRecord::model, Function.identity()));
                     return GetTranslatorAction.Response.all(translators.stream().map(t -> TranslatorInfo.of(t, byName.containsKey(t.source())
-                        == false || byName.containsKey(t.target()) == false || stale(t, byName.get(t.source()), byName.get(t.target()))))
+                        == false || byName.containsKey(t.target()) == false || TranslationService.stale(t, byName.get(t.source()), byName.get(t.target()))))
                         .toList());
                 }))));
             return;
         }
-        models(services, path.source(), path.target(), listener.delegateFailureAndWrap((l, m) -> {
-            Pair pair = Pair.of(m[0], path.sourceRole(), m[1], path.targetRole());
-            services.store().getTranslator(pair.key(), false, l.map(t -> GetTranslatorAction.Response.one(TranslatorInfo.of(t, stale(t,
+        TranslatorPair.readModels(services, path.source(), path.target(), listener.delegateFailureAndWrap((l, m) -> {
+            TranslatorPair pair = TranslatorPair.of(m[0], path.sourceRole(), m[1], path.targetRole());
+            services.store().getTranslator(pair.key(), false, l.map(t -> GetTranslatorAction.Response.one(TranslatorInfo.of(t, TranslationService.stale(t,
                 m[0], m[1])))));
         }));
     }
