@@ -9,11 +9,12 @@ import org.elasticsearch.transport.TransportService;
 import org.latentbridge.plugin.action.LatentServices;
 import org.latentbridge.plugin.action.LatentTransportAction;
 import org.latentbridge.plugin.store.ModelRecord;
-import org.latentbridge.plugin.translate.TranslationService;
 
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+
+import static org.latentbridge.plugin.translate.TranslationService.stale;
 
 public final class TransportGetTranslatorAction extends LatentTransportAction<GetTranslatorAction.Request, GetTranslatorAction.Response> {
 
@@ -31,14 +32,14 @@ public final class TransportGetTranslatorAction extends LatentTransportAction<Ge
                 l.map(models -> {
                     Map<String, ModelRecord> byName = models.stream().collect(Collectors.toMap(ModelRecord::model, Function.identity()));
                     return GetTranslatorAction.Response.all(translators.stream().map(t -> TranslatorInfo.of(t, byName.containsKey(t.source())
-                        == false || byName.containsKey(t.target()) == false || TranslationService.stale(t, byName.get(t.source()), byName.get(t.target()))))
+                        == false || byName.containsKey(t.target()) == false || stale(t, byName.get(t.source()), byName.get(t.target()))))
                         .toList());
                 }))));
             return;
         }
         TranslatorPair.readModels(services, path.source(), path.target(), listener.delegateFailureAndWrap((l, m) -> {
             TranslatorPair pair = TranslatorPair.of(m[0], path.sourceRole(), m[1], path.targetRole());
-            services.store().getTranslator(pair.key(), false, l.map(t -> GetTranslatorAction.Response.one(TranslatorInfo.of(t, TranslationService.stale(t,
+            services.store().getTranslator(pair.key(), false, l.map(t -> GetTranslatorAction.Response.one(TranslatorInfo.of(t, stale(t,
                 m[0], m[1])))));
         }));
     }

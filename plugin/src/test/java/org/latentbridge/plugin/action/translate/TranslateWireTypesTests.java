@@ -55,7 +55,8 @@ class TranslateWireTypesTests {
         return new TranslateAction.Request("m" + random.nextInt(5), relative ? TranslateSpec.RELATIVE_TARGET : "t" + random.nextInt(5),
             random.nextBoolean() ? "query" : "document", QueryMethod.values()[random.nextInt(QueryMethod.values().length)],
             random.nextBoolean(), relative && random.nextBoolean() ? 1 + random.nextInt(50) : null,
-            relative && random.nextBoolean() ? 0.5 + random.nextDouble() * 4 : null, randomVectors(1 + random.nextInt(4), 1 + random.nextInt(8)));
+            relative && random.nextBoolean() ? 0.5 + random.nextDouble() * 4 : null,
+            randomVectors(1 + random.nextInt(4), 1 + random.nextInt(8)));
     }
 
     private List<Map<String, Float>> randomWeights(int count) {
@@ -189,7 +190,8 @@ class TranslateWireTypesTests {
         for (int i = 0; i < 50; i++) {
             assertRoundTrip(randomRequest(), TranslateAction.Request::new);
         }
-        TranslateAction.Request a = new TranslateAction.Request("m", "t", "query", QueryMethod.AUTO, false, null, null, new float[][] {{1, 2}});
+        TranslateAction.Request a = new TranslateAction.Request("m", "t", "query", QueryMethod.AUTO, false, null, null,
+            new float[][] {{1, 2}});
         assertEquals(a, new TranslateAction.Request("m", "t", "query", QueryMethod.AUTO, false, null, null, new float[][] {{1, 2}}));
         assertEquals(a.hashCode(), new TranslateAction.Request("m", "t", "query", QueryMethod.AUTO, false, null, null,
             new float[][] {{1, 2}}).hashCode());
