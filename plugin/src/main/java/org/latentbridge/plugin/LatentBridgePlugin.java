@@ -15,7 +15,6 @@ import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.elasticsearch.threadpool.FixedExecutorBuilder;
 import org.latentbridge.plugin.action.LatentServices;
 import org.latentbridge.plugin.action.ModelActions;
-import org.latentbridge.plugin.action.TranslatorActions;
 import org.latentbridge.plugin.action.cache.CacheStatsAction;
 import org.latentbridge.plugin.action.cache.InvalidateCacheAction;
 import org.latentbridge.plugin.action.cache.TransportCacheStatsAction;
@@ -26,6 +25,8 @@ import org.latentbridge.plugin.action.model.PutModelAction;
 import org.latentbridge.plugin.action.model.TransportDeleteModelAction;
 import org.latentbridge.plugin.action.model.TransportGetModelAction;
 import org.latentbridge.plugin.action.model.TransportPutModelAction;
+import org.latentbridge.plugin.action.translate.TranslateAction;
+import org.latentbridge.plugin.action.translate.TransportTranslateAction;
 import org.latentbridge.plugin.action.translator.DeleteTranslatorAction;
 import org.latentbridge.plugin.action.translator.GetTranslatorAction;
 import org.latentbridge.plugin.action.translator.PutTranslatorAction;
@@ -44,6 +45,7 @@ import org.latentbridge.plugin.rest.RestGetModelAction;
 import org.latentbridge.plugin.rest.RestGetTranslatorAction;
 import org.latentbridge.plugin.rest.RestPutModelAction;
 import org.latentbridge.plugin.rest.RestPutTranslatorAction;
+import org.latentbridge.plugin.rest.RestTranslateAction;
 import org.latentbridge.plugin.search.LatentKnnQueryBuilder;
 import org.latentbridge.plugin.search.LatentTranslationQueryVectorBuilder;
 import org.latentbridge.plugin.store.LatentSystemIndex;
@@ -131,7 +133,7 @@ public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin,
             new TransportActionSpec(PutTranslatorAction.INSTANCE, TransportPutTranslatorAction.class),
             new TransportActionSpec(GetTranslatorAction.INSTANCE, TransportGetTranslatorAction.class),
             new TransportActionSpec(DeleteTranslatorAction.INSTANCE, TransportDeleteTranslatorAction.class),
-            new TransportActionSpec(TranslatorActions.TRANSLATE, TranslatorActions.TransportTranslate.class),
+            new TransportActionSpec(TranslateAction.INSTANCE, TransportTranslateAction.class),
             new TransportActionSpec(InvalidateCacheAction.INSTANCE, TransportInvalidateCacheAction.class),
             new TransportActionSpec(CacheStatsAction.INSTANCE, TransportCacheStatsAction.class));
     }
@@ -147,7 +149,7 @@ public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin,
             new RestPutTranslatorAction(),
             new RestGetTranslatorAction(),
             new RestDeleteTranslatorAction(),
-            new LatentRestHandler("latent_translate", List.of(new Route(Method.POST, "/_latent/_translate")), TranslatorActions.TRANSLATE),
+            new RestTranslateAction(),
             new RestCacheStatsAction());
     }
 

@@ -2,6 +2,7 @@ package org.latentbridge.plugin.action;
 
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRequestValidationException;
+import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
@@ -224,26 +225,23 @@ public final class CalibrationSearch {
         return candidates.size() * pairs.size();
     }
 
+    /** One batch of searches, on the fit pool; a rejection or anything thrown before the searches are sent fails the listener. */
     private void batch(int from) {
-        services.fitPool().execute(() -> {
-            try {
-                LatentTransportAction.checkCancelled(task);
-                int to = Math.min(total(), from + BATCH);
-                MultiSearchRequest msearch = new MultiSearchRequest();
-                for (int i = from; i < to; i++) {
-                    int c = i / pairs.size(), p = i % pairs.size();
-                    float[] translated = candidates.get(c).translator().translate(pairs.get(p).vector(), true);
-                    msearch.add(new SearchRequest(spec.index()).source(new SearchSourceBuilder()
-                        .query(EsApi.knn(spec.field(), translated, spec.k(), spec.numCandidates(), null, List.of()))
-                        .size(spec.k()).fetchSource(false).trackTotalHits(false)));
-                }
-                try (ThreadContext.StoredContext ignored = callerContext.get()) {
-                    services.client().multiSearch(msearch, ActionListener.wrap(r -> collect(from, to, r), listener::onFailure));
-                }
-            } catch (Exception e) {
-                listener.onFailure(e);
+        services.fitPool().execute(ActionRunnable.wrap(listener, l -> {
+            LatentTransportAction.checkCancelled(task);
+            int to = Math.min(total(), from + BATCH);
+            MultiSearchRequest msearch = new MultiSearchRequest();
+            for (int i = from; i < to; i++) {
+                int c = i / pairs.size(), p = i % pairs.size();
+                float[] translated = candidates.get(c).translator().translate(pairs.get(p).vector(), true);
+                msearch.add(new SearchRequest(spec.index()).source(new SearchSourceBuilder()
+                    .query(EsApi.knn(spec.field(), translated, spec.k(), spec.numCandidates(), null, List.of()))
+                    .size(spec.k()).fetchSource(false).trackTotalHits(false)));
             }
-        });
+            try (ThreadContext.StoredContext ignored = callerContext.get()) {
+                services.client().multiSearch(msearch, ActionListener.wrap(r -> collect(from, to, r), l::onFailure));
+            }
+        }));
     }
 
     private void collect(int from, int to, MultiSearchResponse response) {

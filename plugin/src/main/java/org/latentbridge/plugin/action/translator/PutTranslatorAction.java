@@ -15,10 +15,10 @@ import org.elasticsearch.xcontent.XContentParser;
 import org.latentbridge.core.fit.FitOptions;
 import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.Preprocessing;
+import org.latentbridge.plugin.LatentExceptions;
 import org.latentbridge.plugin.action.CalibrationSearch;
 import org.latentbridge.plugin.action.LongRunningRequest;
 import org.latentbridge.plugin.action.StrictXContent;
-import org.latentbridge.plugin.action.TranslatorActions;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -48,7 +48,7 @@ public final class PutTranslatorAction {
             });
 
         static {
-            PARSER.declareField((b, m) -> b.method = m, p -> TranslatorActions.fitMethod(p.text()), new ParseField("method"),
+            PARSER.declareField((b, m) -> b.method = m, p -> fitMethod(p.text()), new ParseField("method"),
                 ObjectParser.ValueType.STRING);
             PARSER.declareString((b, r) -> b.sourceRole = r, new ParseField("source_role"));
             PARSER.declareString((b, r) -> b.targetRole = r, new ParseField("target_role"));
@@ -114,6 +114,20 @@ public final class PutTranslatorAction {
             Body b = parser == null ? new Body() : PARSER.apply(parser, null);
             return new Request(new TranslatorPath(source, b.sourceRole, target, b.targetRole), waitForCompletion, b.method,
                 b.preprocessing, b.holdout, b.seed, b.minQuality, b.calibration);
+        }
+
+        /** The fit method a body names: null for {@code auto}; the message lists exactly what a fit accepts. */
+        static Method fitMethod(String name) {
+            if (name.equals("auto")) {
+                return null;
+            }
+            for (Method m : Method.values()) {
+                if (m != Method.RELATIVE && m.apiName().equals(name)) {
+                    return m;
+                }
+            }
+            throw LatentExceptions.badRequest("[method] [" + name + "] is not a fit method; expected one of [auto, orthogonal, linear, "
+                + "affine, inverse_relative, orthogonal_kernel]");
         }
 
         private static Map<String, Double> minQuality(XContentParser p) throws IOException {

@@ -8,11 +8,8 @@ import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.latentbridge.plugin.action.LatentServices;
 import org.latentbridge.plugin.action.LatentTransportAction;
-import org.latentbridge.plugin.action.TranslatorActions.Pair;
 
 import java.util.List;
-
-import static org.latentbridge.plugin.action.TranslatorActions.models;
 
 public final class TransportDeleteTranslatorAction
     extends LatentTransportAction<DeleteTranslatorAction.Request, DeleteTranslatorAction.Response> {
@@ -25,8 +22,8 @@ public final class TransportDeleteTranslatorAction
     @Override
     protected void perform(Task task, DeleteTranslatorAction.Request request, ActionListener<DeleteTranslatorAction.Response> listener) {
         TranslatorPath path = request.path();
-        models(services, path.source(), path.target(), listener.delegateFailureAndWrap((l, m) -> {
-            Pair pair = Pair.of(m[0], path.sourceRole(), m[1], path.targetRole());
+        TranslatorPair.readModels(services, path.source(), path.target(), listener.delegateFailureAndWrap((l, m) -> {
+            TranslatorPair pair = TranslatorPair.of(m[0], path.sourceRole(), m[1], path.targetRole());
             services.store().deleteTranslator(pair.key(), l.delegateFailureAndWrap((l2, ignored) -> services.invalidateThen(
                 List.of(m[0].model(), m[1].model()), new DeleteTranslatorAction.Response(pair.key()), l2)));
         }));

@@ -8,15 +8,13 @@ import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.latentbridge.plugin.action.LatentServices;
 import org.latentbridge.plugin.action.LatentTransportAction;
-import org.latentbridge.plugin.action.TranslatorActions.Pair;
 import org.latentbridge.plugin.store.ModelRecord;
 
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import static org.latentbridge.plugin.action.TranslatorActions.models;
-import static org.latentbridge.plugin.action.TranslatorActions.stale;
+import static org.latentbridge.plugin.translate.TranslationService.stale;
 
 public final class TransportGetTranslatorAction extends LatentTransportAction<GetTranslatorAction.Request, GetTranslatorAction.Response> {
 
@@ -39,8 +37,8 @@ public final class TransportGetTranslatorAction extends LatentTransportAction<Ge
                 }))));
             return;
         }
-        models(services, path.source(), path.target(), listener.delegateFailureAndWrap((l, m) -> {
-            Pair pair = Pair.of(m[0], path.sourceRole(), m[1], path.targetRole());
+        TranslatorPair.readModels(services, path.source(), path.target(), listener.delegateFailureAndWrap((l, m) -> {
+            TranslatorPair pair = TranslatorPair.of(m[0], path.sourceRole(), m[1], path.targetRole());
             services.store().getTranslator(pair.key(), false, l.map(t -> GetTranslatorAction.Response.one(TranslatorInfo.of(t, stale(t,
                 m[0], m[1])))));
         }));

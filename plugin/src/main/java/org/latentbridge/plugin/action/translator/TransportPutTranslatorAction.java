@@ -2,6 +2,7 @@ package org.latentbridge.plugin.action.translator;
 
 import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.common.UUIDs;
 import org.elasticsearch.common.util.concurrent.ThreadContext;
@@ -24,15 +25,12 @@ import org.latentbridge.plugin.action.LatentQualityException;
 import org.latentbridge.plugin.action.LatentServices;
 import org.latentbridge.plugin.action.LatentTransportAction;
 import org.latentbridge.plugin.action.Reports;
-import org.latentbridge.plugin.action.TranslatorActions.Pair;
 import org.latentbridge.plugin.store.ModelRecord;
 import org.latentbridge.plugin.store.TranslatorRecord;
 
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-
-import static org.latentbridge.plugin.action.TranslatorActions.models;
 
 /**
  * Reads both models, refuses a pair it could not use, loads both anchor sets, fits on the fit pool (and calibrates, when
@@ -49,7 +47,7 @@ public final class TransportPutTranslatorAction extends LatentTransportAction<Pu
     }
 
     /** What one fit carries from the request to the store. */
-    private record Fit(Task task, Pair pair, FitOptions options, CalibrationSearch.Spec calibration,
+    private record Fit(Task task, TranslatorPair pair, FitOptions options, CalibrationSearch.Spec calibration,
                        List<CalibrationSearch.LabelledPair> labelled, Supplier<ThreadContext.StoredContext> callerContext) {}
 
     @Override
@@ -58,21 +56,25 @@ public final class TransportPutTranslatorAction extends LatentTransportAction<Pu
         Supplier<ThreadContext.StoredContext> callerContext = services.client().threadPool().getThreadContext().newRestorableContext(false);
         FitOptions options = request.fitOptions().withCancellation(cancelled(task)).withProducts(services.fitProducts());
         TranslatorPath path = request.path();
-        models(services, path.source(), path.target(), listener.delegateFailureAndWrap((l, m) -> {
+        TranslatorPair.readModels(services, path.source(), path.target(), listener.delegateFailureAndWrap((l, m) -> {
             if (path.targetRole() == null && m[1].roles().contains(ModelRecord.DOCUMENT_ROLE) == false) {
                 throw LatentExceptions.badRequest("latent model [" + m[1].model() + "] has no role [" + ModelRecord.DOCUMENT_ROLE + "], which "
                     + "[target_role] defaults to and which searches and ingest translate into; its roles are " + m[1].roles());
             }
-            Pair pair = Pair.of(m[0], path.sourceRole(), m[1], path.targetRole());
+            TranslatorPair pair = TranslatorPair.of(m[0], path.sourceRole(), m[1], path.targetRole());
             CalibrationSearch.Spec calibration = request.calibration();
             Fit fit = new Fit(task, pair, options, calibration, calibration == null ? null : calibration.pairs(pair.source().dims()),
                 callerContext);
             services.cache().anchors(pair.source(), pair.sourceRole(), l.delegateFailureAndWrap((l2, sourceAnchors) ->
                 services.cache().anchors(pair.target(), pair.targetRole(), l2.delegateFailureAndWrap((l3, targetAnchors) ->
-                    services.fitPool().execute(() -> fitAndStore(fit, sourceAnchors, targetAnchors, l3))))));
+                    services.fitPool().execute(ActionRunnable.wrap(l3, l4 -> fitAndStore(fit, sourceAnchors, targetAnchors, l4)))))));
         }));
     }
 
+    /**
+     * Fits, then stores. It runs on the fit pool inside an {@link ActionRunnable}: whatever it throws (building the report,
+     * encoding the translator) or a rejection by the pool fails the listener, so the caller is always answered.
+     */
     private void fitAndStore(Fit f, AnchorSet sourceAnchors, AnchorSet targetAnchors, ActionListener<PutTranslatorAction.Response> listener) {
         FitResult fit;
         List<Calibration.Candidate> candidates;
@@ -80,11 +82,7 @@ public final class TransportPutTranslatorAction extends LatentTransportAction<Pu
             fit = TranslatorFitter.fit(sourceAnchors, targetAnchors, f.options());
             candidates = f.calibration() == null ? null : Calibration.candidates(fit, sourceAnchors, targetAnchors, f.options());
         } catch (QualityGateException e) {
-            listener.onFailure(new LatentQualityException(e.getMessage(), Reports.allMetrics(e.metrics())));
-            return;
-        } catch (Exception e) {
-            listener.onFailure(e);
-            return;
+            throw new LatentQualityException(e.getMessage(), Reports.allMetrics(e.metrics()));
         }
         if (f.calibration() == null) {
             Map<String, Object> report = Reports.fit(fit, fit.translator(), fit.method() == Method.ORTHOGONAL_KERNEL ? fit.kernel() : null,
@@ -105,10 +103,10 @@ public final class TransportPutTranslatorAction extends LatentTransportAction<Pu
      * Stores the fit as the next version, if neither model's anchors changed during the fit (409 otherwise). When another
      * fit of the same translator stored a version meanwhile, this fit is still valid: it goes in as the version after that.
      */
-    private void storeChecked(Pair pair, Map<String, Object> report, byte[] blob, int attempts,
+    private void storeChecked(TranslatorPair pair, Map<String, Object> report, byte[] blob, int attempts,
                               ActionListener<PutTranslatorAction.Response> listener) {
-        models(services, pair.source().model(), pair.target().model(), listener.delegateFailureAndWrap((l, now) -> {
-            Pair current = new Pair(now[0], pair.sourceRole(), now[1], pair.targetRole());
+        TranslatorPair.readModels(services, pair.source().model(), pair.target().model(), listener.delegateFailureAndWrap((l, now) -> {
+            TranslatorPair current = new TranslatorPair(now[0], pair.sourceRole(), now[1], pair.targetRole());
             if (current.sourceGeneration() != pair.sourceGeneration() || current.targetGeneration() != pair.targetGeneration()) {
                 throw LatentExceptions.conflict("the anchors of [" + pair.source().model() + "] or [" + pair.target().model()
                     + "] changed during the fit; the translator was not stored, fit again");
