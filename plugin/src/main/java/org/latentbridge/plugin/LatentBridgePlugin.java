@@ -46,6 +46,7 @@ import org.latentbridge.plugin.rest.RestGetTranslatorAction;
 import org.latentbridge.plugin.rest.RestPutModelAction;
 import org.latentbridge.plugin.rest.RestPutTranslatorAction;
 import org.latentbridge.plugin.rest.RestTranslateAction;
+import org.latentbridge.plugin.search.FieldModelCache;
 import org.latentbridge.plugin.search.LatentKnnQueryBuilder;
 import org.latentbridge.plugin.search.LatentTranslationQueryVectorBuilder;
 import org.latentbridge.plugin.store.LatentSystemIndex;
@@ -70,6 +71,8 @@ import static org.elasticsearch.rest.RestHandler.Route;
 public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin, SearchPlugin, IngestPlugin {
     /** This node's translation service, set by {@link #createComponents}; the query and processor registrations come first. */
     private final SetOnce<TranslationService> translationService = new SetOnce<>();
+    /** This node's parsed field models, for {@code latent_knn}: needs nothing of the node, so it exists from the start. */
+    private final FieldModelCache fieldModels = new FieldModelCache();
 
     /** The pool fits run their dense products in: owned by the plugin, so it is sized by the node and closed with it. */
     private final SetOnce<ForkJoinPool> fitProducts = new SetOnce<>();
@@ -156,8 +159,8 @@ public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin,
     @Override
     public List<QuerySpec<?>> getQueries() {
         Supplier<TranslationService> translation = translationService();
-        return List.of(new QuerySpec<>(LatentKnnQueryBuilder.NAME, in -> new LatentKnnQueryBuilder(in, translation),
-            p -> LatentKnnQueryBuilder.fromXContent(p, translation)));
+        return List.of(new QuerySpec<>(LatentKnnQueryBuilder.NAME, in -> new LatentKnnQueryBuilder(in, translation, fieldModels),
+            p -> LatentKnnQueryBuilder.fromXContent(p, translation, fieldModels)));
     }
 
     @Override

@@ -8,7 +8,8 @@ import org.elasticsearch.core.TimeValue;
 /**
  * This node's parsed {@link FieldModel}s, by index, mapping version, field and {@code field_model}: reading a field from
  * a mapping decompresses and parses the whole mapping (some 30-70 us for a 40-field mapping), once per searched index
- * and query without it. Bounded; an entry of an old mapping version is never read again and ages out.
+ * and query without it. Bounded; an entry of an old mapping version is never read again and ages out. One per plugin
+ * instance (node), created with the plugin: the query is registered before the node's services exist.
  */
 public final class FieldModelCache {
     /** Entries kept: a few per searched (index, field) pair is plenty. */

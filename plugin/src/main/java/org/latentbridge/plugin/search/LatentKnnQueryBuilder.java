@@ -72,6 +72,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     private final Supplier<Map<String, float[]>> pending;
     /** This node's translation service, resolved at rewrite; not part of the query (not in equality nor on the wire). */
     private final Supplier<TranslationService> translation;
+    /** This node's parsed field models; like the service, not part of the query. */
+    private final FieldModelCache fieldModels;
 
     /**
      * @param translation this node's translation service, resolved only when the query is rewritten (the plugin registers
@@ -79,14 +81,15 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
      */
     public LatentKnnQueryBuilder(String field, float[] queryVector, String model, String role, Integer k, Integer numCandidates,
                                  QueryMethod method, List<QueryBuilder> filters, Float similarity, String fieldModel,
-                                 Supplier<TranslationService> translation) {
-        this(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, null, null, translation);
+                                 Supplier<TranslationService> translation, FieldModelCache fieldModels) {
+        this(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, null, null, translation,
+            fieldModels);
     }
 
     private LatentKnnQueryBuilder(String field, float[] queryVector, String model, String role, Integer k, Integer numCandidates,
                                   QueryMethod method, List<QueryBuilder> filters, Float similarity, String fieldModel,
                                   Map<String, float[]> vectors, Supplier<Map<String, float[]>> pending,
-                                  Supplier<TranslationService> translation) {
+                                  Supplier<TranslationService> translation, FieldModelCache fieldModels) {
         if (field == null || field.isEmpty()) {
             throw LatentExceptions.badRequest("[" + NAME + "] requires [field]");
         }
@@ -131,9 +134,11 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         this.vectors = vectors;
         this.pending = pending;
         this.translation = Objects.requireNonNull(translation);
+        this.fieldModels = Objects.requireNonNull(fieldModels);
     }
 
-    public LatentKnnQueryBuilder(StreamInput in, Supplier<TranslationService> translation) throws IOException {
+    public LatentKnnQueryBuilder(StreamInput in, Supplier<TranslationService> translation, FieldModelCache fieldModels)
+        throws IOException {
         super(in);
         field = in.readString();
         queryVector = in.readFloatArray();
@@ -148,6 +153,7 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         vectors = in.readBoolean() ? in.readMap(StreamInput::readFloatArray) : null;
         pending = null;
         this.translation = Objects.requireNonNull(translation);
+        this.fieldModels = Objects.requireNonNull(fieldModels);
     }
 
     @Override
@@ -190,14 +196,14 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         }
         if (filtersChanged) {
             return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, rewrittenFilters, similarity, fieldModel,
-                vectors, null, translation).boost(boost).queryName(queryName);
+                vectors, null, translation, fieldModels).boost(boost).queryName(queryName);
         }
         SearchExecutionContext shard = ctx.convertToSearchExecutionContext();
         if (shard != null) {
             if (vectors == null) {
                 throw new IllegalStateException("[" + NAME + "] reached a shard untranslated; it must be rewritten on the coordinating node");
             }
-            FieldModel f = translation.get().fieldModels().of(shard.getIndexSettings().getIndexMetadata(), field, fieldModel);
+            FieldModel f = fieldModels.of(shard.getIndexSettings().getIndexMetadata(), field, fieldModel);
             return knn(vectorFor(f));
         }
         if (vectors != null) {
@@ -212,7 +218,6 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
             throw LatentExceptions.badRequest("[" + NAME + "] does not support cross-cluster search");
         }
         Map<String, FieldModel> needed = new LinkedHashMap<>();
-        FieldModelCache fieldModels = translation.get().fieldModels();
         for (IndexMetadata index : resolved.getConcreteLocalIndicesMetadata().values()) {
             FieldModel f = fieldModels.of(index, field, fieldModel);
             if (f.relative() == false && f.dims() > 0 && model.equals(f.model()) && f.dims() != queryVector.length) {
@@ -249,7 +254,7 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
             return withVectors(Map.copyOf(fetched));
         }
         return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, null,
-            supplier, translation).boost(boost).queryName(queryName);
+            supplier, translation, fieldModels).boost(boost).queryName(queryName);
     }
 
     /**
@@ -271,7 +276,7 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
 
     private LatentKnnQueryBuilder withVectors(Map<String, float[]> fetched) {
         return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, fetched,
-            null, translation).boost(boost).queryName(queryName);
+            null, translation, fieldModels).boost(boost).queryName(queryName);
     }
 
     private QueryBuilder knn(float[] vector) {
@@ -357,7 +362,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         return v;
     }
 
-    public static LatentKnnQueryBuilder fromXContent(XContentParser parser, Supplier<TranslationService> translation) throws IOException {
+    public static LatentKnnQueryBuilder fromXContent(XContentParser parser, Supplier<TranslationService> translation,
+                                                     FieldModelCache fieldModels) throws IOException {
         Parsed p = PARSER.parse(parser, null);
         try {
             QueryMethod queryMethod;
@@ -367,7 +373,7 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
                 throw LatentExceptions.badRequest("[" + NAME + "] " + e.getMessage());
             }
             return new LatentKnnQueryBuilder(p.field, p.queryVector, p.model, p.role, p.k, p.numCandidates, queryMethod, p.filters,
-                p.similarity, p.fieldModel, translation).boost(p.boost).queryName(p.queryName);
+                p.similarity, p.fieldModel, translation, fieldModels).boost(p.boost).queryName(p.queryName);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
         }

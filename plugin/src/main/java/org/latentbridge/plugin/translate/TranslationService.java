@@ -10,7 +10,6 @@ import org.latentbridge.core.translate.RelativeProjection;
 import org.latentbridge.core.translate.Translator;
 import org.latentbridge.plugin.LatentExceptions;
 import org.latentbridge.plugin.LatentSettings;
-import org.latentbridge.plugin.search.FieldModelCache;
 import org.latentbridge.plugin.store.LatentCache;
 import org.latentbridge.plugin.store.LatentCache.LoadedTranslator;
 import org.latentbridge.plugin.store.ModelRecord;
@@ -49,7 +48,6 @@ public final class TranslationService {
     private final Lookup peeking;
     /** {@code latent_bridge.translate.max_relative_values}: vectors x anchors one relative translation may produce. */
     private final long maxRelativeValues;
-    private final FieldModelCache fieldModels = new FieldModelCache();
 
     public TranslationService(LatentCache cache, Settings settings) {
         this.cache = cache;
@@ -86,10 +84,6 @@ public final class TranslationService {
         return result.get();
     }
 
-    /** This node's parsed search field models, which {@code latent_knn} reads from the mappings it searches. */
-    public FieldModelCache fieldModels() {
-        return fieldModels;
-    }
 
     /** Whether translator {@code t} was fitted on anchors other than the models' current ones. */
     public static boolean stale(TranslatorRecord t, ModelRecord source, ModelRecord target) {

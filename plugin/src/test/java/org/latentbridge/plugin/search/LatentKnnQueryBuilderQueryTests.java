@@ -24,6 +24,7 @@ import org.elasticsearch.index.query.TermQueryBuilder;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
 import org.elasticsearch.test.AbstractQueryTestCase;
+import org.elasticsearch.xcontent.XContentParseException;
 import org.elasticsearch.xcontent.XContentParserConfiguration;
 import org.elasticsearch.xcontent.XContentType;
 import org.latentbridge.core.anchor.AnchorSet;
@@ -49,6 +50,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.instanceOf;
@@ -120,7 +122,7 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
         }
         return new LatentKnnQueryBuilder(field, vector, model, randomFrom("query", "document"), k, numCandidates,
             randomFrom(QueryMethod.values()), filters, randomBoolean() ? null : randomFloat(), overrideFieldModel ? model : null,
-            NO_SERVICE);
+            NO_SERVICE, new FieldModelCache());
     }
 
     /**
@@ -187,7 +189,7 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
 
     public void testWithNoIndexResolvedTheQueryStaysAsItIs() throws IOException {
         LatentKnnQueryBuilder query = new LatentKnnQueryBuilder("emb_cosine", new float[] {1f, 0f, 0f}, "model-b", "query", 5, 50,
-            QueryMethod.AUTO, List.of(), null, null, NO_SERVICE);
+            QueryMethod.AUTO, List.of(), null, null, NO_SERVICE, new FieldModelCache());
         QueryBuilder rewritten = rewriteAndFetch(query, TestRewriteContexts.coordinator(XContentParserConfiguration.EMPTY, 0L,
             new MockResolvedIndices(Map.of(), new OriginalIndices(new String[0], IndicesOptions.DEFAULT), Map.of())));
         assertThat("no index to search: nothing to translate, the query stays as it is", rewritten, equalTo(query));
@@ -195,18 +197,18 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
 
     public void testDimensionMismatchOfTheQueryModelIsRefusedOnTheCoordinator() {
         LatentKnnQueryBuilder query = new LatentKnnQueryBuilder("emb_cosine", new float[] {1f, 0f}, "model-a", "query", null, null,
-            QueryMethod.AUTO, List.of(), null, null, NO_SERVICE);
+            QueryMethod.AUTO, List.of(), null, null, NO_SERVICE, new FieldModelCache());
         IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> rewriteAndFetch(query, coordinatorContext()));
         assertThat(e.getMessage(), containsString("[query_vector] has [2] dimensions but field [emb_cosine]"));
     }
 
     public void testAMissingOrNonVectorFieldIsRefusedOnTheCoordinator() {
         LatentKnnQueryBuilder missing = new LatentKnnQueryBuilder("nope", new float[] {1f, 0f, 0f}, "model-a", "query", null, null,
-            QueryMethod.AUTO, List.of(), null, null, NO_SERVICE);
+            QueryMethod.AUTO, List.of(), null, null, NO_SERVICE, new FieldModelCache());
         assertThat(expectThrows(IllegalArgumentException.class, () -> rewriteAndFetch(missing, coordinatorContext())).getMessage(),
             containsString("field [nope] does not exist"));
         LatentKnnQueryBuilder text = new LatentKnnQueryBuilder(TEXT_FIELD_NAME, new float[] {1f, 0f, 0f}, "model-a", "query", null, null,
-            QueryMethod.AUTO, List.of(), null, null, NO_SERVICE);
+            QueryMethod.AUTO, List.of(), null, null, NO_SERVICE, new FieldModelCache());
         assertThat(expectThrows(IllegalArgumentException.class, () -> rewriteAndFetch(text, coordinatorContext())).getMessage(),
             containsString("not [dense_vector]"));
     }
@@ -228,7 +230,7 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
         assertRefusal("""
             {"latent_knn": {"field": "emb", "model": "m"}}""", "non-empty [query_vector]");
         assertRefusal("""
-            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1, "x"]}}""", "[query_vector][1] must be a number");
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1, "x"]}}""", "failed to parse field [query_vector]");
         assertRefusal("""
             {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1, 1e60]}}""", "[query_vector][1] must be a finite number");
         assertRefusal("""
@@ -245,7 +247,9 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
 
     /** Parsing {@code json} fails as a parsing error (400) whose message, or its cause's, holds {@code fragment}. */
     private void assertRefusal(String json, String fragment) {
-        ParsingException e = expectThrows(ParsingException.class, () -> parseQuery(json));
+        Exception e = expectThrows(Exception.class, () -> parseQuery(json));
+        assertThat("a parsing error (400), Elasticsearch's or the parser's", e, anyOf(instanceOf(ParsingException.class),
+            instanceOf(XContentParseException.class)));
         StringBuilder messages = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
             messages.append(t.getMessage()).append(" | ");
@@ -370,7 +374,7 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
         String name = randomBoolean() ? null : randomAlphaOfLength(6);
         LatentKnnQueryBuilder query = (LatentKnnQueryBuilder) new LatentKnnQueryBuilder("emb_cosine", vector, SOURCE_MODEL,
             randomFrom(ModelRecord.QUERY_ROLE, ModelRecord.DOCUMENT_ROLE), k, numCandidates, QueryMethod.AUTO, filters, similarity, null,
-            () -> service).boost(boost).queryName(name);
+            () -> service, new FieldModelCache()).boost(boost).queryName(name);
 
         // the field's similarity is cosine: the translated vector is unit length
         float[] translated = translator.translate(vector, true);
@@ -391,7 +395,7 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
         assertThat(Rewriteable.rewrite(pending, miss, true), equalTo(expected));
 
         LatentKnnQueryBuilder again = new LatentKnnQueryBuilder("emb_cosine", vector, SOURCE_MODEL, ModelRecord.QUERY_ROLE, k,
-            numCandidates, QueryMethod.AUTO, filters, similarity, null, () -> service);
+            numCandidates, QueryMethod.AUTO, filters, similarity, null, () -> service, new FieldModelCache());
         again.boost(boost).queryName(name);
         QueryRewriteContext hit = coordinatorContext();
         assertThat("everything is cached: the coordinator rewrites at once", Rewriteable.rewrite(again, hit, true), equalTo(expected));
@@ -411,7 +415,7 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
         documents.put(model("model-b", randomNonNegativeLong()));
         TranslationService service = StoredDocuments.translationService(createSearchExecutionContext().getClient());
         LatentKnnQueryBuilder query = new LatentKnnQueryBuilder("emb_l2", randomQueryVector(), SOURCE_MODEL, ModelRecord.QUERY_ROLE, null,
-            null, QueryMethod.AUTO, List.of(), null, null, () -> service);
+            null, QueryMethod.AUTO, List.of(), null, null, () -> service, new FieldModelCache());
         IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> rewriteAndFetch(query, coordinatorContext()));
         assertThat(e.getMessage(), containsString("PUT /_latent/translator/" + SOURCE_MODEL + "/model-b"));
         assertThat(e.getMessage(), containsString("[method: inverse_relative]"));

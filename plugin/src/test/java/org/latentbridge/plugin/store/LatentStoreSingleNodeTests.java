@@ -17,10 +17,11 @@ import org.latentbridge.plugin.action.LatentRequest;
 import org.latentbridge.plugin.action.LatentResponse;
 import org.latentbridge.plugin.action.LatentServices;
 import org.latentbridge.plugin.action.ModelActions;
-import org.latentbridge.plugin.action.TranslatorActions;
+import org.latentbridge.plugin.action.translate.TranslateAction;
 import org.latentbridge.plugin.action.model.PutModelAction;
 import org.latentbridge.plugin.action.translator.PutTranslatorAction;
 import org.latentbridge.plugin.action.translator.TranslatorPath;
+import org.latentbridge.plugin.translate.QueryMethod;
 
 import java.util.Arrays;
 import java.util.Collection;
@@ -121,9 +122,9 @@ public class LatentStoreSingleNodeTests extends ESSingleNodeTestCase {
         float[] query = anchors(false)[5];
         float[] expected = anchors(true)[5];
         Vectors.normalizeInPlace(expected);
-        LatentResponse translated = execute(TranslatorActions.TRANSLATE, Map.of(),
-            "{\"from\": \"src\", \"to\": \"tgt\", \"normalize\": true, \"vectors\": [" + Arrays.toString(query) + "]}");
-        float[] vector = ((float[][]) translated.body().get("vectors"))[0];
+        TranslateAction.Response translated = client().execute(TranslateAction.INSTANCE, new TranslateAction.Request("src", "tgt",
+            ModelRecord.QUERY_ROLE, QueryMethod.AUTO, true, null, null, new float[][] {query})).actionGet();
+        float[] vector = translated.translation().vectors()[0];
         for (int d = 0; d < DIMS; d++) {
             assertThat("a rotation is fitted exactly from noise-free anchors", (double) vector[d], closeTo(expected[d], 1e-3));
         }
