@@ -1,6 +1,7 @@
 package org.latentbridge.core;
 
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.RandomMatrices_DDRM;
 import org.latentbridge.core.anchor.AnchorSet;
 
@@ -42,7 +43,7 @@ public final class TestData {
         if (rows < cols) {
             // EJML makes tall matrices with orthonormal columns; a wide one is the transpose of a tall one
             DMatrixRMaj tall = RandomMatrices_DDRM.orthogonal(cols, rows, random);
-            return org.ejml.dense.row.CommonOps_DDRM.transpose(tall, null).data;
+            return CommonOps_DDRM.transpose(tall, null).data;
         }
         return RandomMatrices_DDRM.orthogonal(rows, cols, random).data;
     }

@@ -5,13 +5,16 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +50,7 @@ public final class Charts {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         chart.getStyler().setXAxisLogarithmic(logX);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         StringBuilder csv = new StringBuilder("series,x,y\n");
         lines.series.forEach((series, xy) -> {
             chart.addSeries(series, xy[0], xy[1]).setMarker(SeriesMarkers.CIRCLE);
@@ -65,14 +68,15 @@ public final class Charts {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(manyLabels ? HEIGHT + 320 : HEIGHT).title(title)
             .yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisLabelRotation(manyLabels ? 90 : 0);
         StringBuilder csv = new StringBuilder("series,category,value\n");
         series.forEach((s, values) -> {
             if (values.length != categories.size()) {
-                throw new IllegalArgumentException("series [" + s + "] has " + values.length + " values for " + categories.size() + " categories");
+                throw new IllegalArgumentException("series [" + s + "] has " + values.length + " values for " + categories.size()
+                    + " categories");
             }
-            chart.addSeries(s, categories, java.util.Arrays.stream(values).boxed().toList());
+            chart.addSeries(s, categories, Arrays.stream(values).boxed().toList());
             for (int i = 0; i < values.length; i++) {
                 csv.append(quote(s)).append(',').append(quote(categories.get(i))).append(',').append(values[i]).append('\n');
             }
@@ -80,7 +84,7 @@ public final class Charts {
         return save(dir, name, chart, csv);
     }
 
-    private static Path save(Path dir, String name, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, StringBuilder csv) {
+    private static Path save(Path dir, String name, Chart<?, ?> chart, StringBuilder csv) {
         try {
             Files.createDirectories(dir);
             Path png = dir.resolve(name + ".png");

@@ -41,6 +41,7 @@ class ChartsTests {
     @Test
     void mismatchedSeriesAreRejected(@TempDir Path dir) {
         assertThrows(IllegalArgumentException.class, () -> new Charts.Lines().add("x", new double[] {1, 2}, new double[] {1}));
-        assertThrows(IllegalArgumentException.class, () -> Charts.bars(dir, "b", "t", "y", List.of("a", "b"), Map.of("s", new double[] {1})));
+        assertThrows(IllegalArgumentException.class,
+            () -> Charts.bars(dir, "b", "t", "y", List.of("a", "b"), Map.of("s", new double[] {1})));
     }
 }

@@ -3,6 +3,7 @@ package org.latentbridge.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -93,7 +94,8 @@ public final class ManPageCorpus {
                     ManPageCorpus base = load().withFoldoc(Integer.MAX_VALUE);
                     List<ManPage> all = new ArrayList<>(base.pages());
                     // The extra tree has its own man root: prefix its ids so they never collide with the base pages'.
-                    extra.pages().forEach(p -> all.add(new ManPage("extra/" + p.id(), p.section(), p.names(), p.summary(), p.description())));
+                    extra.pages().forEach(p -> all.add(
+                        new ManPage("extra/" + p.id(), p.section(), p.names(), p.summary(), p.description())));
                     all.sort(Comparator.comparing(ManPage::id));
                     c = new ManPageCorpus(base.root, all);
                     sharedLarge = c;
@@ -143,7 +145,7 @@ public final class ManPageCorpus {
      */
     public ManPageCorpus withFoldoc(int maxTerms) {
         Path tree = root.endsWith(Path.of("usr", "share", "man")) ? root.getParent().getParent().getParent() : root;
-        List<ManPage> all = new java.util.ArrayList<>(pages);
+        List<ManPage> all = new ArrayList<>(pages);
         all.addAll(FoldocDictionary.entries(tree, maxTerms));
         all.sort(Comparator.comparing(ManPage::id));
         return new ManPageCorpus(root, all);
@@ -178,7 +180,7 @@ public final class ManPageCorpus {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .decode(ByteBuffer.wrap(bytes))
                     .toString();
         } catch (CharacterCodingException e) {
             return new String(bytes, StandardCharsets.ISO_8859_1);
@@ -205,8 +207,8 @@ public final class ManPageCorpus {
     }
 
     /**
-     * Makes sure the corpus of a pin file is fetched into {@code <cache>/corpus/<name>} and returns it. The fetch script is idempotent and verifies
-     * the pinned SHA-256 sums, so it is run whenever it can be found (a no-op taking milliseconds when the
+     * Makes sure the corpus of a pin file is fetched into {@code <cache>/corpus/<name>} and returns it. The fetch script is idempotent and
+     * verifies the pinned SHA-256 sums, so it is run whenever it can be found (a no-op taking milliseconds when the
      * corpus is complete); without the script an already complete directory is used as is.
      */
     private static Path ensureFetched(String name, String pinsFile) {

@@ -253,7 +253,8 @@ public final class ManPageParser {
             }
             String macro = requestName(line);
             if (skipUntil != null) {
-                if (skipUntil.equals("\\}") ? line.contains("\\}") : macro.equals(skipUntil) || (skipUntil.equals("..") && line.startsWith(".."))) {
+                if (skipUntil.equals("\\}") ? line.contains("\\}")
+                    : macro.equals(skipUntil) || (skipUntil.equals("..") && line.startsWith(".."))) {
                     skipUntil = null;
                 }
                 continue;
@@ -725,7 +726,8 @@ public final class ManPageParser {
             List<String> calls = fns.stream().map(f -> f + "()").toList();
             boolean many = calls.size() > 1;
             return "The " + joinEnglish(calls) + (many ? " functions return" : " function returns")
-                    + " the value 0 if successful; otherwise the value -1 is returned and the global variable errno is set to indicate the error.";
+                    + " the value 0 if successful; otherwise the value -1 is returned and the global variable errno is set to indicate"
+                    + " the error.";
         }
 
         private static String exitStatusSentence(List<String> utilities) {

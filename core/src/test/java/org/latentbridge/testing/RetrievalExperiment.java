@@ -5,9 +5,11 @@ import org.latentbridge.core.linalg.Vectors;
 import org.latentbridge.core.metrics.RetrievalMetrics;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -65,9 +67,9 @@ public final class RetrievalExperiment {
 
     /** The first {@code count} anchor pages only: for measuring what the anchor count buys. */
     public AnchorSet anchors(Encoder encoder, Role role, int count) {
-        int[] rows = java.util.Arrays.copyOf(anchorRows, count);
+        int[] rows = Arrays.copyOf(anchorRows, count);
         float[][] v = slice(EmbeddingCache.shared().embed(encoder, role, corpus.descriptions()), rows);
-        List<String> ids = java.util.Arrays.stream(rows).mapToObj(r -> corpus.pages().get(r).id()).toList();
+        List<String> ids = Arrays.stream(rows).mapToObj(r -> corpus.pages().get(r).id()).toList();
         return AnchorSet.of(encoder.dims(), ids, List.of(v));
     }
 
@@ -107,23 +109,23 @@ public final class RetrievalExperiment {
      */
     public Scores scoreRelative(UnaryOperator<float[]> documents, UnaryOperator<float[]> queries) {
         int d = target.dims(), n = index.length / d;
-        float[] first = documents.apply(java.util.Arrays.copyOfRange(index, 0, d));
+        float[] first = documents.apply(Arrays.copyOfRange(index, 0, d));
         int r = first.length;
         float[] docs = new float[n * r];
         System.arraycopy(first, 0, docs, 0, r);
         for (int j = 1; j < n; j++) {
-            System.arraycopy(documents.apply(java.util.Arrays.copyOfRange(index, j * d, (j + 1) * d)), 0, docs, j * r, r);
+            System.arraycopy(documents.apply(Arrays.copyOfRange(index, j * d, (j + 1) * d)), 0, docs, j * r, r);
         }
         float[] q = new float[sourceQueries.length * r];
         for (int i = 0; i < sourceQueries.length; i++) {
             System.arraycopy(queries.apply(sourceQueries[i]), 0, q, i * r, r);
         }
         double[] sim = RetrievalMetrics.cosineMatrix(q, docs, r, Runtime.getRuntime().availableProcessors());
-        return rankAll(sourceQueries.length, i -> java.util.Arrays.copyOfRange(sim, i * n, (i + 1) * n));
+        return rankAll(sourceQueries.length, i -> Arrays.copyOfRange(sim, i * n, (i + 1) * n));
     }
 
     /** Query {@code i}'s relevant document is document {@code i}; {@code scoresOf} gives its similarity to every document. */
-    private Scores rankAll(int queries, java.util.function.IntFunction<double[]> scoresOf) {
+    private Scores rankAll(int queries, IntFunction<double[]> scoresOf) {
         int[] ranks = new int[queries];
         double overlap = 0;
         for (int i = 0; i < queries; i++) {
@@ -137,7 +139,8 @@ public final class RetrievalExperiment {
             ranks[i] = rank;
             overlap += RetrievalMetrics.recallAtK(RetrievalMetrics.topIndices(s, 10), nativeTop10[i], 10);
         }
-        return new Scores(RetrievalMetrics.topK(ranks, 1), RetrievalMetrics.topK(ranks, 10), RetrievalMetrics.mrr(ranks), overlap / queries);
+        return new Scores(RetrievalMetrics.topK(ranks, 1), RetrievalMetrics.topK(ranks, 10), RetrievalMetrics.mrr(ranks),
+            overlap / queries);
     }
 
     private Scores score(float[][] queries, UnaryOperator<float[]> map) {

@@ -6,6 +6,7 @@ import org.latentbridge.core.linalg.Vectors;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ForkJoinPool;
 
 /**
@@ -62,7 +63,7 @@ public record AnchorDiagnostics(int anchors, int dims, double conditionNumber, d
                 + " possible directions (duplicate or linearly dependent anchors, or an encoder whose outputs span a subspace)");
         }
         if (compression > HIGH_COMPRESSION) {
-            warnings.add(String.format(java.util.Locale.ROOT,
+            warnings.add(String.format(Locale.ROOT,
                 "similarity compression %.2f: the encoder is strongly anisotropic; keep centring on", compression));
         }
         return new AnchorDiagnostics(n, d, checkFinite("condition_number", Spectrum.conditionNumber(sv)),

@@ -2,6 +2,7 @@ package org.latentbridge.core.anchor;
 
 import org.latentbridge.core.linalg.Vectors;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -97,7 +98,7 @@ public final class AnchorSet {
             if (id == null || id.isBlank()) {
                 throw new IllegalArgumentException("[ids][" + i + "] must be a non-blank string");
             }
-            if (id.length() > MAX_ID_BYTES / 3 && id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
+            if (id.length() > MAX_ID_BYTES / 3 && id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
                 throw new IllegalArgumentException("[ids][" + i + "] is longer than [" + MAX_ID_BYTES + "] bytes in UTF-8");
             }
             int lone = loneSurrogate(id);

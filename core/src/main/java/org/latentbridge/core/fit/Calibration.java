@@ -6,6 +6,7 @@ import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.SpaceTranslator;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +69,7 @@ public final class Calibration {
         double defaultWeight = base.target().preprocessing().meanWeight();
         List<SpaceTranslator> variants = new ArrayList<>(List.of(base));
         FitResult.KernelSettings baseKernel = fit.method() == Method.ORTHOGONAL_KERNEL ? fit.kernel() : null;
-        List<FitResult.KernelSettings> variantKernels = new ArrayList<>(java.util.Collections.singletonList(baseKernel));
+        List<FitResult.KernelSettings> variantKernels = new ArrayList<>(Collections.singletonList(baseKernel));
         if (fit.method() == Method.ORTHOGONAL_KERNEL) {
             FitResult.KernelSettings chosen = fit.kernel();
             for (double temperature : KernelCorrectionFit.TEMPERATURES) {
@@ -186,6 +187,6 @@ public final class Calibration {
     }
 
     private static double mean(double[] v) {
-        return java.util.Arrays.stream(v).average().orElseThrow();
+        return Arrays.stream(v).average().orElseThrow();
     }
 }

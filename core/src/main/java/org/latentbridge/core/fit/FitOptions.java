@@ -51,8 +51,8 @@ public record FitOptions(Method method, Preprocessing preprocessing, double hold
             }
             double v = floor.getValue(), lowest = floor.getKey().equals("mean_cosine") ? -1 : 0; // ranks are rates in [0, 1]
             if (Double.isFinite(v) == false || v < lowest || v > 1) {
-                throw new IllegalArgumentException("[min_quality." + floor.getKey() + "] must be within [" + (int) lowest + ", 1], got [" + v
-                    + "]");
+                throw new IllegalArgumentException("[min_quality." + floor.getKey() + "] must be within [" + (int) lowest + ", 1], got ["
+                    + v + "]");
             }
         }
         if (lambdas == null || lambdas.length == 0) {

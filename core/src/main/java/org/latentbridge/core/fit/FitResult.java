@@ -19,7 +19,8 @@ import java.util.Map;
  * @param heldOut      anchors held out for the metrics
  */
 public record FitResult(SpaceTranslator translator, Method method, Map<Method, HeldOutMetrics> metrics, Map<Method, Double> lambdas,
-                        KernelSettings kernel, String selection, PairDiagnostics diagnostics, int sharedAnchors, int fitAnchors, int heldOut, long tookMillis) {
+                        KernelSettings kernel, String selection, PairDiagnostics diagnostics, int sharedAnchors, int fitAnchors,
+                        int heldOut, long tookMillis) {
 
     /** The kernel correction's settings, chosen on the validation split. */
     public record KernelSettings(double temperature, double lambda, int centres) {}

@@ -6,6 +6,8 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
 import org.latentbridge.core.linalg.MatrixKernels;
 import org.latentbridge.core.translate.KernelTranslator;
 
+import java.util.Arrays;
+
 /**
  * The kernel ridge regression of {@link org.latentbridge.core.translate.Method#ORTHOGONAL_KERNEL}: fitted on the
  * residual {@code E = Y - X R} of a Procrustes rotation {@code R}, with the first {@code m} rows as centres (rows arrive
@@ -24,9 +26,9 @@ final class KernelCorrectionFit {
     /** Centre counts tried once the width and regularisation are chosen; larger costs more per query. */
     static final int[] CENTRE_COUNTS = {500, 1000, 2000};
     /**
-     * The widths {@code auto} screens with (with {@link #SCREEN_LAMBDAS}), at {@link #SEARCH_CENTRES} centres and no centre-count search: the ones the
-     * validation split chose on every real pair we measured (BENCHMARKS §12). {@code auto} fits every candidate, and a
-     * full kernel search would more than double its time at 1,024 dimensions.
+     * The widths {@code auto} screens with (with {@link #SCREEN_LAMBDAS}), at {@link #SEARCH_CENTRES} centres and no
+     * centre-count search: the ones the validation split chose on every real pair we measured (BENCHMARKS §12). {@code auto}
+     * fits every candidate, and a full kernel search would more than double its time at 1,024 dimensions.
      */
     static final double[] SCREEN_TEMPERATURES = {0.1, 0.2};
     /** The regularisation {@code auto} screens with: the validation split chose it in every reported cell. */
@@ -60,7 +62,7 @@ final class KernelCorrectionFit {
                 System.arraycopy(g, i * m, gk, i * k, k);
                 System.arraycopy(kmm, i * m, kk, i * k, k);
             }
-            return new Normal(gk, java.util.Arrays.copyOf(b, k * dt), kk, k, dt, temperature);
+            return new Normal(gk, Arrays.copyOf(b, k * dt), kk, k, dt, temperature);
         }
     }
 
@@ -172,7 +174,7 @@ final class KernelCorrectionFit {
             float[] k = MatrixKernels.toFloat(sim);
             KernelTranslator.similaritiesToKernel(k, 0, k.length, temperature);
             MatrixKernels.transposeProduct(k, m, k, m, 0, h, g, parallelism);
-            MatrixKernels.transposeProduct(k, m, java.util.Arrays.copyOfRange(residual, r0 * dt, r1 * dt), dt, 0, h, b, parallelism);
+            MatrixKernels.transposeProduct(k, m, Arrays.copyOfRange(residual, r0 * dt, r1 * dt), dt, 0, h, b, parallelism);
         }
         double[] kmm = new double[m * m];
         MatrixKernels.transposeProduct(ct, m, ct, m, 0, ds, kmm, parallelism);
@@ -209,7 +211,7 @@ final class KernelCorrectionFit {
             }
         }
         solver.solve(rhs, a);
-        float[] centres = java.util.Arrays.copyOfRange(x, 0, m * ds);
+        float[] centres = Arrays.copyOfRange(x, 0, m * ds);
         return new Correction(centres, MatrixKernels.toFloat(a.data), n.temperature(), m);
     }
 

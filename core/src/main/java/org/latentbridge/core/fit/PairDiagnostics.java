@@ -12,6 +12,7 @@ import java.util.List;
  * @param targetSimilarityCompression the same for the target
  * @param cka                    linear CKA of the two normalised spaces on the shared anchors
  */
-public record PairDiagnostics(int sharedAnchors, int sourceDims, int targetDims, double conditionNumber, double effectiveRank, int numericalRank,
-                              double similarityCompression, double targetSimilarityCompression, double cka, List<String> warnings) {
+public record PairDiagnostics(int sharedAnchors, int sourceDims, int targetDims, double conditionNumber, double effectiveRank,
+                              int numericalRank, double similarityCompression, double targetSimilarityCompression, double cka,
+                              List<String> warnings) {
 }

@@ -15,6 +15,8 @@ import org.latentbridge.core.translate.SpaceFrame;
 import org.latentbridge.core.translate.SpaceTranslator;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,8 +129,8 @@ public final class TranslatorFitter {
         SpaceTranslator translator;
         if (chosen == Method.ORTHOGONAL_KERNEL) {
             float[] rotation = MatrixKernels.toFloat(new OrthogonalFit().fit(all, 0, par).w());
-            KernelCorrectionFit.Correction c = KernelCorrectionFit.fit(x, ds, KernelCorrectionFit.residual(x, ds, y, dt, rotation, 0, n), dt, n,
-                kernelParams, par);
+            KernelCorrectionFit.Correction c = KernelCorrectionFit.fit(x, ds, KernelCorrectionFit.residual(x, ds, y, dt, rotation, 0, n),
+                dt, n, kernelParams, par);
             translator = new KernelTranslator(sourceFrame, targetFrame, rotation, c.centres(), c.coefficients(), c.temperature(), n);
         } else {
             LinearMap finalMap = MethodFit.of(chosen).fit(all, lambdas.getOrDefault(chosen, options.lambdas()[0]), par);
@@ -136,8 +138,8 @@ public final class TranslatorFitter {
                 MatrixKernels.toFloat(finalMap.b()), n);
         }
         String selection = selection(options, chosen, metrics);
-        FitResult.KernelSettings kernel = kernelParams == null ? null : new FitResult.KernelSettings(kernelParams.temperature(), kernelParams.lambda(),
-            kernelParams.centres());
+        FitResult.KernelSettings kernel = kernelParams == null ? null
+            : new FitResult.KernelSettings(kernelParams.temperature(), kernelParams.lambda(), kernelParams.centres());
 
         PairDiagnostics diagnostics = diagnostics(source, target, shared, all, metrics.get(chosen), chosen, options, n);
         long took = (System.nanoTime() - start) / 1_000_000;
@@ -161,7 +163,7 @@ public final class TranslatorFitter {
             SpaceFrame targetFrame = SpaceFrame.of(target, options.preprocessing());
             int ds = source.dims(), dt = target.dims();
             List<String> order = new ArrayList<>(shared);
-            java.util.Collections.shuffle(order, new Random(options.seed()));
+            Collections.shuffle(order, new Random(options.seed()));
             float[] x = new float[n * ds], y = new float[n * dt], yRaw = new float[n * dt];
             for (int i = 0; i < n; i++) {
                 String id = order.get(i);
@@ -200,7 +202,8 @@ public final class TranslatorFitter {
     private static KernelTranslator fitKernelHere(AnchorSet source, AnchorSet target, FitOptions options,
                                                   FitResult.KernelSettings settings) {
         if (options.preprocessing().normalize() == false) {
-            throw new IllegalArgumentException("[method] [orthogonal_kernel] works on normalised anchors: it needs [preprocess.normalize] true");
+            throw new IllegalArgumentException(
+                "[method] [orthogonal_kernel] works on normalised anchors: it needs [preprocess.normalize] true");
         }
         Rows rows = Rows.of(source, target, options);
         int n = rows.n(), ds = rows.ds(), dt = rows.dt(), par = options.parallelism();
@@ -326,7 +329,7 @@ public final class TranslatorFitter {
     private static HeldOutMetrics evaluate(LinearMap map, KernelCorrectionFit.Correction correction, float[] x, int ds, float[] yRaw,
                                            int dt, int from, int to, SpaceFrame targetFrame, int par) {
         float[] translated = translateRows(map, correction, x, ds, from, to, targetFrame, par);
-        float[] truth = java.util.Arrays.copyOfRange(yRaw, from * dt, to * dt);
+        float[] truth = Arrays.copyOfRange(yRaw, from * dt, to * dt);
         return RetrievalMetrics.heldOut(translated, truth, dt, par);
     }
 
@@ -396,7 +399,8 @@ public final class TranslatorFitter {
         }
         for (double c : new double[] {compressionS, compressionT}) {
             if (c > AnchorDiagnostics.HIGH_COMPRESSION) {
-                warnings.add(String.format(Locale.ROOT, "similarity compression %.2f: a strongly anisotropic encoder; keep centring on", c));
+                warnings.add(String.format(Locale.ROOT,
+                    "similarity compression %.2f: a strongly anisotropic encoder; keep centring on", c));
                 break;
             }
         }

@@ -1,11 +1,13 @@
 package org.latentbridge.core.linalg;
 
+import java.util.Arrays;
+
 /** Plain-Java kernels: the fallback where the Vector API module is not present (core used on its own, older lines). */
 final class ScalarKernels implements KernelProvider {
 
     @Override
     public void vectorTimesMatrix(float[] x, float[] w, int rows, int cols, float[] y) {
-        java.util.Arrays.fill(y, 0, cols, 0f);
+        Arrays.fill(y, 0, cols, 0f);
         for (int i = 0; i < rows; i++) {
             float xi = x[i];
             int base = i * cols;

@@ -1,6 +1,7 @@
 package org.latentbridge.core.metrics;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Map;
 public record HeldOutMetrics(double meanCosine, double top1, double top10, double mrr, int count) {
 
     /** The metric names accepted by a quality gate, as in the API. */
-    public static final java.util.List<String> NAMES = java.util.List.of("mean_cosine", "top1", "top10", "mrr");
+    public static final List<String> NAMES = List.of("mean_cosine", "top1", "top10", "mrr");
 
     public double get(String name) {
         return switch (name) {

@@ -32,7 +32,8 @@ public final class LinearTranslator implements SpaceTranslator {
         this.source = Objects.requireNonNull(source);
         this.target = Objects.requireNonNull(target);
         if (matrix.length != source.dims() * target.dims()) {
-            throw new IllegalArgumentException("[matrix] must be " + source.dims() + "x" + target.dims() + ", got " + matrix.length + " values");
+            throw new IllegalArgumentException("[matrix] must be " + source.dims() + "x" + target.dims() + ", got " + matrix.length
+                + " values");
         }
         Vectors.checkDimensions("bias", target.dims(), bias.length);
         Vectors.checkFinite("matrix", matrix);

@@ -1,5 +1,6 @@
 package org.latentbridge.core.translate;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /** The translation methods, by their API names. */
@@ -32,6 +33,6 @@ public enum Method {
             }
         }
         throw new IllegalArgumentException("unknown method [" + name + "], expected one of "
-            + java.util.Arrays.stream(values()).map(Method::apiName).toList());
+            + Arrays.stream(values()).map(Method::apiName).toList());
     }
 }

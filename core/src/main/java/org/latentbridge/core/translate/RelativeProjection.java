@@ -137,7 +137,8 @@ public final class RelativeProjection implements Translator {
     /** Rebuilds a projection from its stored parts (the binary form); {@code anchorRows} must be entered, unit rows. */
     public static RelativeProjection fromParts(SpaceFrame frame, String[] ids, float[] anchorRows, Integer topK, double exponent) {
         if (anchorRows.length != ids.length * frame.dims()) {
-            throw new IllegalArgumentException("[anchors] must be " + ids.length + "x" + frame.dims() + ", got " + anchorRows.length + " values");
+            throw new IllegalArgumentException("[anchors] must be " + ids.length + "x" + frame.dims() + ", got " + anchorRows.length
+                + " values");
         }
         return new RelativeProjection(frame, ids.clone(), anchorRows, topK, exponent);
     }

@@ -5,6 +5,7 @@ import org.latentbridge.core.TestData;
 import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.translate.Method;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -59,7 +60,7 @@ class CalibrationTests {
     void tiesKeepTheUncalibratedTranslatorAndTooFewPairsAreRefused() {
         double[][] same = new double[3][30];
         for (double[] row : same) {
-            java.util.Arrays.fill(row, 0.5);
+            Arrays.fill(row, 0.5);
         }
         assertEquals(0, Calibration.choose(same, 5, 0).chosen());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Calibration.choose(new double[2][5], 5, 0));

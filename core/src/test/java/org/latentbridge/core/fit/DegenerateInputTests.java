@@ -3,6 +3,7 @@ package org.latentbridge.core.fit;
 import org.junit.jupiter.api.Test;
 import org.latentbridge.core.TestData;
 import org.latentbridge.core.anchor.AnchorSet;
+import org.latentbridge.core.translate.KernelTranslator;
 import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.Preprocessing;
 
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +25,7 @@ class DegenerateInputTests {
     }
 
     private static void assertFinite(FitResult fit) {
-        float[] values = fit.translator() instanceof org.latentbridge.core.translate.KernelTranslator k ? k.coefficients()
+        float[] values = fit.translator() instanceof KernelTranslator k ? k.coefficients()
             : fit.linearTranslator().matrix();
         for (float v : values) {
             assertTrue(Float.isFinite(v));
@@ -151,7 +153,8 @@ class DegenerateInputTests {
 
     @Test
     void badOptionsAreRefused() {
-        assertMessage(assertThrows(IllegalArgumentException.class, () -> FitOptions.defaults().withHoldout(0)), "[holdout] must be in (0, 0.5]");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> FitOptions.defaults().withHoldout(0)),
+            "[holdout] must be in (0, 0.5]");
         assertMessage(assertThrows(IllegalArgumentException.class, () -> FitOptions.defaults().withHoldout(0.6)), "[holdout]");
         assertMessage(assertThrows(IllegalArgumentException.class, () -> FitOptions.defaults().withLambdas(0)), "never unregularised");
         assertMessage(assertThrows(IllegalArgumentException.class, () -> FitOptions.defaults().withMinQuality(Map.of("top3", 0.5))),
@@ -163,7 +166,8 @@ class DegenerateInputTests {
         Random random = new Random(7);
         AnchorSet a = TestData.anchors(TestData.gaussian(40, 4, random), 4);
         assertMessage(assertThrows(IllegalArgumentException.class, () -> TranslatorFitter.fit(a, a, FitOptions.defaults()
-            .withMethod(Method.INVERSE_RELATIVE).withPreprocessing(new Preprocessing(true, false, false, 1)))), "needs [preprocess.normalize]");
+            .withMethod(Method.INVERSE_RELATIVE).withPreprocessing(new Preprocessing(true, false, false, 1)))),
+            "needs [preprocess.normalize]");
     }
 
     @Test
@@ -182,7 +186,7 @@ class DegenerateInputTests {
     void cancellationStopsTheFit() {
         Random random = new Random(9);
         AnchorSet a = TestData.anchors(TestData.gaussian(100, 8, random), 8);
-        assertThrows(java.util.concurrent.CancellationException.class,
+        assertThrows(CancellationException.class,
             () -> TranslatorFitter.fit(a, a, FitOptions.defaults().withCancellation(() -> true)));
     }
 }

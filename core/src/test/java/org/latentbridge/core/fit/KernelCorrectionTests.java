@@ -6,11 +6,14 @@ import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.io.BinaryCodec;
 import org.latentbridge.core.linalg.MatrixKernels;
 import org.latentbridge.core.linalg.Vectors;
+import org.latentbridge.core.metrics.HeldOutMetrics;
 import org.latentbridge.core.translate.KernelTranslator;
 import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.Preprocessing;
 import org.latentbridge.core.translate.SpaceTranslator;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -60,11 +63,12 @@ class KernelCorrectionTests {
         double kernel = auto.metrics().get(Method.ORTHOGONAL_KERNEL).meanCosine();
         assertTrue(kernel > rotation + 0.02, "held-out mean cosine: kernel " + kernel + ", orthogonal " + rotation);
         assertNotNull(auto.selection(), "auto says why it kept or passed over the kernel");
-        assertTrue(auto.selection().startsWith(auto.method() == Method.ORTHOGONAL_KERNEL ? "orthogonal_kernel chosen" : "orthogonal_kernel not"));
+        assertTrue(auto.selection()
+            .startsWith(auto.method() == Method.ORTHOGONAL_KERNEL ? "orthogonal_kernel chosen" : "orthogonal_kernel not"));
         // the per-query path (SIMD matrix-vector products) equals the batched fit-time path on the same rows
         KernelTranslator t = TranslatorFitter.fitKernel(source, target, FitOptions.defaults(), auto.kernel());
         for (int i = 0; i < 5; i++) {
-            float[] v = java.util.Arrays.copyOfRange(x, i * d, (i + 1) * d);
+            float[] v = Arrays.copyOfRange(x, i * d, (i + 1) * d);
             float[] entered = t.source().enter(v);
             double[] product = new double[d];
             float[] linear = new float[d];
@@ -81,10 +85,10 @@ class KernelCorrectionTests {
 
     @Test
     void theAutoMarginKeepsTheOneMatrixMethodOnTies() {
-        var linear = new org.latentbridge.core.metrics.HeldOutMetrics(0.6, 0.9, 1, 0.95, 100);
-        var kernelSmallGain = new org.latentbridge.core.metrics.HeldOutMetrics(0.7, 0.91, 1, 0.955, 100);
-        var kernelLargeGain = new org.latentbridge.core.metrics.HeldOutMetrics(0.7, 0.95, 1, 0.965, 100);
-        var metrics = new java.util.LinkedHashMap<Method, org.latentbridge.core.metrics.HeldOutMetrics>();
+        var linear = new HeldOutMetrics(0.6, 0.9, 1, 0.95, 100);
+        var kernelSmallGain = new HeldOutMetrics(0.7, 0.91, 1, 0.955, 100);
+        var kernelLargeGain = new HeldOutMetrics(0.7, 0.95, 1, 0.965, 100);
+        var metrics = new LinkedHashMap<Method, HeldOutMetrics>();
         metrics.put(Method.ORTHOGONAL, linear);
         metrics.put(Method.ORTHOGONAL_KERNEL, kernelSmallGain);
         assertEquals(Method.ORTHOGONAL, TranslatorFitter.choose(metrics));

@@ -1,6 +1,7 @@
 package org.latentbridge.core.io;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.latentbridge.core.TestData;
 import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.translate.Preprocessing;
@@ -36,7 +37,8 @@ class BinaryCodecTests {
     void relativeProjectionRoundTripIsExact() {
         Random random = new Random(2);
         AnchorSet a = TestData.anchors(TestData.gaussian(50, 6, random), 6);
-        RelativeProjection p = RelativeProjection.of(a, SpaceFrame.of(a, Preprocessing.DEFAULT), a.ids().stream().sorted().toList(), 7, 3.0);
+        RelativeProjection p = RelativeProjection.of(a, SpaceFrame.of(a, Preprocessing.DEFAULT), a.ids().stream().sorted().toList(), 7,
+            3.0);
         Translator back = BinaryCodec.decodeTranslator(BinaryCodec.encode(p));
         assertEquals(p, back);
         float[] q = TestData.gaussian(1, 6, random);
@@ -59,7 +61,7 @@ class BinaryCodecTests {
         assertMessage(() -> BinaryCodec.decodeTranslator(good), "not the binary form of a translator");
     }
 
-    private static void assertMessage(org.junit.jupiter.api.function.Executable e, String fragment) {
+    private static void assertMessage(Executable e, String fragment) {
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
         assertTrue(ex.getMessage().contains(fragment), ex.getMessage());
     }

@@ -5,6 +5,7 @@ import org.latentbridge.core.TestData;
 import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.linalg.Vectors;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -49,7 +50,7 @@ class RelativeProjectionTests {
         assertEquals(1.0, Vectors.norm(s), 1e-6);
         // the kept coordinates are the 5 largest dense ones, squared then normalised
         float[] sorted = d.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         double sumSq = 0;
         for (int i = sorted.length - 5; i < sorted.length; i++) {
             if (sorted[i] > 0) {

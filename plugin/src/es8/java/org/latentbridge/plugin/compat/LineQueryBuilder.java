@@ -1,6 +1,7 @@
 package org.latentbridge.plugin.compat;
 
 import org.apache.lucene.search.Query;
+import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.SearchExecutionContext;
 
@@ -11,7 +12,7 @@ public abstract class LineQueryBuilder<Q extends LineQueryBuilder<Q>> extends Ab
 
     protected LineQueryBuilder() {}
 
-    protected LineQueryBuilder(org.elasticsearch.common.io.stream.StreamInput in) throws IOException {
+    protected LineQueryBuilder(StreamInput in) throws IOException {
         super(in);
     }
 

@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Typed, validated access to a JSON request body. Every error is a 400 whose message names the offending field,
@@ -21,7 +22,7 @@ public final class Body {
         this.map = map;
         for (String key : map.keySet()) {
             if (allowed.contains(key) == false) {
-                throw LatentExceptions.badRequest("unknown field [" + key + "], expected one of " + new java.util.TreeSet<>(allowed));
+                throw LatentExceptions.badRequest("unknown field [" + key + "], expected one of " + new TreeSet<>(allowed));
             }
         }
     }
@@ -58,7 +59,8 @@ public final class Body {
             return i;
         }
         if (v instanceof Long l) {
-            throw LatentExceptions.badRequest("[" + field + "] must be an integer of at most [" + Integer.MAX_VALUE + "] in magnitude, got [" + l + "]");
+            throw LatentExceptions.badRequest("[" + field + "] must be an integer of at most [" + Integer.MAX_VALUE
+                + "] in magnitude, got [" + l + "]");
         }
         throw LatentExceptions.badRequest("[" + field + "] must be an integer, got [" + v + "]");
     }
@@ -138,8 +140,8 @@ public final class Body {
             throw LatentExceptions.badRequest("[" + field + "] must not be empty");
         }
         if (list.size() > maxCount) {
-            throw LatentExceptions.badRequest("[" + field + "] holds [" + list.size() + "] vectors, more than the node's limit of [" + maxCount
-                + "] per request; send several requests");
+            throw LatentExceptions.badRequest("[" + field + "] holds [" + list.size() + "] vectors, more than the node's limit of ["
+                + maxCount + "] per request; send several requests");
         }
         float[][] out = new float[list.size()][];
         for (int i = 0; i < out.length; i++) {

@@ -200,8 +200,9 @@ public final class CalibrationSearch {
     private long hits;
     private final ActionListener<Result> listener;
 
-    private CalibrationSearch(LatentServices services, Task task, Spec spec, List<LabelledPair> pairs, List<Calibration.Candidate> candidates,
-                              Supplier<ThreadContext.StoredContext> callerContext, ActionListener<Result> listener) {
+    private CalibrationSearch(LatentServices services, Task task, Spec spec, List<LabelledPair> pairs,
+                              List<Calibration.Candidate> candidates, Supplier<ThreadContext.StoredContext> callerContext,
+                              ActionListener<Result> listener) {
         this.services = services;
         this.task = task;
         this.spec = spec;
@@ -274,7 +275,7 @@ public final class CalibrationSearch {
                 + "] found no documents: [field] must be a dense_vector field of the target model, in an index with documents"));
             return;
         }
-        if (java.util.Arrays.stream(recall).flatMapToDouble(java.util.Arrays::stream).allMatch(r -> r == 0)) {
+        if (Arrays.stream(recall).flatMapToDouble(Arrays::stream).allMatch(r -> r == 0)) {
             listener.onFailure(LatentExceptions.badRequest("[calibration] no candidate found any relevant document in the top [" + spec.k()
                 + "] of [" + spec.index() + "]: [relevant] must hold _id values of that index, and [field] vectors of the target model"));
             return;

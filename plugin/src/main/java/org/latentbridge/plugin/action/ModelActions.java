@@ -64,12 +64,13 @@ public final class ModelActions {
                     String role = model.requireRole(body.string("role", ModelRecord.DOCUMENT_ROLE));
                     if (body.has("source")) {
                         if (body.has("ids") || body.has("vectors")) {
-                            throw LatentExceptions.badRequest("[source] imports anchors from an index: do not also send [ids] or [vectors]");
+                            throw LatentExceptions.badRequest(
+                                "[source] imports anchors from an index: do not also send [ids] or [vectors]");
                         }
                         Body source = body.object("source", Set.of("index", "field", "id_field"));
                         String index = checkImportIndex(source.requiredString("index"));
-                        importFromIndex(task, model, index, source.requiredString("field"),
-                            source.requiredString("id_field"), l.delegateFailureAndWrap((l2, update) -> merge(task, model, role, update, l2)));
+                        importFromIndex(task, model, index, source.requiredString("field"), source.requiredString("id_field"),
+                            l.delegateFailureAndWrap((l2, update) -> merge(task, model, role, update, l2)));
                     } else {
                         List<String> ids = body.strings("ids", null);
                         if (ids == null) {
@@ -80,8 +81,8 @@ public final class ModelActions {
                         }
                         float[][] vectors = body.vectors("vectors", model.dims(), services.maxAnchorsPerRequest());
                         if (ids.size() != vectors.length) {
-                            throw LatentExceptions.badRequest("[ids] and [vectors] must have the same length, got [" + ids.size() + "] ids and ["
-                                + vectors.length + "] vectors");
+                            throw LatentExceptions.badRequest("[ids] and [vectors] must have the same length, got [" + ids.size()
+                                + "] ids and [" + vectors.length + "] vectors");
                         }
                         merge(task, model, role, AnchorSet.of(model.dims(), ids, List.of(vectors)), l);
                     }
@@ -166,16 +167,16 @@ public final class ModelActions {
                             Object id = src == null ? null : XContentMapValues.extractValue(idField, src);
                             Object vector = src == null ? null : XContentMapValues.extractValue(field, src);
                             if (id == null || vector == null) {
-                                throw LatentExceptions.badRequest("[source] document [" + hit.getId() + "] of [" + index + "] lacks [" + (id == null
-                                    ? idField : field) + "]");
+                                throw LatentExceptions.badRequest("[source] document [" + hit.getId() + "] of [" + index + "] lacks ["
+                                    + (id == null ? idField : field) + "]");
                             }
                             ids.add(importedId(index, hit.getId(), idField, id));
                             vectors.add(Body.vector("source][" + index + "][" + hit.getId() + "][" + field, vector, model.dims()));
                         }
                         if (ids.size() > limit) {
-                            throw LatentExceptions.badRequest("[source] index [" + index + "] holds more than [" + limit + "] anchors, the limit "
-                                + "of [" + LatentSettings.MAX_ANCHORS_PER_REQUEST.getKey() + "]; import through a filtered alias in parts, "
-                                + "or raise the setting");
+                            throw LatentExceptions.badRequest("[source] index [" + index + "] holds more than [" + limit
+                                + "] anchors, the limit of [" + LatentSettings.MAX_ANCHORS_PER_REQUEST.getKey()
+                                + "]; import through a filtered alias in parts, or raise the setting");
                         }
                         if (hits.length == 0) {
                             clear(scrollId);
@@ -207,9 +208,11 @@ public final class ModelActions {
             if (value instanceof Number n) {
                 return n.toString();
             }
-            String kind = value instanceof Map<?, ?> ? "an object" : value instanceof List<?> ? "an array" : "a " + value.getClass().getSimpleName();
-            throw LatentExceptions.badRequest("[source] document [" + docId + "] of [" + index + "]: [" + idField + "] must be a string or a "
-                + "number to serve as an anchor id, found " + kind);
+            String kind = value instanceof Map<?, ?> ? "an object"
+                : value instanceof List<?> ? "an array"
+                : "a " + value.getClass().getSimpleName();
+            throw LatentExceptions.badRequest("[source] document [" + docId + "] of [" + index + "]: [" + idField
+                + "] must be a string or a number to serve as an anchor id, found " + kind);
         }
 
         private void clear(String scrollId) {

@@ -5,6 +5,7 @@ import org.latentbridge.core.anchor.AnchorStatistics;
 import org.latentbridge.core.fit.FitResult;
 import org.latentbridge.core.fit.PairDiagnostics;
 import org.latentbridge.core.metrics.HeldOutMetrics;
+import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.Preprocessing;
 import org.latentbridge.core.translate.SpaceTranslator;
 
@@ -48,7 +49,7 @@ public final class Reports {
         return m;
     }
 
-    public static Map<String, Object> allMetrics(Map<org.latentbridge.core.translate.Method, HeldOutMetrics> metrics) {
+    public static Map<String, Object> allMetrics(Map<Method, HeldOutMetrics> metrics) {
         Map<String, Object> m = new LinkedHashMap<>();
         metrics.forEach((method, h) -> m.put(method.apiName(), metrics(h)));
         return m;
@@ -68,7 +69,8 @@ public final class Reports {
      * @param stored the translator stored: the fit's own, or the one calibration chose among its variants
      * @param kernel the kernel settings {@code stored} was fitted with (null unless it is {@code orthogonal_kernel})
      */
-    public static Map<String, Object> fit(FitResult fit, SpaceTranslator stored, FitResult.KernelSettings kernel, double holdout, long seed) {
+    public static Map<String, Object> fit(FitResult fit, SpaceTranslator stored, FitResult.KernelSettings kernel, double holdout,
+                                          long seed) {
         Preprocessing preprocessing = stored.target().preprocessing();
         PairDiagnostics d = fit.diagnostics();
         Map<String, Object> m = new LinkedHashMap<>();

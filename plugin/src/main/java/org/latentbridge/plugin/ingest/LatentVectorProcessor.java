@@ -22,8 +22,9 @@ import java.util.function.Supplier;
  * Base of the ingest processors: reads a vector from a document field, sends it through the node's
  * {@link TranslationService} (asynchronously, through the node cache: an ingest thread never waits on a read) and writes
  * the result, with optional provenance beside it. A failure keeps its cause's status (an unknown model 404, a full pool
- * 429, an unavailable store 503, bad input 400), with the processor and field named in front of its message. Models are looked up per document, not when the pipeline is created, so a pipeline may
- * name a model that does not exist yet: until it does, each document fails with a message naming the model.
+ * 429, an unavailable store 503, bad input 400), with the processor and field named in front of its message. Models are
+ * looked up per document, not when the pipeline is created, so a pipeline may name a model that does not exist yet: until
+ * it does, each document fails with a message naming the model.
  */
 abstract class LatentVectorProcessor extends AbstractProcessor {
     /** The options every processor of this family takes, read once from the pipeline definition. */
@@ -123,7 +124,9 @@ abstract class LatentVectorProcessor extends AbstractProcessor {
     private Exception namingTheField(Exception e) {
         String message = "[" + getType() + "] field [" + field + "]: " + e.getMessage();
         RestStatus status = ExceptionsHelper.status(e);
-        return status == RestStatus.BAD_REQUEST ? new IllegalArgumentException(message, e) : new ElasticsearchStatusException(message, status, e);
+        return status == RestStatus.BAD_REQUEST
+            ? new IllegalArgumentException(message, e)
+            : new ElasticsearchStatusException(message, status, e);
     }
 
     private float[] readVector(Object value) {

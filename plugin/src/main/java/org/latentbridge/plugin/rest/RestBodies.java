@@ -48,7 +48,8 @@ final class RestBodies {
                                                                                  NodeClient client, ActionType<T> action,
                                                                                  LongRunningRequest request) throws IOException {
         if (request.waitForCompletion()) {
-            new RestCancellableNodeClient(client, restRequest.getHttpChannel()).execute(action, request, new RestToXContentListener<>(channel));
+            new RestCancellableNodeClient(client, restRequest.getHttpChannel())
+                .execute(action, request, new RestToXContentListener<>(channel));
             return;
         }
         Task task = client.executeLocally(action, request, ActionListener.noop());

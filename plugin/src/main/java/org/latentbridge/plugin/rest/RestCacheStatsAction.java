@@ -24,6 +24,7 @@ public final class RestCacheStatsAction extends BaseRestHandler {
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
         RestBodies.refuse(request);
-        return channel -> client.execute(CacheStatsAction.INSTANCE, new NodesModelsRequest(List.of()), new RestToXContentListener<>(channel));
+        return channel -> client.execute(CacheStatsAction.INSTANCE, new NodesModelsRequest(List.of()),
+            new RestToXContentListener<>(channel));
     }
 }

@@ -5,6 +5,7 @@ import org.elasticsearch.ResourceAlreadyExistsException;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.DocWriteRequest;
+import org.elasticsearch.action.DocWriteResponse;
 import org.elasticsearch.action.admin.indices.create.CreateIndexRequest;
 import org.elasticsearch.action.bulk.BulkRequest;
 import org.elasticsearch.action.bulk.BulkResponse;
@@ -18,10 +19,13 @@ import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.common.util.concurrent.ThreadContext;
 import org.elasticsearch.index.IndexNotFoundException;
+import org.elasticsearch.index.engine.VersionConflictEngineException;
 import org.elasticsearch.index.query.BoolQueryBuilder;
+import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.search.SearchHit;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
+import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
 import org.elasticsearch.xcontent.XContentType;
 import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.io.BinaryCodec;
@@ -30,11 +34,13 @@ import org.latentbridge.plugin.LatentExceptions;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -82,13 +88,14 @@ public final class LatentStore {
             listener.onResponse(null);
             return;
         }
-        client.admin().indices().create(new CreateIndexRequest(LatentSystemIndex.NAME), ActionListener.wrap(r -> listener.onResponse(null), e -> {
-            if (ExceptionsHelper.unwrapCause(e) instanceof ResourceAlreadyExistsException) {
-                listener.onResponse(null);
-            } else {
-                listener.onFailure(e);
-            }
-        }));
+        client.admin().indices().create(new CreateIndexRequest(LatentSystemIndex.NAME), ActionListener.wrap(r -> listener.onResponse(null),
+            e -> {
+                if (ExceptionsHelper.unwrapCause(e) instanceof ResourceAlreadyExistsException) {
+                    listener.onResponse(null);
+                } else {
+                    listener.onFailure(e);
+                }
+            }));
     }
 
     private static boolean missingIndex(Exception e) {
@@ -98,13 +105,14 @@ public final class LatentStore {
     // ---- models ----
 
     public void getModel(String model, ActionListener<ModelRecord> listener) {
-        stashed(l -> client.get(new GetRequest(LatentSystemIndex.NAME, LatentSystemIndex.modelId(model)).realtime(true), ActionListener.wrap(r -> {
-            if (r.isExists() == false) {
-                l.onFailure(LatentExceptions.modelNotFound(model));
-            } else {
-                l.onResponse(ModelRecord.fromSource(r.getSourceAsMap(), r.getSeqNo(), r.getPrimaryTerm()));
-            }
-        }, e -> l.onFailure(missingIndex(e) ? LatentExceptions.modelNotFound(model) : e))), listener);
+        stashed(l -> client.get(new GetRequest(LatentSystemIndex.NAME, LatentSystemIndex.modelId(model)).realtime(true),
+            ActionListener.wrap(r -> {
+                if (r.isExists() == false) {
+                    l.onFailure(LatentExceptions.modelNotFound(model));
+                } else {
+                    l.onResponse(ModelRecord.fromSource(r.getSourceAsMap(), r.getSeqNo(), r.getPrimaryTerm()));
+                }
+            }, e -> l.onFailure(missingIndex(e) ? LatentExceptions.modelNotFound(model) : e))), listener);
     }
 
     public void listModels(ActionListener<List<ModelRecord>> listener) {
@@ -131,7 +139,7 @@ public final class LatentStore {
             }
             client.index(req, ActionListener.wrap(r -> l.onResponse(new ModelRecord(record.model(), record.dims(), record.description(),
                 record.roles(), record.version(), record.anchors(), record.createdMillis(), r.getSeqNo(), r.getPrimaryTerm())), e -> {
-                    if (ExceptionsHelper.unwrapCause(e) instanceof org.elasticsearch.index.engine.VersionConflictEngineException) {
+                    if (ExceptionsHelper.unwrapCause(e) instanceof VersionConflictEngineException) {
                         l.onFailure(LatentExceptions.conflict("latent model [" + record.model() + "] " + (create ? "already exists"
                             : "was changed by another request; retry")));
                     } else {
@@ -248,8 +256,8 @@ public final class LatentStore {
             throw StoredSource.damaged(named, "anchor chunk [" + chunkId + "] does not decode: " + e.getMessage(), ANCHOR_REMEDY, e);
         }
         if (part.dims() != dims) {
-            throw StoredSource.damaged(named, "anchor chunk [" + chunkId + "] holds vectors of [" + part.dims() + "] dimensions, the model ["
-                + dims + "]", ANCHOR_REMEDY, null);
+            throw StoredSource.damaged(named, "anchor chunk [" + chunkId + "] holds vectors of [" + part.dims()
+                + "] dimensions, the model [" + dims + "]", ANCHOR_REMEDY, null);
         }
         return part;
     }
@@ -287,14 +295,14 @@ public final class LatentStore {
     public void getTranslator(String key, boolean withBlob, ActionListener<TranslatorRecord> listener) {
         GetRequest get = new GetRequest(LatentSystemIndex.NAME, LatentSystemIndex.translatorId(key)).realtime(true);
         if (withBlob == false) {
-            get.fetchSourceContext(org.elasticsearch.search.fetch.subphase.FetchSourceContext.of(true, null, new String[] {"blob"}));
+            get.fetchSourceContext(FetchSourceContext.of(true, null, new String[] {"blob"}));
         }
         stashed(l -> client.get(get,
             ActionListener.wrap(r -> {
                 if (r.isExists() == false) {
                     l.onFailure(LatentExceptions.translatorNotFound(key));
                 } else {
-                    Map<String, Object> src = new java.util.HashMap<>(r.getSourceAsMap());
+                    Map<String, Object> src = new HashMap<>(r.getSourceAsMap());
                     src.putIfAbsent("blob", "");
                     l.onResponse(TranslatorRecord.fromSource(src));
                 }
@@ -305,11 +313,13 @@ public final class LatentStore {
     public void listTranslators(String model, ActionListener<List<TranslatorRecord>> listener) {
         BoolQueryBuilder q = QueryBuilders.boolQuery().filter(QueryBuilders.termQuery("type", "translator"));
         if (model != null) {
-            q.filter(QueryBuilders.boolQuery().should(QueryBuilders.termQuery("source", model)).should(QueryBuilders.termQuery("target", model))
+            q.filter(QueryBuilders.boolQuery()
+                .should(QueryBuilders.termQuery("source", model))
+                .should(QueryBuilders.termQuery("target", model))
                 .minimumShouldMatch(1));
         }
         search(q, new String[] {"blob"}, h -> {
-            Map<String, Object> src = new java.util.HashMap<>(h.getSourceAsMap());
+            Map<String, Object> src = new HashMap<>(h.getSourceAsMap());
             src.put("blob", "");
             return TranslatorRecord.fromSource(src);
         }, ActionListener.wrap(out -> {
@@ -326,7 +336,7 @@ public final class LatentStore {
     /** The stored translator's version and position, read in real time, or {@link TranslatorSlot#EMPTY}. */
     public void translatorSlot(String key, ActionListener<TranslatorSlot> listener) {
         GetRequest get = new GetRequest(LatentSystemIndex.NAME, LatentSystemIndex.translatorId(key)).realtime(true)
-            .fetchSourceContext(org.elasticsearch.search.fetch.subphase.FetchSourceContext.of(true, new String[] {"body.version"}, null));
+            .fetchSourceContext(FetchSourceContext.of(true, new String[] {"body.version"}, null));
         stashed(l -> client.get(get, ActionListener.wrap(
             r -> l.onResponse(r.isExists() ? new TranslatorSlot(storedVersion(key, r.getSourceAsMap()), r.getSeqNo(), r.getPrimaryTerm())
                 : TranslatorSlot.EMPTY),
@@ -345,7 +355,7 @@ public final class LatentStore {
 
     /**
      * Writes {@code record} into {@code slot}: created when the slot is empty, else only over the document the slot was read
-     * from. A concurrent write of the same translator makes it fail with {@link org.elasticsearch.index.engine.VersionConflictEngineException},
+     * from. A concurrent write of the same translator makes it fail with {@link VersionConflictEngineException},
      * so two fits can never store the same version.
      */
     public void putTranslator(TranslatorRecord record, TranslatorSlot slot, ActionListener<Void> listener) {
@@ -364,7 +374,7 @@ public final class LatentStore {
     public void deleteTranslator(String key, ActionListener<Void> listener) {
         stashed(l -> client.delete(new DeleteRequest(LatentSystemIndex.NAME, LatentSystemIndex.translatorId(key))
             .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE), ActionListener.wrap(r -> {
-                if (r.getResult() == org.elasticsearch.action.DocWriteResponse.Result.NOT_FOUND) {
+                if (r.getResult() == DocWriteResponse.Result.NOT_FOUND) {
                     l.onFailure(LatentExceptions.translatorNotFound(key));
                 } else {
                     l.onResponse(null);
@@ -397,7 +407,7 @@ public final class LatentStore {
     }
 
     /** Up to {@link #MAX_LISTED} documents, mapped while the response is alive (search hits are released after it). */
-    private <T> void search(org.elasticsearch.index.query.QueryBuilder query, String[] excludes, java.util.function.Function<SearchHit, T> mapper,
+    private <T> void search(QueryBuilder query, String[] excludes, Function<SearchHit, T> mapper,
                             ActionListener<List<T>> listener) {
         SearchRequest req = new SearchRequest(LatentSystemIndex.NAME).source(new SearchSourceBuilder().query(query).size(MAX_LISTED)
             .seqNoAndPrimaryTerm(true).fetchSource(new String[] {"*"}, excludes));

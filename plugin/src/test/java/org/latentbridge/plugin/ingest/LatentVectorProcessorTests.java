@@ -2,6 +2,7 @@ package org.latentbridge.plugin.ingest;
 
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.ExceptionsHelper;
+import org.elasticsearch.common.logging.LogConfigurator;
 import org.elasticsearch.common.util.concurrent.EsRejectedExecutionException;
 import org.elasticsearch.index.VersionType;
 import org.elasticsearch.ingest.IngestDocument;
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LatentVectorProcessorTests {
     static {
         // Elasticsearch's exceptions log through its own facade, which a plain JUnit run must install first
-        org.elasticsearch.common.logging.LogConfigurator.configureESLogging();
+        LogConfigurator.configureESLogging();
     }
 
     /** The failure a document gets when resolving the service throws {@code cause}. */
@@ -37,7 +38,8 @@ class LatentVectorProcessorTests {
             throw cause;
         };
         LatentTranslateProcessor processor = new LatentTranslateProcessor("t", null,
-            new LatentVectorProcessor.Fields("v", "out", false, null), new TranslateSpec("a", "b", "document", QueryMethod.AUTO, false, null, 1), failing);
+            new LatentVectorProcessor.Fields("v", "out", false, null),
+            new TranslateSpec("a", "b", "document", QueryMethod.AUTO, false, null, 1), failing);
         Map<String, Object> source = new HashMap<>(Map.of("v", List.of(1.0, 2.0)));
         AtomicReference<Exception> failed = new AtomicReference<>();
         processor.execute(new IngestDocument("idx", "1", 1, null, VersionType.INTERNAL, source), (doc, e) -> failed.set(e));

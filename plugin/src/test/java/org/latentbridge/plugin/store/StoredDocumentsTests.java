@@ -1,6 +1,8 @@
 package org.latentbridge.plugin.store;
 
 import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.common.bytes.BytesReference;
+import org.elasticsearch.common.logging.LogConfigurator;
 import org.elasticsearch.common.xcontent.XContentHelper;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.xcontent.XContentBuilder;
@@ -11,6 +13,7 @@ import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.io.BinaryCodec;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,14 +30,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StoredDocumentsTests {
     static {
         // ElasticsearchException's class initialisation logs: Elasticsearch's logging must be set up outside a node too
-        org.elasticsearch.common.logging.LogConfigurator.configureESLogging();
+        LogConfigurator.configureESLogging();
     }
 
     /** What a document looks like after a trip through the index: JSON, read back as a map. */
     private static Map<String, Object> stored(Map<String, Object> source) throws IOException {
         try (XContentBuilder b = JsonXContent.contentBuilder()) {
             b.map(source);
-            return XContentHelper.convertToMap(org.elasticsearch.common.bytes.BytesReference.bytes(b), false, XContentType.JSON).v2();
+            return XContentHelper.convertToMap(BytesReference.bytes(b), false, XContentType.JSON).v2();
         }
     }
 
@@ -176,9 +179,10 @@ class StoredDocumentsTests {
         Map<String, Object> current = stored(Map.of("type", "anchors", "blob", blob, "body", Map.of("format_version", 1)));
         assertEquals(rows, LatentStore.decodeChunk("latent model [m] role [document]", "c0", 2, current));
         Map<String, Object> old = stored(Map.of("type", "anchors", "blob", blob));
-        assertEquals(rows, LatentStore.decodeChunk("latent model [m] role [document]", "c0", 2, old), "chunks written before format_version");
+        assertEquals(rows, LatentStore.decodeChunk("latent model [m] role [document]", "c0", 2, old),
+            "chunks written before format_version");
 
-        byte[] truncated = java.util.Arrays.copyOf(blob, blob.length - 3);
+        byte[] truncated = Arrays.copyOf(blob, blob.length - 3);
         for (Map<String, Object> bad : List.of(stored(Map.of("blob", truncated)), stored(Map.of("blob", Base64.getEncoder()
             .encodeToString(new byte[] {1, 2, 3}))), stored(Map.of("type", "anchors")), stored(Map.of("blob", 5)))) {
             ElasticsearchStatusException e = assertThrows(ElasticsearchStatusException.class,

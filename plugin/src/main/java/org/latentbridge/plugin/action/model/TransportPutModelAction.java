@@ -28,12 +28,13 @@ public final class TransportPutModelAction extends LatentTransportAction<PutMode
         String model = request.model();
         services.store().getModel(model, ActionListener.wrap(existing -> {
             if (existing.dims() != request.dims()) {
-                throw LatentExceptions.conflict("latent model [" + model + "] exists with [" + existing.dims() + "] dims; delete it to change "
-                    + "its dims");
+                throw LatentExceptions.conflict("latent model [" + model + "] exists with [" + existing.dims()
+                    + "] dims; delete it to change its dims");
             }
             for (String role : existing.anchors().keySet()) {
                 if (request.roles().contains(role) == false && existing.anchors().get(role).count() > 0) {
-                    throw LatentExceptions.conflict("latent model [" + model + "] has anchors for role [" + role + "], which [roles] drops");
+                    throw LatentExceptions.conflict("latent model [" + model + "] has anchors for role [" + role
+                        + "], which [roles] drops");
                 }
             }
             String description = request.description() == null ? existing.description() : request.description();

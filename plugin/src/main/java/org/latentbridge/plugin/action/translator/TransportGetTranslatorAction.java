@@ -31,8 +31,9 @@ public final class TransportGetTranslatorAction extends LatentTransportAction<Ge
             services.store().listTranslators(null, listener.delegateFailureAndWrap((l, translators) -> services.store().listModels(
                 l.map(models -> {
                     Map<String, ModelRecord> byName = models.stream().collect(Collectors.toMap(ModelRecord::model, Function.identity()));
-                    return GetTranslatorAction.Response.all(translators.stream().map(t -> TranslatorInfo.of(t, byName.containsKey(t.source())
-                        == false || byName.containsKey(t.target()) == false || stale(t, byName.get(t.source()), byName.get(t.target()))))
+                    return GetTranslatorAction.Response.all(translators.stream()
+                        .map(t -> TranslatorInfo.of(t, byName.containsKey(t.source()) == false || byName.containsKey(t.target()) == false
+                            || stale(t, byName.get(t.source()), byName.get(t.target()))))
                         .toList());
                 }))));
             return;

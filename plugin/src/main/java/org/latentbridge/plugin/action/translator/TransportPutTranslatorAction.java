@@ -58,8 +58,8 @@ public final class TransportPutTranslatorAction extends LatentTransportAction<Pu
         TranslatorPath path = request.path();
         TranslatorPair.readModels(services, path.source(), path.target(), listener.delegateFailureAndWrap((l, m) -> {
             if (path.targetRole() == null && m[1].roles().contains(ModelRecord.DOCUMENT_ROLE) == false) {
-                throw LatentExceptions.badRequest("latent model [" + m[1].model() + "] has no role [" + ModelRecord.DOCUMENT_ROLE + "], which "
-                    + "[target_role] defaults to and which searches and ingest translate into; its roles are " + m[1].roles());
+                throw LatentExceptions.badRequest("latent model [" + m[1].model() + "] has no role [" + ModelRecord.DOCUMENT_ROLE
+                    + "], which [target_role] defaults to and which searches and ingest translate into; its roles are " + m[1].roles());
             }
             TranslatorPair pair = TranslatorPair.of(m[0], path.sourceRole(), m[1], path.targetRole());
             CalibrationSearch.Spec calibration = request.calibration();
@@ -75,7 +75,8 @@ public final class TransportPutTranslatorAction extends LatentTransportAction<Pu
      * Fits, then stores. It runs on the fit pool inside an {@link ActionRunnable}: whatever it throws (building the report,
      * encoding the translator) or a rejection by the pool fails the listener, so the caller is always answered.
      */
-    private void fitAndStore(Fit f, AnchorSet sourceAnchors, AnchorSet targetAnchors, ActionListener<PutTranslatorAction.Response> listener) {
+    private void fitAndStore(Fit f, AnchorSet sourceAnchors, AnchorSet targetAnchors,
+                             ActionListener<PutTranslatorAction.Response> listener) {
         FitResult fit;
         List<Calibration.Candidate> candidates;
         try {
@@ -113,8 +114,8 @@ public final class TransportPutTranslatorAction extends LatentTransportAction<Pu
             }
             services.store().translatorSlot(pair.key(), l.delegateFailureAndWrap((l2, slot) -> {
                 TranslatorRecord record = new TranslatorRecord(pair.source().model(), pair.sourceRole(), pair.target().model(),
-                    pair.targetRole(), slot.version() + 1, UUIDs.randomBase64UUID(), pair.sourceGeneration(), pair.targetGeneration(), report,
-                    blob);
+                    pair.targetRole(), slot.version() + 1, UUIDs.randomBase64UUID(), pair.sourceGeneration(), pair.targetGeneration(),
+                    report, blob);
                 services.store().putTranslator(record, slot, ActionListener.wrap(
                     ignored -> services.invalidateThen(List.of(pair.source().model(), pair.target().model()),
                         new PutTranslatorAction.Response(TranslatorInfo.of(record, false)), l2),

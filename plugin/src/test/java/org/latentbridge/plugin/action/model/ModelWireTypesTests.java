@@ -43,8 +43,8 @@ class ModelWireTypesTests {
             Map<String, Object> diagnostics = new LinkedHashMap<>();
             diagnostics.put("condition_number", random.nextDouble());
             diagnostics.put("warnings", List.of("w" + random.nextInt(5)));
-            anchors.put("document", new ModelRecord.RoleAnchors(random.nextInt(1000), random.nextLong(), List.of(new ModelRecord.Segment(random.nextLong(),
-                random.nextInt(1000), 1 + random.nextInt(3))), statistics,
+            anchors.put("document", new ModelRecord.RoleAnchors(random.nextInt(1000), random.nextLong(),
+                List.of(new ModelRecord.Segment(random.nextLong(), random.nextInt(1000), 1 + random.nextInt(3))), statistics,
                 diagnostics));
         }
         return new ModelRecord("m" + random.nextInt(100), 1 + random.nextInt(64), random.nextBoolean() ? null : "about",
@@ -154,8 +154,9 @@ class ModelWireTypesTests {
 
     @Test
     void responsesWriteTheApiFieldsInOrder() {
-        ModelRecord model = new ModelRecord("m", 4, "about", List.of("query", "document"), 3, Map.of("document", new ModelRecord.RoleAnchors(
-            2, 99, List.of(new ModelRecord.Segment(99, 2, 1)), Map.of("count", 2), Map.of("warnings", List.of()))), 0, 1, 1);
+        ModelRecord model = new ModelRecord("m", 4, "about", List.of("query", "document"), 3, Map.of("document",
+            new ModelRecord.RoleAnchors(2, 99, List.of(new ModelRecord.Segment(99, 2, 1)), Map.of("count", 2),
+                Map.of("warnings", List.of()))), 0, 1, 1);
         String fields = "\"model\":\"m\",\"dims\":4,\"version\":3,\"description\":\"about\",\"roles\":{\"query\":{\"anchors\":0},"
             + "\"document\":{\"anchors\":2,\"statistics\":{\"count\":2},\"diagnostics\":{\"warnings\":[]}}}";
         assertEquals("{" + fields + ",\"result\":\"created\"}", json(new PutModelAction.Response(model, true)));

@@ -87,8 +87,8 @@ class TranslatorWireTypesTests {
         for (int i = 0; i < 20; i++) {
             pairs.append(i == 0 ? "" : ",").append("{\"query_vector\": [1, 2], \"relevant\": [\"d1\", \"d1\"]}");
         }
-        PutTranslatorAction.Request r = put("{\"calibration\": {\"index\": \"docs\", \"field\": \"emb\", \"k\": 5, \"seed\": 3, \"pairs\": ["
-            + pairs + "]}}");
+        PutTranslatorAction.Request r = put("{\"calibration\": {\"index\": \"docs\", \"field\": \"emb\", \"k\": 5, \"seed\": 3, "
+            + "\"pairs\": [" + pairs + "]}}");
         CalibrationSearch.Spec spec = r.calibration();
         assertEquals(5, spec.k());
         assertEquals(100, spec.numCandidates(), "the default is max(100, 10 k)");
