@@ -24,7 +24,8 @@ record SearchTranslation(TranslationService service, TranslateSpec spec, String 
     /** In a search a missing translator is the query's fault (400, saying what to fit); unknown models stay 404. */
     static Exception forSearch(Exception e) {
         if (ExceptionsHelper.unwrapCause(e) instanceof LatentExceptions.TranslatorNotFoundException notFound) {
-            return new IllegalArgumentException(notFound.getMessage() + " (or search with [method: inverse_relative], which needs no fit)", e);
+            return new IllegalArgumentException(notFound.getMessage() + " (or search with [method: inverse_relative], which needs no fit)",
+                e);
         }
         return e;
     }
