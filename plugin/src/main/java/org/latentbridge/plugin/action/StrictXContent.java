@@ -96,8 +96,8 @@ public final class StrictXContent {
             }
             float v = p.floatValue();
             if (Double.isFinite(p.doubleValue()) == false || Float.isFinite(v) == false) {
-                throw new IllegalArgumentException("[" + n + "] must be a finite number, got [" + p.text() + "]"
-                    + (Double.isFinite(p.doubleValue()) ? ", beyond float32's range" : ""));
+                // a number beyond float32's range is refused too: it would be stored as an infinity
+                throw new IllegalArgumentException("[" + n + "] must be a finite number, got [" + p.text() + "]");
             }
             if (n == vector.length) {
                 vector = Arrays.copyOf(vector, n * 2);
