@@ -59,7 +59,8 @@ public final class TransportPutAnchorsAction extends LatentTransportAction<PutAn
             ActionRunnable.wrap(l, l2 -> upload(task, request, model, l2)))));
     }
 
-    private void upload(Task task, PutAnchorsAction.Request request, ModelRecord model, ActionListener<PutAnchorsAction.Response> listener) {
+    private void upload(Task task, PutAnchorsAction.Request request, ModelRecord model,
+                        ActionListener<PutAnchorsAction.Response> listener) {
         checkCancelled(task);
         String role = model.requireRole(request.role());
         PutAnchorsAction.Source source = request.source();

@@ -52,8 +52,9 @@ class PutAnchorsWireTypesTests {
     private PutAnchorsAction.Request randomRequest() {
         String role = random.nextBoolean() ? "query" : "document";
         if (random.nextInt(3) == 0) {
-            return PutAnchorsAction.Request.importFrom("m" + random.nextInt(5), role, new PutAnchorsAction.Source("docs" + random.nextInt(3),
-                random.nextBoolean() ? "emb" : null, random.nextBoolean() ? "title" : null));
+            PutAnchorsAction.Source source = new PutAnchorsAction.Source("docs" + random.nextInt(3), random.nextBoolean() ? "emb" : null,
+                random.nextBoolean() ? "title" : null);
+            return PutAnchorsAction.Request.importFrom("m" + random.nextInt(5), role, source);
         }
         int n = random.nextInt(5);
         List<String> ids = new ArrayList<>();
@@ -215,7 +216,8 @@ class PutAnchorsWireTypesTests {
     @Test
     void responsesRoundTripKeepingTheDiagnosticsInOrder() throws IOException {
         for (int i = 0; i < 30; i++) {
-            PutAnchorsAction.Response r = new PutAnchorsAction.Response("m" + random.nextInt(5), random.nextBoolean() ? "query" : "document",
+            String role = random.nextBoolean() ? "query" : "document";
+            PutAnchorsAction.Response r = new PutAnchorsAction.Response("m" + random.nextInt(5), role,
                 1 + random.nextInt(100), random.nextInt(50_000), random.nextInt(1000), random.nextInt(1000),
                 diagnostics(random.nextDouble() * 1e6, random.nextBoolean() ? List.of() : List.of("rank deficient", "compressed")));
             PutAnchorsAction.Response copy = assertRoundTrip(r, PutAnchorsAction.Response::new);
