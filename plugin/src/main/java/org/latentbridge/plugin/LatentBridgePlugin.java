@@ -10,11 +10,11 @@ import org.elasticsearch.plugins.IngestPlugin;
 import org.elasticsearch.plugins.SearchPlugin;
 import org.elasticsearch.plugins.SystemIndexPlugin;
 import org.elasticsearch.rest.RestHandler;
-import org.elasticsearch.rest.RestRequest.Method;
 import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.elasticsearch.threadpool.FixedExecutorBuilder;
 import org.latentbridge.plugin.action.LatentServices;
-import org.latentbridge.plugin.action.ModelActions;
+import org.latentbridge.plugin.action.anchors.PutAnchorsAction;
+import org.latentbridge.plugin.action.anchors.TransportPutAnchorsAction;
 import org.latentbridge.plugin.action.cache.CacheStatsAction;
 import org.latentbridge.plugin.action.cache.InvalidateCacheAction;
 import org.latentbridge.plugin.action.cache.TransportCacheStatsAction;
@@ -37,12 +37,12 @@ import org.latentbridge.plugin.compat.LinePlugin;
 import org.latentbridge.plugin.compat.TransportActionSpec;
 import org.latentbridge.plugin.ingest.LatentRelativeProcessor;
 import org.latentbridge.plugin.ingest.LatentTranslateProcessor;
-import org.latentbridge.plugin.rest.LatentRestHandler;
 import org.latentbridge.plugin.rest.RestCacheStatsAction;
 import org.latentbridge.plugin.rest.RestDeleteModelAction;
 import org.latentbridge.plugin.rest.RestDeleteTranslatorAction;
 import org.latentbridge.plugin.rest.RestGetModelAction;
 import org.latentbridge.plugin.rest.RestGetTranslatorAction;
+import org.latentbridge.plugin.rest.RestPutAnchorsAction;
 import org.latentbridge.plugin.rest.RestPutModelAction;
 import org.latentbridge.plugin.rest.RestPutTranslatorAction;
 import org.latentbridge.plugin.rest.RestTranslateAction;
@@ -58,8 +58,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
-
-import static org.elasticsearch.rest.RestHandler.Route;
 
 /**
  * Latent Bridge: cross-model vector search. Registers the anchor store (a system index, a node cache, REST endpoints
@@ -132,7 +130,7 @@ public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin,
             new TransportActionSpec(PutModelAction.INSTANCE, TransportPutModelAction.class),
             new TransportActionSpec(GetModelAction.INSTANCE, TransportGetModelAction.class),
             new TransportActionSpec(DeleteModelAction.INSTANCE, TransportDeleteModelAction.class),
-            new TransportActionSpec(ModelActions.PUT_ANCHORS, ModelActions.TransportPutAnchors.class),
+            new TransportActionSpec(PutAnchorsAction.INSTANCE, TransportPutAnchorsAction.class),
             new TransportActionSpec(PutTranslatorAction.INSTANCE, TransportPutTranslatorAction.class),
             new TransportActionSpec(GetTranslatorAction.INSTANCE, TransportGetTranslatorAction.class),
             new TransportActionSpec(DeleteTranslatorAction.INSTANCE, TransportDeleteTranslatorAction.class),
@@ -147,8 +145,7 @@ public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin,
             new RestPutModelAction(),
             new RestGetModelAction(),
             new RestDeleteModelAction(),
-            new LatentRestHandler("latent_put_anchors", List.of(new Route(Method.POST, "/_latent/model/{model}/_anchors"),
-                new Route(Method.PUT, "/_latent/model/{model}/_anchors")), ModelActions.PUT_ANCHORS, "model"),
+            new RestPutAnchorsAction(),
             new RestPutTranslatorAction(),
             new RestGetTranslatorAction(),
             new RestDeleteTranslatorAction(),

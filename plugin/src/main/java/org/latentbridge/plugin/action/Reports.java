@@ -16,7 +16,7 @@ import java.util.Map;
 public final class Reports {
     private Reports() {}
 
-    static Map<String, Object> statistics(AnchorStatistics s) {
+    public static Map<String, Object> statistics(AnchorStatistics s) {
         double meanNorm = 0, stdMean = 0;
         for (float m : s.mean()) {
             meanNorm += m * m;
@@ -33,7 +33,7 @@ public final class Reports {
         return m;
     }
 
-    static Map<String, Object> diagnostics(AnchorDiagnostics d) {
+    public static Map<String, Object> diagnostics(AnchorDiagnostics d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("condition_number", d.conditionNumber());
         m.put("effective_rank", d.effectiveRank());

@@ -83,23 +83,7 @@ public final class StrictXContent {
      */
     public static float[] vector(XContentParser p) throws IOException {
         if (p.currentToken() == XContentParser.Token.VALUE_STRING) {
-            byte[] bytes;
-            try {
-                bytes = Base64.getDecoder().decode(p.text());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("is not valid base64: " + e.getMessage());
-            }
-            if (bytes.length % 4 != 0) {
-                throw new IllegalArgumentException("base64 must decode to little-endian float32 values, got [" + bytes.length + "] bytes");
-            }
-            float[] vector = new float[bytes.length / 4];
-            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
-            for (int i = 0; i < vector.length; i++) {
-                if (Float.isFinite(vector[i]) == false) {
-                    throw new IllegalArgumentException("[" + i + "] must be a finite number, got [" + vector[i] + "]");
-                }
-            }
-            return vector;
+            return base64Vector(p.text());
         }
         if (p.currentToken() != XContentParser.Token.START_ARRAY) {
             throw new IllegalArgumentException("must be an array of numbers or a base64 string, got " + describe(p));
@@ -112,7 +96,8 @@ public final class StrictXContent {
             }
             float v = p.floatValue();
             if (Double.isFinite(p.doubleValue()) == false || Float.isFinite(v) == false) {
-                throw new IllegalArgumentException("[" + n + "] must be a finite float32 number, got [" + p.text() + "]");
+                // a number beyond float32's range is refused too: it would be stored as an infinity
+                throw new IllegalArgumentException("[" + n + "] must be a finite number, got [" + p.text() + "]");
             }
             if (n == vector.length) {
                 vector = Arrays.copyOf(vector, n * 2);
@@ -120,6 +105,27 @@ public final class StrictXContent {
             vector[n++] = v;
         }
         return Arrays.copyOf(vector, n);
+    }
+
+    /** A vector sent as a base64 string of little-endian float32 values, each finite; an error names the component. */
+    public static float[] base64Vector(String base64) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("is not valid base64: " + e.getMessage());
+        }
+        if (bytes.length % 4 != 0) {
+            throw new IllegalArgumentException("base64 must decode to little-endian float32 values, got [" + bytes.length + "] bytes");
+        }
+        float[] vector = new float[bytes.length / 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
+        for (int i = 0; i < vector.length; i++) {
+            if (Float.isFinite(vector[i]) == false) {
+                throw new IllegalArgumentException("[" + i + "] must be a finite number, got [" + vector[i] + "]");
+            }
+        }
+        return vector;
     }
 
     private static void requireNumber(XContentParser p, String what) throws IOException {

@@ -1,34 +1,29 @@
 package org.latentbridge.plugin.store;
 
-import org.elasticsearch.action.ActionType;
 import org.elasticsearch.action.search.SearchResponse;
 import org.elasticsearch.action.support.PlainActionFuture;
 import org.elasticsearch.client.internal.OriginSettingClient;
-import org.elasticsearch.common.bytes.BytesArray;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.test.ESSingleNodeTestCase;
-import org.elasticsearch.xcontent.XContentType;
 import org.latentbridge.core.fit.FitOptions;
 import org.latentbridge.core.linalg.Vectors;
 import org.latentbridge.core.translate.Preprocessing;
 import org.latentbridge.plugin.LatentBridgePlugin;
-import org.latentbridge.plugin.action.LatentRequest;
-import org.latentbridge.plugin.action.LatentResponse;
 import org.latentbridge.plugin.action.LatentServices;
-import org.latentbridge.plugin.action.ModelActions;
+import org.latentbridge.plugin.action.anchors.PutAnchorsAction;
 import org.latentbridge.plugin.action.translate.TranslateAction;
 import org.latentbridge.plugin.action.model.PutModelAction;
 import org.latentbridge.plugin.action.translator.PutTranslatorAction;
 import org.latentbridge.plugin.action.translator.TranslatorPath;
 import org.latentbridge.plugin.translate.QueryMethod;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.StringJoiner;
 
 import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.equalTo;
@@ -53,9 +48,13 @@ public class LatentStoreSingleNodeTests extends ESSingleNodeTestCase {
             .actionGet();
     }
 
-    private LatentResponse execute(ActionType<LatentResponse> action, Map<String, String> params, String json) {
-        LatentRequest request = new LatentRequest(params, json == null ? null : new BytesArray(json), XContentType.JSON);
-        return client().execute(action, request).actionGet();
+    private PutAnchorsAction.Response putAnchors(String model, float[][] rows) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            ids.add("a" + i);
+        }
+        return client().execute(PutAnchorsAction.INSTANCE, PutAnchorsAction.Request.upload(model, ModelRecord.DOCUMENT_ROLE, ids, rows))
+            .actionGet();
     }
 
     /**
@@ -85,16 +84,6 @@ public class LatentStoreSingleNodeTests extends ESSingleNodeTestCase {
         return rows;
     }
 
-    private static String json(float[][] rows) {
-        StringJoiner ids = new StringJoiner(",", "[", "]");
-        StringJoiner vectors = new StringJoiner(",", "[", "]");
-        for (int i = 0; i < rows.length; i++) {
-            ids.add("\"a" + i + "\"");
-            vectors.add(Arrays.toString(rows[i]));
-        }
-        return "{\"ids\": " + ids + ", \"vectors\": " + vectors + "}";
-    }
-
     private Map<String, Object> cacheStats() {
         @SuppressWarnings("unchecked")
         Map<String, Object> cache = (Map<String, Object>) getInstanceFromNode(LatentServices.class).cache().stats().get("cache");
@@ -114,8 +103,13 @@ public class LatentStoreSingleNodeTests extends ESSingleNodeTestCase {
     public void testModelsAnchorsAndATranslatorEndToEndWithCacheInvalidation() {
         putModel("src", null);
         putModel("tgt", null);
-        execute(ModelActions.PUT_ANCHORS, Map.of("model", "src"), json(anchors(false)));
-        execute(ModelActions.PUT_ANCHORS, Map.of("model", "tgt"), json(anchors(true)));
+        PutAnchorsAction.Response uploaded = putAnchors("src", anchors(false));
+        assertThat(uploaded.anchors(), equalTo(ANCHORS));
+        assertThat(uploaded.added(), equalTo(ANCHORS));
+        putAnchors("tgt", anchors(true));
+        PutAnchorsAction.Response replaced = putAnchors("tgt", Arrays.copyOf(anchors(true), 3));
+        assertThat("the same ids again replace their vectors", replaced.replaced(), equalTo(3));
+        assertThat(replaced.anchors(), equalTo(ANCHORS));
         client().execute(PutTranslatorAction.INSTANCE, new PutTranslatorAction.Request(new TranslatorPath("src", null, "tgt", null), true,
             null, Preprocessing.DEFAULT, FitOptions.DEFAULT_HOLDOUT, 1, Map.of(), null)).actionGet();
 

@@ -130,7 +130,7 @@ class TranslateWireTypesTests {
         bodies.put("{" + ok + ", \"vectors\": null}", "vectors");
         bodies.put("{" + ok + ", \"vectors\": [5]}", "[0] must be an array of numbers or a base64 string");
         bodies.put("{" + ok + ", \"vectors\": [[1, 2], [1, \"a\"]]}", "[1][1] must be a number, got the string [a]");
-        bodies.put("{" + ok + ", \"vectors\": [[1, 1e39]]}", "[0][1] must be a finite float32 number, got [1e39]");
+        bodies.put("{" + ok + ", \"vectors\": [[1, 1e39]]}", "[0][1] must be a finite number, got [1e39]");
         bodies.put("{" + ok + ", \"vectors\": [[1, null]]}", "[0][1] must be a number, got null");
         bodies.put("{" + ok + ", \"vectors\": [[[1, 2]]]}", "[0][0] must be a number, got an array");
         bodies.put("{" + ok + ", \"vectors\": [\"not base64!\"]}", "[0] is not valid base64");

@@ -1,0 +1,434 @@
+package org.latentbridge.plugin.action.anchors;
+
+import org.elasticsearch.action.ActionRequest;
+import org.elasticsearch.action.ActionRequestValidationException;
+import org.elasticsearch.action.ActionResponse;
+import org.elasticsearch.action.ActionType;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.common.io.stream.Writeable;
+import org.elasticsearch.core.Nullable;
+import org.elasticsearch.tasks.CancellableTask;
+import org.elasticsearch.tasks.Task;
+import org.elasticsearch.tasks.TaskId;
+import org.elasticsearch.xcontent.ObjectParser;
+import org.elasticsearch.xcontent.ParseField;
+import org.elasticsearch.xcontent.ToXContentObject;
+import org.elasticsearch.xcontent.XContentBuilder;
+import org.elasticsearch.xcontent.XContentParseException;
+import org.elasticsearch.xcontent.XContentParser;
+import org.latentbridge.plugin.action.StrictXContent;
+import org.latentbridge.plugin.store.ModelRecord;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static org.elasticsearch.action.ValidateActions.addValidationError;
+
+/**
+ * {@code POST|PUT /_latent/model/{model}/_anchors}: appends anchors to a role of a model, or replaces them by id, from
+ * the body ({@code ids} and {@code vectors}) or from an index the caller can read ({@code source}).
+ */
+public final class PutAnchorsAction {
+    public static final String NAME = "cluster:admin/latent/anchors/put";
+    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+
+    private PutAnchorsAction() {}
+
+    /**
+     * Where an import reads its anchors: one index or alias, the field holding each document's vector, and the field
+     * holding its anchor id. A field left out of the body is null here, and refused by the request's checks.
+     */
+    public record Source(@Nullable String index, @Nullable String field, @Nullable String idField) implements Writeable {
+        private static final ObjectParser<Source.Builder, Void> PARSER = new ObjectParser<>("source", false, Source.Builder::new);
+
+        static {
+            PARSER.declareString((b, v) -> b.index = v, new ParseField("index"));
+            PARSER.declareString((b, v) -> b.field = v, new ParseField("field"));
+            PARSER.declareString((b, v) -> b.idField = v, new ParseField("id_field"));
+        }
+
+        private static final class Builder {
+            String index, field, idField;
+        }
+
+        static Source parse(XContentParser parser) {
+            Source.Builder b = PARSER.apply(parser, null);
+            return new Source(b.index, b.field, b.idField);
+        }
+
+        public static Source read(StreamInput in) throws IOException {
+            return new Source(in.readOptionalString(), in.readOptionalString(), in.readOptionalString());
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeOptionalString(index);
+            out.writeOptionalString(field);
+            out.writeOptionalString(idField);
+        }
+
+        /** What is wrong with it, in the order a caller fixes it; empty when it can be imported from. */
+        List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            if (index == null || index.isBlank()) {
+                problems.add("[source][index] is required");
+            } else if (isOneIndex(index) == false) {
+                problems.add("[source][index] must name one index or alias (no wildcards, lists, date math, exclusions or remote "
+                    + "clusters), got [" + index + "]");
+            }
+            if (field == null || field.isBlank()) {
+                problems.add("[source][field] is required");
+            }
+            if (idField == null || idField.isBlank()) {
+                problems.add("[source][id_field] is required");
+            }
+            return problems;
+        }
+
+        /** One concrete index or alias: a pattern or a list would import from indices the caller did not name. */
+        static boolean isOneIndex(String index) {
+            return (index.isBlank() || index.contains("*") || index.contains(",") || index.startsWith("-") || index.startsWith("<")
+                || index.equals("_all") || index.contains(":")) == false;
+        }
+    }
+
+    /**
+     * The upload: a role, and either {@code ids} with as many {@code vectors}, or a {@code source} to import from. The
+     * vectors' count against the node's limit and their dimension against the model's are the transport action's, once
+     * the model is read, so that an unknown model answers 404 whatever the vectors.
+     */
+    public static final class Request extends ActionRequest {
+        private static final ParseField ROLE = new ParseField("role");
+        private static final ParseField IDS = new ParseField("ids");
+        private static final ParseField VECTORS = new ParseField("vectors");
+        private static final ParseField SOURCE = new ParseField("source");
+        private static final ObjectParser<Body, Void> PARSER = new ObjectParser<>("put_anchors", false, Body::new);
+
+        static {
+            PARSER.declareString((b, v) -> b.role = v, ROLE);
+            PARSER.declareField((b, v) -> b.ids = v, Request::ids, IDS, ObjectParser.ValueType.STRING_ARRAY);
+            PARSER.declareField((b, v) -> b.vectors = v, Request::vectors, VECTORS, ObjectParser.ValueType.VALUE_ARRAY);
+            PARSER.declareObject((b, v) -> b.source = v, (p, c) -> Source.parse(p), SOURCE);
+        }
+
+        /** The body's fields as parsed, each at its default until set. */
+        private static final class Body {
+            String role = ModelRecord.DOCUMENT_ROLE;
+            List<String> ids;
+            float[][] vectors;
+            Source source;
+        }
+
+        private final String model;
+        private final String role;
+        private final List<String> ids;
+        private final float[][] vectors;
+        private final Source source;
+
+        /**
+         * @param ids     the anchors' ids, with {@code vectors}; null for an import
+         * @param vectors the anchors' vectors, as they are (not copied), row {@code i} for {@code ids[i]}; null for an import
+         * @param source  the index to import from; null for an upload of {@code ids} and {@code vectors}
+         */
+        public Request(String model, String role, @Nullable List<String> ids, @Nullable float[][] vectors, @Nullable Source source) {
+            this.model = Objects.requireNonNull(model, "model");
+            this.role = Objects.requireNonNull(role, "role");
+            this.ids = ids == null ? null : List.copyOf(ids);
+            this.vectors = vectors;
+            this.source = source;
+        }
+
+        /** An upload of {@code ids} and {@code vectors}. */
+        public static Request upload(String model, String role, List<String> ids, float[][] vectors) {
+            return new Request(model, role, Objects.requireNonNull(ids, "ids"), Objects.requireNonNull(vectors, "vectors"), null);
+        }
+
+        /** An import from {@code source}. */
+        public static Request importFrom(String model, String role, Source source) {
+            return new Request(model, role, null, null, Objects.requireNonNull(source, "source"));
+        }
+
+        public Request(StreamInput in) throws IOException {
+            super(in);
+            model = in.readString();
+            role = in.readString();
+            ids = in.readOptionalStringCollectionAsList();
+            vectors = in.readOptionalArray(StreamInput::readFloatArray, float[][]::new);
+            source = in.readOptionalWriteable(Source::read);
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            super.writeTo(out);
+            out.writeString(model);
+            out.writeString(role);
+            out.writeOptionalStringCollection(ids);
+            out.writeOptionalArray(StreamOutput::writeFloatArray, vectors);
+            out.writeOptionalWriteable(source);
+        }
+
+        /**
+         * The request a body asks for. A body of the wrong form (both forms or neither, a required field missing, counts
+         * that differ) is refused here as bad input, as a value of the wrong type is; {@link #validate} checks the same for
+         * a request built in code.
+         *
+         * <p>The endpoint answers every refused body with an {@code illegal_argument_exception} whose reason names the
+         * field, e.g. {@code [vectors][3][17] must be a number, got the string [x]}: the parser's own wrapping of a field's
+         * error ("failed to parse field [vectors]") is taken off, the field's message already names its place.
+         */
+        public static Request parse(String model, XContentParser parser) {
+            Body b;
+            try {
+                b = PARSER.apply(parser, null);
+            } catch (XContentParseException e) {
+                throw asBadInput(e);
+            }
+            Request request = new Request(model, b.role, b.ids, b.vectors, b.source);
+            List<String> problems = request.formProblems();
+            if (problems.isEmpty() == false) {
+                throw new IllegalArgumentException(problems.get(0));
+            }
+            return request;
+        }
+
+        /**
+         * A parse failure as an {@link IllegalArgumentException} with the message that names the problem: a field
+         * reader's own (it names the field and the position), else the innermost parser's (an unknown field, a value
+         * of a type the field does not take, JSON that does not parse).
+         */
+        private static IllegalArgumentException asBadInput(XContentParseException e) {
+            Throwable innermostParseError = e;
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof XContentParseException) {
+                    innermostParseError = t;
+                } else if (t instanceof IllegalArgumentException) {
+                    return new IllegalArgumentException(t.getMessage(), e);
+                }
+            }
+            return new IllegalArgumentException(innermostParseError.getMessage(), e);
+        }
+
+        private static List<String> ids(XContentParser p) throws IOException {
+            try {
+                return StrictXContent.stringList(p);
+            } catch (IllegalArgumentException e) {
+                throw named(IDS, e);
+            }
+        }
+
+        /** Vectors, each read by {@link StrictXContent#vector} straight into a {@code float[]}; an error names the position. */
+        private static float[][] vectors(XContentParser p) throws IOException {
+            if (p.currentToken() != XContentParser.Token.START_ARRAY) {
+                throw new IllegalArgumentException("[vectors] must be an array of vectors, got [" + p.currentToken() + "]");
+            }
+            List<float[]> out = new ArrayList<>();
+            while (p.nextToken() != XContentParser.Token.END_ARRAY) {
+                try {
+                    out.add(StrictXContent.vector(p));
+                } catch (IllegalArgumentException e) {
+                    throw named(new ParseField(VECTORS.getPreferredName() + "][" + out.size()), e);
+                }
+            }
+            return out.toArray(float[][]::new);
+        }
+
+        /** {@code e}'s message under the field's name: {@code [ids][2] must be a string}, {@code [ids] must be an array}. */
+        private static IllegalArgumentException named(ParseField field, IllegalArgumentException e) {
+            String why = e.getMessage();
+            return new IllegalArgumentException("[" + field.getPreferredName() + "]" + (why.startsWith("[") ? "" : " ") + why, e);
+        }
+
+        /** What is wrong with the request's form, first the problem a caller fixes first; empty when it has none. */
+        private List<String> formProblems() {
+            List<String> problems = new ArrayList<>();
+            if (role.isBlank()) {
+                problems.add("[role] must not be blank");
+            }
+            if (source != null) {
+                if (ids != null || vectors != null) {
+                    problems.add("[source] imports anchors from an index: do not also send [ids] or [vectors]");
+                }
+                problems.addAll(source.problems());
+                return problems;
+            }
+            if (ids == null) {
+                problems.add("[ids] is required (or [source] to import from an index)");
+            } else if (ids.isEmpty()) {
+                problems.add("[ids] must not be empty");
+            }
+            if (vectors == null) {
+                problems.add("[vectors] is required");
+            } else if (vectors.length == 0) {
+                problems.add("[vectors] must not be empty");
+            } else if (ids != null && ids.isEmpty() == false && ids.size() != vectors.length) {
+                problems.add("[ids] and [vectors] must have the same length, got [" + ids.size() + "] ids and [" + vectors.length
+                    + "] vectors");
+            }
+            return problems;
+        }
+
+        /**
+         * What can be checked without the model: one form or the other, complete, with as many ids as vectors, and one
+         * index to import from. Ids themselves (blank, too long, duplicated) are checked with the vectors, when the anchors
+         * are built.
+         */
+        @Override
+        public ActionRequestValidationException validate() {
+            ActionRequestValidationException e = null;
+            for (String problem : formProblems()) {
+                e = addValidationError(problem, e);
+            }
+            return e;
+        }
+
+        /** An import reads an index for minutes: it can be cancelled through the task API or by closing the connection. */
+        @Override
+        public Task createTask(long id, String type, String action, TaskId parentTaskId, Map<String, String> headers) {
+            return new CancellableTask(id, type, action, getDescription(), parentTaskId, headers);
+        }
+
+        @Override
+        public String getDescription() {
+            return source != null
+                ? "latent anchors [" + model + "][" + role + "] from [" + source.index() + "]"
+                : "latent anchors [" + model + "][" + role + "], [" + (ids == null ? 0 : ids.size()) + "] anchors";
+        }
+
+        public String model() {
+            return model;
+        }
+
+        public String role() {
+            return role;
+        }
+
+        @Nullable
+        public List<String> ids() {
+            return ids;
+        }
+
+        /** The vectors themselves, not a copy. */
+        @Nullable
+        public float[][] vectors() {
+            return vectors;
+        }
+
+        @Nullable
+        public Source source() {
+            return source;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Request r && model.equals(r.model) && role.equals(r.role) && Objects.equals(ids, r.ids)
+                && Arrays.deepEquals(vectors, r.vectors) && Objects.equals(source, r.source);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(model, role, ids, Arrays.deepHashCode(vectors), source);
+        }
+    }
+
+    /**
+     * The role's anchors after the upload: the model's new {@code version}, the role's anchor count, how many uploaded ids
+     * were new and how many replaced a stored vector, and the diagnostics of the whole set.
+     */
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        private final String model;
+        private final String role;
+        private final long version;
+        private final int anchors;
+        private final int added;
+        private final int replaced;
+        private final Map<String, Object> diagnostics;
+
+        public Response(String model, String role, long version, int anchors, int added, int replaced, Map<String, Object> diagnostics) {
+            this.model = Objects.requireNonNull(model, "model");
+            this.role = Objects.requireNonNull(role, "role");
+            this.version = version;
+            this.anchors = anchors;
+            this.added = added;
+            this.replaced = replaced;
+            this.diagnostics = Objects.requireNonNull(diagnostics, "diagnostics");
+        }
+
+        public Response(StreamInput in) throws IOException {
+            model = in.readString();
+            role = in.readString();
+            version = in.readVLong();
+            anchors = in.readVInt();
+            added = in.readVInt();
+            replaced = in.readVInt();
+            diagnostics = in.readGenericMap();
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeString(model);
+            out.writeString(role);
+            out.writeVLong(version);
+            out.writeVInt(anchors);
+            out.writeVInt(added);
+            out.writeVInt(replaced);
+            out.writeGenericMap(diagnostics); // an ordered map keeps its order on the wire
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            return builder.startObject()
+                .field("model", model)
+                .field("role", role)
+                .field("version", version)
+                .field("anchors", anchors)
+                .field("added", added)
+                .field("replaced", replaced)
+                .field("diagnostics", diagnostics)
+                .endObject();
+        }
+
+        public String model() {
+            return model;
+        }
+
+        public String role() {
+            return role;
+        }
+
+        public long version() {
+            return version;
+        }
+
+        public int anchors() {
+            return anchors;
+        }
+
+        public int added() {
+            return added;
+        }
+
+        public int replaced() {
+            return replaced;
+        }
+
+        public Map<String, Object> diagnostics() {
+            return diagnostics;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Response r && model.equals(r.model) && role.equals(r.role) && version == r.version && anchors == r.anchors
+                && added == r.added && replaced == r.replaced && diagnostics.equals(r.diagnostics);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(model, role, version, anchors, added, replaced, diagnostics);
+        }
+    }
+}

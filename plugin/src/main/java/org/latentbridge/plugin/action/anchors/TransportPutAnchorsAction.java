@@ -1,0 +1,236 @@
+package org.latentbridge.plugin.action.anchors;
+
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.ActionRunnable;
+import org.elasticsearch.action.search.ClearScrollRequest;
+import org.elasticsearch.action.search.SearchRequest;
+import org.elasticsearch.action.search.SearchResponse;
+import org.elasticsearch.action.search.SearchScrollRequest;
+import org.elasticsearch.action.support.ActionFilters;
+import org.elasticsearch.action.support.IndicesOptions;
+import org.elasticsearch.common.xcontent.support.XContentMapValues;
+import org.elasticsearch.core.TimeValue;
+import org.elasticsearch.injection.guice.Inject;
+import org.elasticsearch.search.SearchHit;
+import org.elasticsearch.search.builder.SearchSourceBuilder;
+import org.elasticsearch.tasks.Task;
+import org.elasticsearch.threadpool.ThreadPool;
+import org.elasticsearch.transport.TransportService;
+import org.latentbridge.core.anchor.AnchorDiagnostics;
+import org.latentbridge.core.anchor.AnchorSet;
+import org.latentbridge.core.anchor.AnchorStatistics;
+import org.latentbridge.core.linalg.Vectors;
+import org.latentbridge.plugin.LatentExceptions;
+import org.latentbridge.plugin.LatentSettings;
+import org.latentbridge.plugin.action.LatentServices;
+import org.latentbridge.plugin.action.LatentTransportAction;
+import org.latentbridge.plugin.action.Reports;
+import org.latentbridge.plugin.action.StrictXContent;
+import org.latentbridge.plugin.store.AnchorUpdates;
+import org.latentbridge.plugin.store.ModelRecord;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Appends or replaces anchors by id, from the request or from an index the caller can read. The uploaded rows are
+ * written as a new segment of chunks (or, past a bound, the merged set as one compacted segment, see
+ * {@link AnchorUpdates}); the model document then flips to list it (409 if the model changed meanwhile), so readers
+ * never see half an upload. Everything after the model is read runs on the fit pool: building the anchors, their
+ * statistics and diagnostics are heavy.
+ */
+public final class TransportPutAnchorsAction extends LatentTransportAction<PutAnchorsAction.Request, PutAnchorsAction.Response> {
+    /** An import reads one named index or alias: no wildcard expansion, and a missing index is an error, not nothing. */
+    static final IndicesOptions IMPORT_INDICES = IndicesOptions.fromOptions(false, false, false, false);
+    private static final int IMPORT_BATCH = 1000;
+    private static final TimeValue SCROLL_KEEP_ALIVE = TimeValue.timeValueMinutes(2);
+
+    @Inject
+    public TransportPutAnchorsAction(TransportService ts, ActionFilters af, ThreadPool tp, LatentServices services) {
+        super(PutAnchorsAction.NAME, ts, af, PutAnchorsAction.Request::new, tp.generic(), services);
+    }
+
+    @Override
+    protected void perform(Task task, PutAnchorsAction.Request request, ActionListener<PutAnchorsAction.Response> listener) {
+        services.store().getModel(request.model(), listener.delegateFailureAndWrap((l, model) -> services.fitPool().execute(
+            ActionRunnable.wrap(l, l2 -> upload(task, request, model, l2)))));
+    }
+
+    private void upload(Task task, PutAnchorsAction.Request request, ModelRecord model,
+                        ActionListener<PutAnchorsAction.Response> listener) {
+        checkCancelled(task);
+        String role = model.requireRole(request.role());
+        PutAnchorsAction.Source source = request.source();
+        if (source != null) {
+            importFromIndex(task, model, source, listener.delegateFailureAndWrap((l, update) -> merge(task, model, role, update, l)));
+        } else {
+            float[][] vectors = checkVectors(request.vectors(), model.dims(), services.maxAnchorsPerRequest());
+            merge(task, model, role, AnchorSet.of(model.dims(), request.ids(), Arrays.asList(vectors)), listener);
+        }
+    }
+
+    /**
+     * The uploaded vectors, once the model is known: at most the node's {@code latent_bridge.anchors.max_per_request},
+     * each of the model's dimension.
+     */
+    static float[][] checkVectors(float[][] vectors, int dims, int maxCount) {
+        if (vectors.length > maxCount) {
+            throw LatentExceptions.badRequest("[vectors] holds [" + vectors.length + "] vectors, more than the node's limit of [" + maxCount
+                + "] per request; send several requests");
+        }
+        for (int i = 0; i < vectors.length; i++) {
+            Vectors.checkDimensions("vectors][" + i, dims, vectors[i].length);
+        }
+        return vectors;
+    }
+
+    /**
+     * Applies {@code update} to the role's anchors, always on the fit pool: an import completes on the thread that
+     * delivered its last page, and the statistics, diagnostics and encoding below are heavy.
+     */
+    private void merge(Task task, ModelRecord model, String role, AnchorSet update, ActionListener<PutAnchorsAction.Response> listener) {
+        ModelRecord.RoleAnchors current = model.anchorsOf(role);
+        if (current == null || current.count() == 0) {
+            services.fitPool().execute(ActionRunnable.wrap(listener, l -> write(task, model, role, null, update, l)));
+        } else {
+            services.cache().anchors(model, role, listener.delegateFailureAndWrap((l, existing) -> services.fitPool().execute(
+                ActionRunnable.wrap(l, l2 -> write(task, model, role, existing, update, l2)))));
+        }
+    }
+
+    private void write(Task task, ModelRecord model, String role, AnchorSet existing, AnchorSet update,
+                       ActionListener<PutAnchorsAction.Response> listener) {
+        checkCancelled(task);
+        ModelRecord.RoleAnchors previous = model.anchorsOf(role);
+        AnchorUpdates.Plan plan = AnchorUpdates.plan(previous, existing, update);
+        AnchorSet merged = plan.merged();
+        Map<String, Object> statistics = Reports.statistics(AnchorStatistics.of(merged));
+        Map<String, Object> diagnostics = Reports.diagnostics(AnchorDiagnostics.of(merged, services.fitProducts()));
+        checkCancelled(task);
+        services.store().writeSegment(model.model(), role, plan.rows(), listener.delegateFailureAndWrap((l, segment) -> {
+            // random, never reused: caches key anchors by generation, and model versions restart when a model is re-created
+            long generation = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+            ModelRecord.RoleAnchors next = AnchorUpdates.flipped(previous, plan, segment, generation, statistics, diagnostics);
+            services.store().putModel(model.withRoleAnchors(role, next), false, ActionListener.wrap(stored -> {
+                services.store().deleteSegments(model.model(), role, AnchorUpdates.unreferenced(previous, next));
+                PutAnchorsAction.Response response = new PutAnchorsAction.Response(model.model(), role, stored.version(), merged.size(),
+                    plan.added(), plan.replaced(), diagnostics);
+                services.invalidateThen(List.of(model.model()), response, l);
+            }, e -> {
+                services.store().deleteSegments(model.model(), role, List.of(segment)); // never listed: clean up
+                l.onFailure(e);
+            }));
+        }));
+    }
+
+    /** Reads ids and vectors from the source index with the caller's own rights (no stashed context here). */
+    private void importFromIndex(Task task, ModelRecord model, PutAnchorsAction.Source source, ActionListener<AnchorSet> listener) {
+        String index = source.index(), field = source.field(), idField = source.idField();
+        int limit = services.maxAnchorsPerRequest();
+        SearchRequest search = new SearchRequest(index).indicesOptions(IMPORT_INDICES).scroll(SCROLL_KEEP_ALIVE)
+            .source(new SearchSourceBuilder().size(IMPORT_BATCH).fetchSource(new String[] {field, idField}, null).sort("_doc"));
+        List<String> ids = new ArrayList<>();
+        List<float[]> vectors = new ArrayList<>();
+        services.client().search(search, new ActionListener<>() {
+            @Override
+            public void onResponse(SearchResponse response) {
+                String scrollId = response.getScrollId();
+                try {
+                    checkCancelled(task);
+                    SearchHit[] hits = response.getHits().getHits();
+                    for (SearchHit hit : hits) {
+                        Map<String, Object> src = hit.getSourceAsMap();
+                        Object id = src == null ? null : XContentMapValues.extractValue(idField, src);
+                        Object vector = src == null ? null : XContentMapValues.extractValue(field, src);
+                        if (id == null || vector == null) {
+                            throw LatentExceptions.badRequest("[source] document [" + hit.getId() + "] of [" + index + "] lacks ["
+                                + (id == null ? idField : field) + "]");
+                        }
+                        ids.add(importedId(index, hit.getId(), idField, id));
+                        vectors.add(importedVector("source][" + index + "][" + hit.getId() + "][" + field, vector, model.dims()));
+                    }
+                    if (ids.size() > limit) {
+                        throw LatentExceptions.badRequest("[source] index [" + index + "] holds more than [" + limit
+                            + "] anchors, the limit of [" + LatentSettings.MAX_ANCHORS_PER_REQUEST.getKey()
+                            + "]; import through a filtered alias in parts, or raise the setting");
+                    }
+                    if (hits.length == 0) {
+                        clear(scrollId);
+                        if (ids.isEmpty()) {
+                            throw LatentExceptions.badRequest("[source] index [" + index + "] has no documents to import");
+                        }
+                        listener.onResponse(AnchorSet.of(model.dims(), ids, vectors));
+                    } else {
+                        services.client().searchScroll(new SearchScrollRequest(scrollId).scroll(SCROLL_KEEP_ALIVE), this);
+                    }
+                } catch (Exception e) {
+                    clear(scrollId);
+                    listener.onFailure(e);
+                }
+            }
+
+            @Override
+            public void onFailure(Exception e) {
+                listener.onFailure(e);
+            }
+        });
+    }
+
+    /** An id read from a document: a string, or a number written as text; anything else names the document. */
+    static String importedId(String index, String docId, String idField, Object value) {
+        if (value instanceof String s) {
+            return s;
+        }
+        if (value instanceof Number n) {
+            return n.toString();
+        }
+        String kind = value instanceof Map<?, ?> ? "an object"
+            : value instanceof List<?> ? "an array"
+            : "a " + value.getClass().getSimpleName();
+        throw LatentExceptions.badRequest("[source] document [" + docId + "] of [" + index + "]: [" + idField
+            + "] must be a string or a number to serve as an anchor id, found " + kind);
+    }
+
+    /**
+     * A vector read from a document, as a body's: an array of finite float32 numbers or a base64 string, of the model's
+     * dimension; an error names the document and the component ({@code where} is {@code source][index][doc][field}).
+     */
+    static float[] importedVector(String where, Object value, int dims) {
+        float[] vector;
+        if (value instanceof String base64) {
+            try {
+                vector = StrictXContent.base64Vector(base64);
+            } catch (IllegalArgumentException e) {
+                String why = e.getMessage();
+                throw LatentExceptions.badRequest("[" + where + "]" + (why.startsWith("[") ? "" : " ") + why);
+            }
+        } else if (value instanceof List<?> values) {
+            vector = new float[values.size()];
+            for (int j = 0; j < vector.length; j++) {
+                if (values.get(j) instanceof Number n) {
+                    vector[j] = n.floatValue();
+                    if (Double.isFinite(n.doubleValue()) == false || Float.isFinite(vector[j]) == false) {
+                        throw LatentExceptions.badRequest("[" + where + "][" + j + "] must be a finite number, got [" + n + "]");
+                    }
+                } else {
+                    throw LatentExceptions.badRequest("[" + where + "][" + j + "] must be a number, got [" + values.get(j) + "]");
+                }
+            }
+        } else {
+            throw LatentExceptions.badRequest("[" + where + "] must be an array of numbers or a base64 string");
+        }
+        Vectors.checkDimensions(where, dims, vector.length);
+        return vector;
+    }
+
+    private void clear(String scrollId) {
+        if (scrollId != null) {
+            ClearScrollRequest clear = new ClearScrollRequest();
+            clear.addScrollId(scrollId);
+            services.client().clearScroll(clear, ActionListener.noop());
+        }
+    }
+}
