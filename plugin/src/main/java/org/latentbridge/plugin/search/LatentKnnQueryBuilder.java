@@ -159,10 +159,10 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     protected QueryBuilder doRewrite(QueryRewriteContext ctx) throws IOException {
         if (pending != null) {
             Map<String, float[]> fetched = pending.get();
-            return fetched == null ? this : withVectors(fetched);
+            return fetched == null ? this : translated(fetched);
         }
-        List<QueryBuilder> rewrittenFilters = new ArrayList<>(filters.size());
         boolean filtersChanged = false;
+        List<QueryBuilder> rewrittenFilters = filters.isEmpty() ? filters : new ArrayList<>(filters.size());
         for (QueryBuilder f : filters) {
             QueryBuilder r = f.rewrite(ctx);
             filtersChanged |= r != f;
@@ -181,7 +181,6 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
             return knn(vectorFor(f));
         }
         if (vectors != null) {
-            // one vector serves every index: become a plain knn query already on the coordinator
             return vectors.size() == 1 ? knn(vectors.values().iterator().next()) : this;
         }
         ResolvedIndices resolved = ctx.getResolvedIndices();
@@ -223,10 +222,10 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
             })));
         }
         int expected = needed.size();
-        Supplier<Map<String, float[]>> supplier = () -> fetched.size() == expected ? Map.copyOf(fetched) : null;
         if (fetched.size() == expected) {
-            return withVectors(Map.copyOf(fetched));
+            return translated(fetched);
         }
+        Supplier<Map<String, float[]>> supplier = () -> fetched.size() == expected ? fetched : null;
         return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, null,
             supplier, translation).boost(boost).queryName(queryName);
     }
@@ -248,9 +247,17 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         return v;
     }
 
-    private LatentKnnQueryBuilder withVectors(Map<String, float[]> fetched) {
-        return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, fetched,
-            null, translation).boost(boost).queryName(queryName);
+    /**
+     * The query once every index's vector is known: when one vector serves every index (the usual case), Elasticsearch's
+     * own knn query in this same rewrite round, so the coordinator runs no round for an intermediate builder and the
+     * shards get the translated vector alone; otherwise this query with the vectors, each shard taking its index's.
+     */
+    private QueryBuilder translated(Map<String, float[]> fetched) {
+        if (fetched.size() == 1) {
+            return knn(fetched.values().iterator().next());
+        }
+        return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel,
+            Map.copyOf(fetched), null, translation).boost(boost).queryName(queryName);
     }
 
     private QueryBuilder knn(float[] vector) {
