@@ -112,9 +112,11 @@ class AnchorStoreBadInputIT {
     void badModelDefinitionsAreRefused() {
         EsHttp es = CLUSTER.http();
         refused(es.put("_latent/model/c", Map.of()), 400, "illegal_argument_exception", "Required [dims]");
-        refused(es.put("_latent/model/c", Map.of("dims", 0)), 400, "action_request_validation_exception", "[dims] must be within [1, 4096]");
+        refused(es.put("_latent/model/c", Map.of("dims", 0)), 400, "action_request_validation_exception",
+            "[dims] must be within [1, 4096]");
         refused(es.put("_latent/model/_c", Map.of("dims", 4)), 400, "action_request_validation_exception", "[model] must be");
-        refused(es.put("_latent/model/c", Map.of("dims", 4, "roles", List.of("q", "q"))), 400, "action_request_validation_exception", "duplicates");
+        refused(es.put("_latent/model/c", Map.of("dims", 4, "roles", List.of("q", "q"))), 400, "action_request_validation_exception",
+            "duplicates");
         refused(es.put("_latent/model/a", Map.of("dims", 8)), 409, "status_exception", "exists with [4] dims");
         es.get("_latent/model/c").expectStatus(404);
     }
@@ -131,7 +133,8 @@ class AnchorStoreBadInputIT {
             "latent model [a] has no anchors for role [query]");
         refused(es.put("_latent/translator/a/b", Map.of("source_role", "document")), 400, "illegal_argument_exception",
             "share [5] anchors; a translator needs at least [10]");
-        refused(es.put("_latent/translator/a/b", Map.of("min_quality", Map.of("top3", 0.5))), 400, "action_request_validation_exception", "top3");
+        refused(es.put("_latent/translator/a/b", Map.of("min_quality", Map.of("top3", 0.5))), 400, "action_request_validation_exception",
+            "top3");
         es.get("_latent/translator/a/b").expectStatus(404);
     }
 

@@ -5,7 +5,10 @@ import org.latentbridge.it.ElasticsearchCluster;
 import org.latentbridge.it.EsHttp;
 import org.latentbridge.it.ItEnvironment;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +30,7 @@ import java.util.Random;
 public final class AnchorUploadBenchmark {
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new java.util.HashMap<>();
+        Map<String, String> options = new HashMap<>();
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             options.put(kv[0], kv.length > 1 ? kv[1] : "");
@@ -38,9 +41,9 @@ public final class AnchorUploadBenchmark {
         double replace = Double.parseDouble(options.getOrDefault("replace", "0"));
         Random random = new Random(1);
         try (ElasticsearchCluster cluster = ElasticsearchCluster.builder("anchor-upload").nodes(1).heap("2g")
-            .startTimeout(java.time.Duration.ofMinutes(10)).build()) {
+            .startTimeout(Duration.ofMinutes(10)).build()) {
             cluster.start();
-            EsHttp es = cluster.http().withTimeout(java.time.Duration.ofMinutes(10));
+            EsHttp es = cluster.http().withTimeout(Duration.ofMinutes(10));
             es.put("_latent/model/m", Map.of("dims", dims)).ok();
             long[] before = writeCounters(es);
             List<Double> seconds = new ArrayList<>();
@@ -56,7 +59,7 @@ public final class AnchorUploadBenchmark {
                     ids.add("a" + random.nextInt(next));
                     vectors.add(gaussian(random, dims));
                 }
-                ids = new ArrayList<>(new java.util.LinkedHashSet<>(ids));
+                ids = new ArrayList<>(new LinkedHashSet<>(ids));
                 vectors = new ArrayList<>(vectors.subList(0, ids.size()));
                 for (int i = 0; i < fresh; i++) {
                     ids.add("a" + (next + i));
@@ -75,7 +78,8 @@ public final class AnchorUploadBenchmark {
             long[] after = writeCounters(es);
             int batches = seconds.size();
             double anchorBytes = 4.0 * total * dims;
-            System.out.println(String.format(Locale.ROOT, "[anchor-upload] Elasticsearch %s (%s); %d anchors x %d dims in %d batches of %d%s",
+            System.out.println(String.format(Locale.ROOT,
+                "[anchor-upload] Elasticsearch %s (%s); %d anchors x %d dims in %d batches of %d%s",
                 ItEnvironment.esVersion(), ItEnvironment.javaHome(), total, dims, batches, batch,
                 replacedTotal == 0 ? "" : ", " + replacedTotal + " of the uploaded rows replacing stored ids"));
             System.out.println(String.format(Locale.ROOT, "[anchor-upload] total %.1f s; first batch %.3f s; last batch %.3f s; "

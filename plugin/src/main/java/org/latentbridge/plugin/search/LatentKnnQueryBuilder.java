@@ -101,7 +101,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         }
         for (int i = 0; i < queryVector.length; i++) {
             if (Float.isFinite(queryVector[i]) == false) {
-                throw LatentExceptions.badRequest("[" + NAME + "] [query_vector][" + i + "] must be a finite number, got [" + queryVector[i] + "]");
+                throw LatentExceptions.badRequest("[" + NAME + "] [query_vector][" + i + "] must be a finite number, got ["
+                    + queryVector[i] + "]");
             }
         }
         if (k != null && k < 1) {
@@ -112,7 +113,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
                 + "] (Elasticsearch's limit on [num_candidates], which is at least [k]), got [" + k + "]");
         }
         if (numCandidates != null && (numCandidates > MAX_NUM_CANDIDATES || numCandidates < (k == null ? 1 : k))) {
-            throw LatentExceptions.badRequest("[" + NAME + "] [num_candidates] must be within [" + (k == null ? 1 : k) + ", " + MAX_NUM_CANDIDATES
+            throw LatentExceptions.badRequest("[" + NAME + "] [num_candidates] must be within [" + (k == null ? 1 : k) + ", "
+                + MAX_NUM_CANDIDATES
                 + "] (at least [k]), got [" + numCandidates + "]");
         }
         if (similarity != null && Float.isFinite(similarity) == false) {
@@ -159,7 +161,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
         if (pending != null) {
-            throw new IllegalStateException("[" + NAME + "] cannot be serialised before its translation is fetched: missing a rewriteAndFetch?");
+            throw new IllegalStateException("[" + NAME + "] cannot be serialised before its translation is fetched: "
+                + "missing a rewriteAndFetch?");
         }
         out.writeString(field);
         out.writeFloatArray(queryVector);
@@ -185,29 +188,29 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     protected QueryBuilder doRewrite(QueryRewriteContext ctx) throws IOException {
         if (pending != null) {
             Map<String, float[]> fetched = pending.get();
-            return fetched == null ? this : withVectors(fetched);
+            return fetched == null ? this : translated(fetched);
         }
-        List<QueryBuilder> rewrittenFilters = new ArrayList<>(filters.size());
         boolean filtersChanged = false;
+        List<QueryBuilder> rewrittenFilters = filters.isEmpty() ? filters : new ArrayList<>(filters.size());
         for (QueryBuilder f : filters) {
             QueryBuilder r = f.rewrite(ctx);
             filtersChanged |= r != f;
             rewrittenFilters.add(r);
         }
         if (filtersChanged) {
-            return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, rewrittenFilters, similarity, fieldModel,
-                vectors, null, translation, fieldModels).boost(boost).queryName(queryName);
+            return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, rewrittenFilters, similarity,
+                fieldModel, vectors, null, translation, fieldModels).boost(boost).queryName(queryName);
         }
         SearchExecutionContext shard = ctx.convertToSearchExecutionContext();
         if (shard != null) {
             if (vectors == null) {
-                throw new IllegalStateException("[" + NAME + "] reached a shard untranslated; it must be rewritten on the coordinating node");
+                throw new IllegalStateException("[" + NAME + "] reached a shard untranslated; it must be rewritten on the coordinating "
+                    + "node");
             }
             FieldModel f = fieldModels.of(shard.getIndexSettings().getIndexMetadata(), field, fieldModel);
             return knn(vectorFor(f));
         }
         if (vectors != null) {
-            // one vector serves every index: become a plain knn query already on the coordinator
             return vectors.size() == 1 ? knn(vectors.values().iterator().next()) : this;
         }
         ResolvedIndices resolved = ctx.getResolvedIndices();
@@ -221,7 +224,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         for (IndexMetadata index : resolved.getConcreteLocalIndicesMetadata().values()) {
             FieldModel f = fieldModels.of(index, field, fieldModel);
             if (f.relative() == false && f.dims() > 0 && model.equals(f.model()) && f.dims() != queryVector.length) {
-                throw LatentExceptions.badRequest("[" + NAME + "] [query_vector] has [" + queryVector.length + "] dimensions but field [" + field
+                throw LatentExceptions.badRequest("[" + NAME + "] [query_vector] has [" + queryVector.length + "] dimensions but field ["
+                    + field
                     + "] of index [" + index.getIndex().getName() + "] holds [" + f.dims() + "]");
             }
             needed.putIfAbsent(vectorKey(f), f);
@@ -249,10 +253,10 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
             })));
         }
         int expected = needed.size();
-        Supplier<Map<String, float[]>> supplier = () -> fetched.size() == expected ? Map.copyOf(fetched) : null;
         if (fetched.size() == expected) {
-            return withVectors(Map.copyOf(fetched));
+            return translated(fetched);
         }
+        Supplier<Map<String, float[]>> supplier = () -> fetched.size() == expected ? fetched : null;
         return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, null,
             supplier, translation, fieldModels).boost(boost).queryName(queryName);
     }
@@ -274,9 +278,17 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         return v;
     }
 
-    private LatentKnnQueryBuilder withVectors(Map<String, float[]> fetched) {
-        return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, fetched,
-            null, translation, fieldModels).boost(boost).queryName(queryName);
+    /**
+     * The query once every index's vector is known: when one vector serves every index (the usual case), Elasticsearch's
+     * own knn query in this same rewrite round, so the coordinator runs no round for an intermediate builder and the
+     * shards get the translated vector alone; otherwise this query with the vectors, each shard taking its index's.
+     */
+    private QueryBuilder translated(Map<String, float[]> fetched) {
+        if (fetched.size() == 1) {
+            return knn(fetched.values().iterator().next());
+        }
+        return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel,
+            Map.copyOf(fetched), null, translation, fieldModels).boost(boost).queryName(queryName);
     }
 
     private QueryBuilder knn(float[] vector) {
@@ -396,7 +408,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(field, Arrays.hashCode(queryVector), model, role, k, numCandidates, method.apiName(), filters, similarity, fieldModel);
+        return Objects.hash(field, Arrays.hashCode(queryVector), model, role, k, numCandidates, method.apiName(), filters, similarity,
+            fieldModel);
     }
 
     @Override

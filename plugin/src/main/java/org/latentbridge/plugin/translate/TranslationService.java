@@ -79,11 +79,36 @@ public final class TranslationService {
      * nothing. A request that would fail also answers null: {@link #translate} then reports the failure.
      */
     public Translation cachedOrNull(TranslateSpec spec, String vectorName, float[][] vectors) {
+        if (spec.method() == QueryMethod.AUTO && spec.toRelative() == false && spec.identity() == false) {
+            return storedOrNull(spec, vectorName, vectors);
+        }
         AtomicReference<Translation> result = new AtomicReference<>();
         run(peeking, spec, vectorName, source -> checkDimensions(vectorName, vectors, source), ActionListener.wrap(result::set, e -> {}));
         return result.get();
     }
 
+    /**
+     * A search's usual translation, by a stored translator, read straight from the cache. It runs once per query, after a
+     * kNN search has swept the caches, so the listener chain of {@link #run} (about ten objects and as many classes'
+     * code to fetch again) cost more there than it does in a loop.
+     */
+    private Translation storedOrNull(TranslateSpec spec, String vectorName, float[][] vectors) {
+        ModelRecord source = cache.peekModel(spec.from());
+        ModelRecord target = source == null ? null : cache.peekModel(spec.to());
+        if (target == null) {
+            return null;
+        }
+        try {
+            Input in = new Input(spec, source, source.resolveRole(spec.role()), checkDimensions(vectorName, vectors, source),
+                vectorName);
+            String targetRole = target.resolveRole(ModelRecord.DOCUMENT_ROLE);
+            LoadedTranslator t = cache.peekTranslator(TranslatorRecord.key(source.model(), in.role(), target.model(), targetRole),
+                List.of(source.model(), target.model()));
+            return t == null ? null : translated(t, in, target);
+        } catch (RuntimeException e) {
+            return null; // translate() reports it
+        }
+    }
 
     /** Whether translator {@code t} was fitted on anchors other than the models' current ones. */
     public static boolean stale(TranslatorRecord t, ModelRecord source, ModelRecord target) {
@@ -167,11 +192,15 @@ public final class TranslationService {
     private void storedTranslator(Lookup lookup, Input in, ModelRecord target, String targetRole, ActionListener<Translation> listener) {
         String key = TranslatorRecord.key(in.source().model(), in.role(), target.model(), targetRole);
         lookup.translator(key, List.of(in.source().model(), target.model()), ActionListener.wrap(
-            t -> listener.onResponse(Translation.stored(translateAll(in, t.translator(), in.spec().normalize()),
-                t.translator().method(), t.record().version(), stale(t.record(), in.source(), target))),
+            t -> listener.onResponse(translated(t, in, target)),
             e -> listener.onFailure(ExceptionsHelper.unwrapCause(e) instanceof LatentExceptions.TranslatorNotFoundException
                 ? LatentExceptions.translatorNotFound(key, "fit it with PUT /_latent/translator/" + in.source().model() + "/"
                     + target.model() + fitBody(in.source(), in.role(), target, targetRole)) : e)));
+    }
+
+    private Translation translated(LoadedTranslator t, Input in, ModelRecord target) {
+        return Translation.stored(translateAll(in, t.translator(), in.spec().normalize()), t.translator().method(),
+            t.record().version(), stale(t.record(), in.source(), target));
     }
 
     /** The body that fits these roles when they are not the fit's defaults (e.g. the document-role translator of ingest). */
