@@ -4,6 +4,7 @@ import org.latentbridge.core.anchor.AnchorDiagnostics;
 import org.latentbridge.core.anchor.AnchorStatistics;
 import org.latentbridge.core.fit.FitResult;
 import org.latentbridge.core.fit.PairDiagnostics;
+import org.latentbridge.core.linalg.Vectors;
 import org.latentbridge.core.metrics.HeldOutMetrics;
 import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.Preprocessing;
@@ -17,16 +18,13 @@ public final class Reports {
     private Reports() {}
 
     public static Map<String, Object> statistics(AnchorStatistics s) {
-        double meanNorm = 0, stdMean = 0;
-        for (float m : s.mean()) {
-            meanNorm += m * m;
-        }
+        double stdMean = 0;
         for (float v : s.std()) {
             stdMean += v;
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("count", s.count());
-        m.put("mean_norm", Math.sqrt(meanNorm));
+        m.put("mean_norm", Vectors.norm(s.mean())); // in double: squares of components near the float limit overflow a float
         m.put("mean_std", stdMean / s.std().length);
         m.put("mean_centered_norm", s.meanCenteredNorm());
         m.put("mean_standardized_norm", s.meanStandardizedNorm());
