@@ -1,5 +1,6 @@
 package org.latentbridge.plugin.translate;
 
+import org.latentbridge.core.fit.ScoreCalibration;
 import org.latentbridge.core.translate.Method;
 
 import java.util.List;
@@ -15,21 +16,29 @@ import java.util.Map;
  * @param translatorVersion the stored translator's version when one served it; else null
  * @param stale             whether that translator was fitted on anchors older than the models' current ones
  * @param relative          for a relative target: the role, anchor count and anchor generation of the space; else null
+ * @param calibration       how the outputs' similarities map onto the source model's native scale: the stored translator's
+ *                          calibration, {@link ScoreCalibration#IDENTITY} for a model into its own space, else null (a
+ *                          translator fitted before calibrations existed, or a translation no fit served). Not on the wire.
  */
 public record Translation(float[][] vectors, List<Map<String, Float>> weights, String method, Long translatorVersion, boolean stale,
-                          RelativeSpace relative) {
+                          RelativeSpace relative, ScoreCalibration calibration) {
     /** The {@code method} of a model translated into its own space. */
     public static final String IDENTITY = "identity";
+
+    public Translation(float[][] vectors, List<Map<String, Float>> weights, String method, Long translatorVersion, boolean stale,
+                       RelativeSpace relative) {
+        this(vectors, weights, method, translatorVersion, stale, relative, null);
+    }
 
     /** The relative space a vector was projected into: {@code dims} is its anchor count. */
     public record RelativeSpace(String role, int dims, long anchorGeneration) {}
 
-    static Translation stored(float[][] vectors, Method method, long translatorVersion, boolean stale) {
-        return new Translation(vectors, null, method.apiName(), translatorVersion, stale, null);
+    static Translation stored(float[][] vectors, Method method, long translatorVersion, boolean stale, ScoreCalibration calibration) {
+        return new Translation(vectors, null, method.apiName(), translatorVersion, stale, null, calibration);
     }
 
     static Translation unstored(float[][] vectors, String method) {
-        return new Translation(vectors, null, method, null, false, null);
+        return new Translation(vectors, null, method, null, false, null, IDENTITY.equals(method) ? ScoreCalibration.IDENTITY : null);
     }
 
     static Translation relative(float[][] vectors, List<Map<String, Float>> weights, RelativeSpace space) {
