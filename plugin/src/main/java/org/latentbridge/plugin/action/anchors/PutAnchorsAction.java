@@ -133,6 +133,9 @@ public final class PutAnchorsAction {
             if (pairedField != null) {
                 if (pairedField.isBlank()) {
                     problems.add("[source][paired_field] must not be blank");
+                } else if (pairedField.contains("*")) {
+                    // an exists query would expand the pattern: the documents read would depend on which field is imported
+                    problems.add("[source][paired_field] must name one field, not a pattern, got [" + pairedField + "]");
                 } else if (pairedField.equals(field)) {
                     problems.add("[source][paired_field] must name the field of the other model's vector, not [source][field] again, "
                         + "got [" + pairedField + "] for both");

@@ -131,6 +131,7 @@ class PutAnchorsWireTypesTests {
         bodies.put(head + "\"paired_field\": \"emb\"}}", "[source][paired_field] must name the field of the other model's vector, "
             + "not [source][field] again, got [emb] for both");
         bodies.put(head + "\"paired_field\": [\"emb_b\"]}}", "paired_field");
+        bodies.put(head + "\"paired_field\": \"emb_*\"}}", "[source][paired_field] must name one field, not a pattern, got [emb_*]");
         bodies.forEach((body, fragment) -> {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> request(body), body);
             assertEquals(IllegalArgumentException.class, e.getClass(), body + ": " + messages(e));
