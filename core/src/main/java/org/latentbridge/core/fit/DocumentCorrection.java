@@ -1,0 +1,216 @@
+package org.latentbridge.core.fit;
+
+import org.latentbridge.core.linalg.MatrixKernels;
+import org.latentbridge.core.linalg.Vectors;
+import org.latentbridge.core.translate.Preprocessing;
+import org.latentbridge.core.translate.SpaceTranslator;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The correction of documents translated at index time, so that they compete with native documents of the target
+ * field: the weight of the target mean added back to a translated document ({@code mean_weight} for documents).
+ *
+ * <p>Why: a translated vector's residual (its part off the target mean) agrees only partly with the native vector's,
+ * so its cosines to native queries run lower than a native document's, and the native documents around it win. Adding
+ * back more of the target mean, which every native vector of an anisotropic encoder shares, lifts its similarities to the
+ * native level. The weight is fitted from anchors alone: for held-out anchors {@code j}, the mean of the top
+ * similarities of the translated {@code b_j} to the target anchors {@code a_i, i != j} is matched with the mean of the
+ * top similarities of the native {@code a_j} to the same anchors.
+ *
+ * @param meanWeight        the weight fitted for documents, within {@code [0, Preprocessing.MAX_MEAN_WEIGHT]}
+ * @param defaultMeanWeight the translator's own weight (the fit's {@code preprocess.mean_weight}), what documents had before
+ * @param gapBefore         mean top similarity of translated minus native documents at the translator's own weight
+ * @param gapAfter          the same gap at {@link #meanWeight}
+ * @param documents         held-out anchors the weight was fitted on
+ * @param topRanks          top similarities compared per document
+ */
+public record DocumentCorrection(double meanWeight, double defaultMeanWeight, double gapBefore, double gapAfter, int documents,
+                                 int topRanks) {
+
+    /** Most held-out documents the fit compares: the mean of top similarities is stable long before, and the cost is bounded. */
+    public static final int MAX_DOCUMENTS = 1000;
+    /** Grid of weights searched before interpolating: steps of 1/8 up to the maximum. */
+    private static final double GRID_STEP = 0.125;
+    private static final int QUERY_BLOCK = 256;
+
+    public DocumentCorrection {
+        checkWeight("meanWeight", meanWeight);
+        checkWeight("defaultMeanWeight", defaultMeanWeight);
+        if (Double.isFinite(gapBefore) == false || Double.isFinite(gapAfter) == false || documents < 0 || topRanks < 0) {
+            throw new IllegalArgumentException("a document correction needs finite gaps and non-negative counts, got gaps [" + gapBefore
+                + ", " + gapAfter + "], documents [" + documents + "], top ranks [" + topRanks + "]");
+        }
+    }
+
+    private static void checkWeight(String name, double w) {
+        if (Double.isFinite(w) == false || w < 0 || w > Preprocessing.MAX_MEAN_WEIGHT) {
+            throw new IllegalArgumentException("[" + name + "] must be within [0, " + Preprocessing.MAX_MEAN_WEIGHT + "], got [" + w + "]");
+        }
+    }
+
+    /** No correction: documents keep the translator's own weight. */
+    public static DocumentCorrection none(double defaultMeanWeight) {
+        return new DocumentCorrection(defaultMeanWeight, defaultMeanWeight, 0, 0, 0, 0);
+    }
+
+    /** Whether documents are translated differently from queries. */
+    public boolean corrects() {
+        return Double.compare(meanWeight, defaultMeanWeight) != 0;
+    }
+
+    /** {@code translator} as documents should be translated with it. */
+    public SpaceTranslator apply(SpaceTranslator translator) {
+        return corrects() ? translator.withMeanWeight(meanWeight) : translator;
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mean_weight", meanWeight);
+        m.put("default_mean_weight", defaultMeanWeight);
+        m.put("top_gap_before", gapBefore);
+        m.put("top_gap_after", gapAfter);
+        m.put("documents", documents);
+        m.put("top_ranks", topRanks);
+        return m;
+    }
+
+    public static DocumentCorrection fromMap(Map<String, ?> m) {
+        if (m == null) {
+            throw new IllegalArgumentException("a document correction is missing");
+        }
+        return new DocumentCorrection(number(m, "mean_weight"), number(m, "default_mean_weight"), number(m, "top_gap_before"),
+            number(m, "top_gap_after"), (int) number(m, "documents"), (int) number(m, "top_ranks"));
+    }
+
+    private static double number(Map<String, ?> m, String key) {
+        if (m.get(key) instanceof Number n) {
+            return n.doubleValue();
+        }
+        throw new IllegalArgumentException("document correction [" + key + "] must be a number, got [" + m.get(key) + "]");
+    }
+
+    /**
+     * Fits the document mean weight of {@code translator} (fitted without the held-out rows).
+     *
+     * @param sourceDocs  raw source vectors of held-out anchors, row-major
+     * @param targetDocs  the same anchors' raw target vectors
+     * @param selfRows    each held-out anchor's row in {@code bank}, left out of its own comparison
+     * @param bank        raw target vectors of the shared anchors: the native "queries" the documents are compared with
+     */
+    public static DocumentCorrection fit(SpaceTranslator translator, float[] sourceDocs, float[] targetDocs, int[] selfRows, float[] bank,
+                                         int topRanks, int parallelism) {
+        int ds = translator.sourceDims(), dt = translator.targetDims();
+        double own = translator.target().preprocessing().meanWeight();
+        int h = Math.min(selfRows.length, MAX_DOCUMENTS);
+        if (translator.target().preprocessing().center() == false || h < ScoreCalibrationFit.MIN_QUERIES || bank.length / dt < 2) {
+            return none(own); // without centring no mean is added back; too few documents give no evidence
+        }
+        float[] residuals = new float[h * dt];
+        SpaceTranslator bare = translator.withMeanWeight(0);
+        for (int j = 0; j < h; j++) {
+            float[] b = new float[ds];
+            System.arraycopy(sourceDocs, j * ds, b, 0, ds);
+            System.arraycopy(bare.translate(b, false), 0, residuals, j * dt, dt);
+        }
+        int[] exclude = Arrays.copyOf(selfRows, h);
+        double nativeMean = mean(ScoreCalibrationFit.topCosines(Arrays.copyOf(targetDocs, h * dt), exclude, bank, dt, topRanks,
+            parallelism));
+        int steps = (int) Math.round(Preprocessing.MAX_MEAN_WEIGHT / GRID_STEP);
+        double[] grid = new double[steps + 2];
+        for (int g = 0; g <= steps; g++) {
+            grid[g] = g * GRID_STEP;
+        }
+        grid[steps + 1] = own;
+        float[] mean = translator.target().mean();
+        double[] translatedMean = meanTop(residuals, mean, exclude, bank, dt, grid, topRanks, parallelism);
+        double before = translatedMean[steps + 1] - nativeMean;
+        double w;
+        if (translatedMean[0] >= nativeMean) {
+            w = 0;
+        } else if (translatedMean[steps] <= nativeMean) {
+            w = Preprocessing.MAX_MEAN_WEIGHT;
+        } else {
+            int g = 0;
+            while (translatedMean[g + 1] < nativeMean) {
+                g++;
+            }
+            double f0 = translatedMean[g], f1 = translatedMean[g + 1];
+            w = grid[g] + GRID_STEP * (f1 > f0 ? (nativeMean - f0) / (f1 - f0) : 0);
+        }
+        double after = meanTop(residuals, mean, exclude, bank, dt, new double[] {w}, topRanks, parallelism)[0] - nativeMean;
+        return new DocumentCorrection(w, own, before, after, h, Math.min(topRanks, bank.length / dt - 1));
+    }
+
+    private static double mean(double[][] rows) {
+        double s = 0;
+        long c = 0;
+        for (double[] row : rows) {
+            for (double v : row) {
+                s += v;
+                c++;
+            }
+        }
+        return s / c;
+    }
+
+    /**
+     * For each weight {@code w}: the mean over documents and ranks of the top cosines of {@code r_j + w mean} against the
+     * bank. The cosine's numerator is {@code r_j.a + w mean.a} and its denominator {@code |r_j + w mean| |a|}, so one
+     * product of residuals with the bank serves every weight.
+     */
+    private static double[] meanTop(float[] residuals, float[] mean, int[] exclude, float[] bank, int dims, double[] weights, int topRanks,
+                                    int parallelism) {
+        int h = residuals.length / dims, nb = bank.length / dims, k = Math.min(topRanks, nb - 1);
+        float[] bankT = new float[nb * dims];
+        double[] meanDot = new double[nb];
+        float[] row = new float[dims];
+        for (int i = 0; i < nb; i++) {
+            System.arraycopy(bank, i * dims, row, 0, dims);
+            Vectors.normalizeInPlace(row);
+            meanDot[i] = Vectors.dot(row, mean);
+            for (int c = 0; c < dims; c++) {
+                bankT[c * nb + i] = row[c];
+            }
+        }
+        double mm = Vectors.dot(mean, mean);
+        double[] sums = new double[weights.length];
+        double[] scores = new double[nb];
+        for (int from = 0; from < h; from += QUERY_BLOCK) {
+            int to = Math.min(h, from + QUERY_BLOCK), b = to - from;
+            float[] rt = new float[b * dims];
+            double[] rr = new double[b], rm = new double[b];
+            for (int j = 0; j < b; j++) {
+                System.arraycopy(residuals, (from + j) * dims, row, 0, dims);
+                rr[j] = Vectors.dot(row, row);
+                rm[j] = Vectors.dot(row, mean);
+                for (int c = 0; c < dims; c++) {
+                    rt[c * b + j] = row[c];
+                }
+            }
+            double[] dots = new double[b * nb];
+            MatrixKernels.transposeProduct(rt, b, bankT, nb, 0, dims, dots, parallelism);
+            for (int j = 0; j < b; j++) {
+                for (int g = 0; g < weights.length; g++) {
+                    double w = weights[g];
+                    double norm = Math.sqrt(Math.max(0, rr[j] + 2 * w * rm[j] + w * w * mm));
+                    if (norm == 0) {
+                        continue;
+                    }
+                    for (int i = 0; i < nb; i++) {
+                        scores[i] = (dots[j * nb + i] + w * meanDot[i]) / norm;
+                    }
+                    for (double s : ScoreCalibrationFit.top(scores, 0, nb, exclude[from + j], k)) {
+                        sums[g] += s;
+                    }
+                }
+            }
+        }
+        for (int g = 0; g < sums.length; g++) {
+            sums[g] /= (double) h * k;
+        }
+        return sums;
+    }
+}
