@@ -20,10 +20,13 @@ import java.util.Map;
  * @param calibration  the map of translated similarities onto the source's native scale, fitted on the held-out anchors
  *                     ({@link ScoreCalibration#IDENTITY} when it could not be fitted; the diagnostics then say why)
  * @param documents    how documents translated at index time are corrected, fitted on the held-out anchors
+ * @param documentTranslator the map documents translated at index time go through ({@link DocumentCorrection}), refitted
+ *                     on all shared anchors; null when there is no correction (documents then take {@code translator})
  */
 public record FitResult(SpaceTranslator translator, Method method, Map<Method, HeldOutMetrics> metrics, Map<Method, Double> lambdas,
                         KernelSettings kernel, String selection, PairDiagnostics diagnostics, int sharedAnchors, int fitAnchors,
-                        int heldOut, long tookMillis, ScoreCalibration calibration, DocumentCorrection documents) {
+                        int heldOut, long tookMillis, ScoreCalibration calibration, DocumentCorrection documents,
+                        SpaceTranslator documentTranslator) {
 
     /** The kernel correction's settings, chosen on the validation split. */
     public record KernelSettings(double temperature, double lambda, int centres) {}
@@ -34,6 +37,11 @@ public record FitResult(SpaceTranslator translator, Method method, Map<Method, H
             return t;
         }
         throw new IllegalStateException("[" + method.apiName() + "] is not one matrix");
+    }
+
+    /** The map for documents translated at index time: the corrected one, else the translator itself. */
+    public SpaceTranslator translatorForDocuments() {
+        return documentTranslator == null ? translator : documentTranslator;
     }
 
     public HeldOutMetrics chosenMetrics() {

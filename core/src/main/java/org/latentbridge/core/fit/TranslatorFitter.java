@@ -152,7 +152,25 @@ public final class TranslatorFitter {
         List<String> calibrationWarnings = new ArrayList<>();
         SpaceTranslator heldOutTranslator = trainTranslators.get(chosen);
         ScoreCalibration calibration = calibrate(heldOutTranslator, rows, valEnd, options, calibrationWarnings);
-        DocumentCorrection documents = correctDocuments(heldOutTranslator, rows, valEnd, options, calibrationWarnings);
+        DocumentCorrection documents = null;
+        SpaceTranslator documentTranslator = null;
+        try {
+            MethodFit documentFit = MethodFit.of(DocumentCorrection.DOCUMENT_METHOD);
+            double documentLambda = lambdas.containsKey(documentFit.method()) ? lambdas.get(documentFit.method())
+                : documentFit.usesLambda() ? chooseLambda(documentFit, fitPart, options.lambdas(), x, ds, yRaw, dt, fitEnd, valEnd,
+                    targetFrame, par) : options.lambdas()[0];
+            LinearMap documentTrain = documentFit.fit(trainPart, documentLambda, par);
+            documents = correctDocuments(heldOutTranslator, new LinearTranslator(documentFit.method(), sourceFrame, targetFrame,
+                MatrixKernels.toFloat(documentTrain.w()), MatrixKernels.toFloat(documentTrain.b()), valEnd), rows, valEnd, options);
+            LinearMap documentAll = documentFit.fit(all, documentLambda, par);
+            documentTranslator = new LinearTranslator(documentFit.method(), sourceFrame, targetFrame.withMeanWeight(documents.meanWeight()),
+                MatrixKernels.toFloat(documentAll.w()), MatrixKernels.toFloat(documentAll.b()), n);
+        } catch (IllegalArgumentException e) {
+            calibrationWarnings.add("no document correction (documents translated at index time take the query translator): "
+                + e.getMessage());
+            documents = null;
+            documentTranslator = null;
+        }
 
         PairDiagnostics diagnostics = diagnostics(source, target, shared, all, metrics.get(chosen), chosen, options, n);
         if (calibrationWarnings.isEmpty() == false) {
@@ -162,7 +180,7 @@ public final class TranslatorFitter {
         }
         long took = (System.nanoTime() - start) / 1_000_000;
         return new FitResult(translator, chosen, metrics, lambdas, kernel, selection, diagnostics, n, train, held, took, calibration,
-            documents);
+            documents, documentTranslator);
     }
 
     /**
@@ -193,21 +211,15 @@ public final class TranslatorFitter {
     }
 
     /** The mean weight for documents translated at index time, fitted on the held-out rows (see {@link DocumentCorrection}). */
-    private static DocumentCorrection correctDocuments(SpaceTranslator heldOutTranslator, Rows rows, int from, FitOptions options,
-                                                      List<String> warnings) {
+    private static DocumentCorrection correctDocuments(SpaceTranslator queryMap, SpaceTranslator documentMap, Rows rows, int from,
+                                                      FitOptions options) {
         int n = rows.n(), ds = rows.ds(), dt = rows.dt();
         int[] self = new int[n - from];
         for (int i = 0; i < self.length; i++) {
             self[i] = from + i;
         }
-        try {
-            return DocumentCorrection.fit(heldOutTranslator, Arrays.copyOfRange(rows.xRaw(), from * ds, n * ds),
-                Arrays.copyOfRange(rows.yRaw(), from * dt, n * dt), self, rows.yRaw(), ScoreCalibrationFit.TOP_RANKS,
-                options.parallelism());
-        } catch (IllegalArgumentException e) {
-            warnings.add("no document correction (translated documents keep the query mean weight): " + e.getMessage());
-            return DocumentCorrection.none(heldOutTranslator.target().preprocessing().meanWeight());
-        }
+        return DocumentCorrection.fit(queryMap, documentMap, Arrays.copyOfRange(rows.xRaw(), from * ds, n * ds),
+            Arrays.copyOfRange(rows.yRaw(), from * dt, n * dt), self, rows.yRaw(), ScoreCalibrationFit.TOP_RANKS, options.parallelism());
     }
 
     /**
