@@ -24,6 +24,11 @@ import java.util.Map;
  * {@code b_j} to the target anchors {@code a_i, i != j} is matched with the mean of the top similarities of the native
  * {@code a_j} to the same anchors.
  *
+ * <p>The correction is applied only when it finds held-out documents better than the query map does: each held-out
+ * anchor's native target vector is the query, the other anchors' native vectors the index, and its own document is
+ * translated; {@link #applied} when the mean reciprocal rank of the translated documents rises by more than
+ * {@link #MRR_GAIN} (a pair the query map already serves, such as an exact rotation, keeps it).
+ *
  * @param method            the map documents are translated with
 
  * @param meanWeight        the weight fitted for documents, within {@code [0, Preprocessing.MAX_MEAN_WEIGHT]}
@@ -32,9 +37,14 @@ import java.util.Map;
  * @param gapAfter          the same gap at {@link #meanWeight}
  * @param documents         held-out anchors the weight was fitted on
  * @param topRanks          top similarities compared per document
+ * @param mrrBefore         mean reciprocal rank of held-out documents translated by the query map, among native anchors
+ * @param mrrAfter          the same with this correction
  */
 public record DocumentCorrection(Method method, double meanWeight, double defaultMeanWeight, double gapBefore, double gapAfter,
-                                 int documents, int topRanks) {
+                                 int documents, int topRanks, double mrrBefore, double mrrAfter) {
+
+    /** Gain in held-out MRR the correction must bring to be applied: below it, rank noise of a few documents in a thousand. */
+    public static final double MRR_GAIN = 0.005;
 
     /** Most held-out documents the fit compares: the mean of top similarities is stable long before, and the cost is bounded. */
     public static final int MAX_DOCUMENTS = 1000;
@@ -51,9 +61,11 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
         }
         checkWeight("meanWeight", meanWeight);
         checkWeight("defaultMeanWeight", defaultMeanWeight);
-        if (Double.isFinite(gapBefore) == false || Double.isFinite(gapAfter) == false || documents < 0 || topRanks < 0) {
+        if (Double.isFinite(gapBefore) == false || Double.isFinite(gapAfter) == false || documents < 0 || topRanks < 0
+            || (mrrBefore >= 0 && mrrBefore <= 1) == false || (mrrAfter >= 0 && mrrAfter <= 1) == false) {
             throw new IllegalArgumentException("a document correction needs finite gaps and non-negative counts, got gaps [" + gapBefore
-                + ", " + gapAfter + "], documents [" + documents + "], top ranks [" + topRanks + "]");
+                + ", " + gapAfter + "], documents [" + documents + "], top ranks [" + topRanks + "], mrr [" + mrrBefore + ", " + mrrAfter
+            + "] (within [0, 1])");
         }
     }
 
@@ -63,8 +75,14 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
         }
     }
 
+    /** Whether documents take the corrected map: it found the held-out documents better than the query map. */
+    public boolean applied() {
+        return mrrAfter > mrrBefore + MRR_GAIN;
+    }
+
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("applied", applied());
         m.put("method", method.apiName());
         m.put("mean_weight", meanWeight);
         m.put("default_mean_weight", defaultMeanWeight);
@@ -72,6 +90,8 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
         m.put("top_gap_after", gapAfter);
         m.put("documents", documents);
         m.put("top_ranks", topRanks);
+        m.put("mrr_before", mrrBefore);
+        m.put("mrr_after", mrrAfter);
         return m;
     }
 
@@ -84,7 +104,8 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
         }
         return new DocumentCorrection(Method.fromApiName((String) m.get("method")), number(m, "mean_weight"),
             number(m, "default_mean_weight"), number(m, "top_gap_before"),
-            number(m, "top_gap_after"), (int) number(m, "documents"), (int) number(m, "top_ranks"));
+            number(m, "top_gap_after"), (int) number(m, "documents"), (int) number(m, "top_ranks"), number(m, "mrr_before"),
+            number(m, "mrr_after"));
     }
 
     private static double number(Map<String, ?> m, String key) {
@@ -127,12 +148,17 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
         }
         float[] mean = documentMap.target().mean();
         Preprocessing queryPre = queryMap.target().preprocessing();
-        double before = meanTop(queryResiduals, mean, exclude, bank, dt, new double[] {queryPre.center() ? queryPre.meanWeight() : 0},
-            topRanks, parallelism)[0] - nativeMean;
+        double queryWeight = queryPre.center() ? queryPre.meanWeight() : 0;
+        double before = meanTop(queryResiduals, mean, exclude, bank, dt, new double[] {queryWeight}, topRanks, parallelism)[0]
+            - nativeMean;
+        float[] targets = Arrays.copyOf(targetDocs, h * dt);
+        double mrrBefore = mixedIndexMrr(queryResiduals, mean, queryWeight, targets, exclude, bank, dt, parallelism);
+        int kept = Math.min(topRanks, bank.length / dt - 1);
         if (documentMap.target().preprocessing().center() == false) {
             // nothing is added back without centring: the map alone is the correction
             double after = meanTop(residuals, mean, exclude, bank, dt, new double[] {0}, topRanks, parallelism)[0] - nativeMean;
-            return new DocumentCorrection(documentMap.method(), own, own, before, after, h, Math.min(topRanks, bank.length / dt - 1));
+            return new DocumentCorrection(documentMap.method(), own, own, before, after, h, kept, mrrBefore,
+                mixedIndexMrr(residuals, mean, 0, targets, exclude, bank, dt, parallelism));
         }
         double[] translatedMean = meanTop(residuals, mean, exclude, bank, dt, grid, topRanks, parallelism);
         double w;
@@ -149,7 +175,59 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
             w = grid[g] + GRID_STEP * (f1 > f0 ? (nativeMean - f0) / (f1 - f0) : 0);
         }
         double after = meanTop(residuals, mean, exclude, bank, dt, new double[] {w}, topRanks, parallelism)[0] - nativeMean;
-        return new DocumentCorrection(documentMap.method(), w, own, before, after, h, Math.min(topRanks, bank.length / dt - 1));
+        return new DocumentCorrection(documentMap.method(), w, own, before, after, h, kept, mrrBefore,
+            mixedIndexMrr(residuals, mean, w, targets, exclude, bank, dt, parallelism));
+    }
+
+    /**
+     * Mean reciprocal rank of each translated document {@code r_j + w mean} for its own native vector as the query, among
+     * the native vectors of the bank but its own: how a native query finds a translated document among native ones.
+     */
+    private static double mixedIndexMrr(float[] residuals, float[] mean, double w, float[] targets, int[] exclude, float[] bank,
+                                        int dims, int parallelism) {
+        int h = residuals.length / dims, nb = bank.length / dims;
+        float[] translated = new float[dims], query = new float[dims];
+        double[] own = new double[h];
+        for (int j = 0; j < h; j++) {
+            for (int c = 0; c < dims; c++) {
+                translated[c] = (float) (residuals[j * dims + c] + w * mean[c]);
+            }
+            System.arraycopy(targets, j * dims, query, 0, dims);
+            own[j] = Vectors.cosine(query, translated);
+        }
+        float[] bankT = new float[nb * dims];
+        float[] row = new float[dims];
+        for (int i = 0; i < nb; i++) {
+            System.arraycopy(bank, i * dims, row, 0, dims);
+            Vectors.normalizeInPlace(row);
+            for (int c = 0; c < dims; c++) {
+                bankT[c * nb + i] = row[c];
+            }
+        }
+        double sum = 0;
+        for (int from = 0; from < h; from += QUERY_BLOCK) {
+            int to = Math.min(h, from + QUERY_BLOCK), b = to - from;
+            float[] qt = new float[b * dims];
+            for (int j = 0; j < b; j++) {
+                System.arraycopy(targets, (from + j) * dims, row, 0, dims);
+                Vectors.normalizeInPlace(row);
+                for (int c = 0; c < dims; c++) {
+                    qt[c * b + j] = row[c];
+                }
+            }
+            double[] sim = new double[b * nb];
+            MatrixKernels.transposeProduct(qt, b, bankT, nb, 0, dims, sim, parallelism);
+            for (int j = 0; j < b; j++) {
+                int rank = 1;
+                for (int i = 0; i < nb; i++) {
+                    if (i != exclude[from + j] && sim[j * nb + i] >= own[from + j]) {
+                        rank++;
+                    }
+                }
+                sum += 1.0 / rank;
+            }
+        }
+        return sum / h;
     }
 
     /**

@@ -21,7 +21,8 @@ import java.util.Map;
  *                     ({@link ScoreCalibration#IDENTITY} when it could not be fitted; the diagnostics then say why)
  * @param documents    how documents translated at index time are corrected, fitted on the held-out anchors
  * @param documentTranslator the map documents translated at index time go through ({@link DocumentCorrection}), refitted
- *                     on all shared anchors; null when there is no correction (documents then take {@code translator})
+ *                     on all shared anchors; null when there is no correction or it was not {@linkplain DocumentCorrection#applied
+ *                     applied} (documents then take {@code translator})
  */
 public record FitResult(SpaceTranslator translator, Method method, Map<Method, HeldOutMetrics> metrics, Map<Method, Double> lambdas,
                         KernelSettings kernel, String selection, PairDiagnostics diagnostics, int sharedAnchors, int fitAnchors,

@@ -162,9 +162,12 @@ public final class TranslatorFitter {
             LinearMap documentTrain = documentFit.fit(trainPart, documentLambda, par);
             documents = correctDocuments(heldOutTranslator, new LinearTranslator(documentFit.method(), sourceFrame, targetFrame,
                 MatrixKernels.toFloat(documentTrain.w()), MatrixKernels.toFloat(documentTrain.b()), valEnd), rows, valEnd, options);
-            LinearMap documentAll = documentFit.fit(all, documentLambda, par);
-            documentTranslator = new LinearTranslator(documentFit.method(), sourceFrame, targetFrame.withMeanWeight(documents.meanWeight()),
-                MatrixKernels.toFloat(documentAll.w()), MatrixKernels.toFloat(documentAll.b()), n);
+            if (documents.applied()) {
+                LinearMap documentAll = documentFit.fit(all, documentLambda, par);
+                documentTranslator = new LinearTranslator(documentFit.method(), sourceFrame,
+                    targetFrame.withMeanWeight(documents.meanWeight()), MatrixKernels.toFloat(documentAll.w()),
+                    MatrixKernels.toFloat(documentAll.b()), n);
+            }
         } catch (IllegalArgumentException e) {
             calibrationWarnings.add("no document correction (documents translated at index time take the query translator): "
                 + e.getMessage());

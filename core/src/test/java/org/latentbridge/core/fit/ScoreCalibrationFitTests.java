@@ -164,6 +164,22 @@ class ScoreCalibrationFitTests {
         }
     }
 
+    /** A pair the query map already serves (an exact rotation): documents are found as well without a correction, none applied. */
+    @Test
+    void anExactlyRotatedPairNeedsNoDocumentCorrection() {
+        Random random = new Random(23);
+        int n = 300, d = 16;
+        float[] source = TestData.gaussian(n, d, random);
+        float[] target = TestData.times(source, d, TestData.orthogonal(d, d, random), d, 1);
+        FitResult fit = TranslatorFitter.fit(TestData.anchors(source, d), TestData.anchors(target, d),
+            FitOptions.defaults().withMethod(Method.ORTHOGONAL).withParallelism(1));
+        DocumentCorrection c = fit.documents();
+        assertEquals(1, c.mrrBefore(), 1e-9, c.toMap().toString());
+        assertTrue(c.applied() == false, c.toMap().toString());
+        assertEquals(null, fit.documentTranslator());
+        assertEquals(fit.translator(), fit.translatorForDocuments());
+    }
+
     /** Documents translated by a noisy map score below native ones; the correction closes most of the gap. */
     @Test
     void theDocumentCorrectionClosesTheTopSimilarityGap() {
@@ -184,6 +200,7 @@ class ScoreCalibrationFitTests {
         FitResult fit = TranslatorFitter.fit(s, t, FitOptions.defaults().withMethod(Method.ORTHOGONAL).withParallelism(1));
         DocumentCorrection c = fit.documents();
         assertEquals(Method.LINEAR, c.method());
+        assertTrue(c.applied(), "held-out documents are found better with the correction: " + c.toMap());
         assertTrue(c.gapBefore() < -0.01, c.toMap().toString());
         assertTrue(Math.abs(c.gapAfter()) < Math.abs(c.gapBefore()) / 2, c.toMap().toString());
         assertTrue(c.meanWeight() >= 0 && c.meanWeight() <= Preprocessing.MAX_MEAN_WEIGHT, c.toMap().toString());

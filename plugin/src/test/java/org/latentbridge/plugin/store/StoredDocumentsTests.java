@@ -154,7 +154,8 @@ class StoredDocumentsTests {
     private static TranslatorRecord calibratedTranslator() {
         ScoreCalibration calibration = new ScoreCalibration(ScoreCalibration.Form.QUANTILE, new double[] {0.1, 0.4, 0.8},
             new double[] {0.5, 0.7, 0.95}, 20, 120, 0.0123, 0.3141);
-        DocumentCorrection documents = new DocumentCorrection(Method.LINEAR, 0.8125, 0.5, -0.105, 0.0001, 120, 20);
+        DocumentCorrection documents = new DocumentCorrection(Method.LINEAR, 0.8125, 0.5, -0.105, 0.0001, 120, 20, 0.27,
+            0.49);
         return new TranslatorRecord("a", "document", "b", "document", 4, "uid-2", 11L, 12L, Map.of("method", "orthogonal"),
             new byte[] {1, 2, 3, 4, 5}, calibration, documents, 3);
     }

@@ -113,10 +113,12 @@ public final class TransportPutTranslatorAction extends LatentTransportAction<Pu
         static Fitted of(FitResult fit, SpaceTranslator translator, Map<String, Object> report) {
             byte[] main = BinaryCodec.encode(translator);
             report.put("score_calibration", fit.calibration().toMap());
-            if (fit.documentTranslator() == null) {
-                return new Fitted(report, main, fit.calibration(), null, -1);
+            if (fit.documents() != null) {
+                report.put("document_correction", fit.documents().toMap());
             }
-            report.put("document_correction", fit.documents().toMap());
+            if (fit.documentTranslator() == null) {
+                return new Fitted(report, main, fit.calibration(), fit.documents(), -1);
+            }
             byte[] documents = BinaryCodec.encode(fit.documentTranslator());
             byte[] blob = Arrays.copyOf(main, main.length + documents.length);
             System.arraycopy(documents, 0, blob, main.length, documents.length);
