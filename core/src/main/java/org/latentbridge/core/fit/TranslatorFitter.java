@@ -197,12 +197,12 @@ public final class TranslatorFitter {
         float[] translated = new float[h * dt];
         int[] self = new int[h];
         float[] row = new float[ds];
-        for (int i = 0; i < h; i++) {
-            System.arraycopy(rows.xRaw(), (from + i) * ds, row, 0, ds);
-            System.arraycopy(heldOutTranslator.translate(row, true), 0, translated, i * dt, dt);
-            self[i] = from + i;
-        }
         try {
+            for (int i = 0; i < h; i++) {
+                System.arraycopy(rows.xRaw(), (from + i) * ds, row, 0, ds);
+                System.arraycopy(heldOutTranslator.translate(row, true), 0, translated, i * dt, dt);
+                self[i] = from + i;
+            }
             double[][] x = ScoreCalibrationFit.topCosines(translated, self, rows.yRaw(), dt, ScoreCalibrationFit.TOP_RANKS, par);
             double[][] y = ScoreCalibrationFit.topCosines(Arrays.copyOfRange(rows.xRaw(), from * ds, n * ds), self, rows.xRaw(), ds,
                 ScoreCalibrationFit.TOP_RANKS, par);
