@@ -29,9 +29,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * vector, except that the held-back pages are either native too or translated from bge-small; each held-back page's
  * MiniLM-embedded summary is its query, exact cosine search. The fit's {@link DocumentCorrection} must bring the
  * translated pages to at least 0.9 of the native rate.
+ *
+ * <p>By default the 2,373 pages of {@link ManPageCorpus#load()} (1,873 anchor pages, every page in the index);
+ * {@code -Dlatent.translated.corpus=large} runs the demo's setting: {@link ManPageCorpus#large()} (10,426 documents),
+ * 4,000 anchor pages, the rest of the corpus native in the index.
  */
 class TranslatedDocumentsIT {
     private static final int HELD_BACK = 500;
+    private static final boolean LARGE = "large".equals(System.getProperty("latent.translated.corpus"));
+    private static final int LARGE_ANCHORS = 4000;
     private static final long SEED = 0;
     private static List<Integer> anchorRows, heldRows;
     private static float[][] bgeDocs, minilmDocs, minilmQueries;
@@ -39,7 +45,7 @@ class TranslatedDocumentsIT {
 
     @BeforeAll
     static void fitOnAnchorPages() {
-        ManPageCorpus corpus = ManPageCorpus.load();
+        ManPageCorpus corpus = LARGE ? ManPageCorpus.large() : ManPageCorpus.load();
         EmbeddingCache cache = EmbeddingCache.shared();
         bgeDocs = cache.embed(Encoder.BGE_SMALL, Role.DOCUMENT, corpus.descriptions());
         minilmDocs = cache.embed(Encoder.MINILM, Role.DOCUMENT, corpus.descriptions());
@@ -50,7 +56,7 @@ class TranslatedDocumentsIT {
         }
         Collections.shuffle(order, new Random(SEED));
         heldRows = order.subList(0, HELD_BACK);
-        anchorRows = order.subList(HELD_BACK, order.size());
+        anchorRows = order.subList(HELD_BACK, LARGE ? HELD_BACK + LARGE_ANCHORS : order.size());
         List<String> ids = anchorRows.stream().map(r -> corpus.pages().get(r).id()).toList();
         AnchorSet source = AnchorSet.of(384, ids, anchorRows.stream().map(r -> bgeDocs[r]).toList());
         AnchorSet target = AnchorSet.of(384, ids, anchorRows.stream().map(r -> minilmDocs[r]).toList());
@@ -101,8 +107,8 @@ class TranslatedDocumentsIT {
         double[] plainHeld = search(queries, heldRows), plainOthers = search(queries, others);
         double[] correctedHeld = search(documents, heldRows), correctedOthers = search(documents, others);
         StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
-            "bge-small -> MiniLM, %d anchor pages, %d held back; query map %s; document correction %s; score calibration %s%n",
-            anchorRows.size(), HELD_BACK, fit.method().apiName(), correction.toMap(), fit.calibration().toMap()));
+            "bge-small -> MiniLM, %d pages, %d anchor pages, %d held back; query map %s; document correction %s; score calibration %s%n",
+            minilmDocs.length, anchorRows.size(), HELD_BACK, fit.method().apiName(), correction.toMap(), fit.calibration().toMap()));
         report.append(format("native", nativeHeld, nativeOthers));
         report.append(format("query map, mean_weight " + queries.target().preprocessing().meanWeight(), plainHeld, plainOthers));
         report.append(format(String.format(Locale.ROOT, "document map, mean_weight %.3f", correction.meanWeight()), correctedHeld,
