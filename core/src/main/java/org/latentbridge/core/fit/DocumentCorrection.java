@@ -19,15 +19,15 @@ import java.util.Map;
  * the manual-page corpus, {@code TranslatedDocumentsIT}): a least-squares map ({@code linear}) instead of the query
  * side's (usually {@code orthogonal}): it predicts the expected native vector, whose dot product with any query is the
  * expected native score, where a rotation carries the source's own variation over as noise; and a larger weight of the
- * target mean, which every native vector of an anisotropic encoder shares, to lift the remaining shortfall. The weight
- * is fitted from anchors alone: for held-out anchors {@code j}, the mean of the top similarities of the translated
- * {@code b_j} to the target anchors {@code a_i, i != j} is matched with the mean of the top similarities of the native
- * {@code a_j} to the same anchors.
+ * target mean, which every native vector of an anisotropic encoder shares, to lift the remaining shortfall.
  *
- * <p>The correction is applied only when it finds held-out documents better than the query map does: each held-out
- * anchor's native target vector is the query, the other anchors' native vectors the index, and its own document is
- * translated; {@link #applied} when the mean reciprocal rank of the translated documents rises by more than
- * {@link #MRR_GAIN} (a pair the query map already serves, such as an exact rotation, keeps it).
+ * <p>Both are judged from anchors alone, as a mixed index would rank them: each held-out anchor's native target vector
+ * {@code a_j} is the query, the other anchors' native vectors {@code a_i, i != j} the index, and its own document is the
+ * translated {@code b_j}. The weight is the one (on a grid of 1/8) that gives the translated documents the highest mean
+ * reciprocal rank there; it lands where the corpus's own queries find them best, while matching the mean top
+ * similarities (reported as {@link #gapAfter}) stops short of it. The correction is {@link #applied} only when that rank
+ * rises by more than {@link #MRR_GAIN} over the query map's (a pair the query map already serves, such as an exact
+ * rotation, keeps it).
  *
  * @param method            the map documents are translated with
 
@@ -48,7 +48,7 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
 
     /** Most held-out documents the fit compares: the mean of top similarities is stable long before, and the cost is bounded. */
     public static final int MAX_DOCUMENTS = 1000;
-    /** Grid of weights searched before interpolating: steps of 1/8 up to the maximum. */
+    /** Grid of weights searched: steps of 1/8 up to the maximum. */
     private static final double GRID_STEP = 0.125;
     private static final int QUERY_BLOCK = 256;
 
@@ -152,48 +152,44 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
         double before = meanTop(queryResiduals, mean, exclude, bank, dt, new double[] {queryWeight}, topRanks, parallelism)[0]
             - nativeMean;
         float[] targets = Arrays.copyOf(targetDocs, h * dt);
-        double mrrBefore = mixedIndexMrr(queryResiduals, mean, queryWeight, targets, exclude, bank, dt, parallelism);
+        double mrrBefore = mixedIndexMrr(queryResiduals, mean, new double[] {queryWeight}, targets, exclude, bank, dt, parallelism)[0];
         int kept = Math.min(topRanks, bank.length / dt - 1);
         if (documentMap.target().preprocessing().center() == false) {
             // nothing is added back without centring: the map alone is the correction
             double after = meanTop(residuals, mean, exclude, bank, dt, new double[] {0}, topRanks, parallelism)[0] - nativeMean;
             return new DocumentCorrection(documentMap.method(), own, own, before, after, h, kept, mrrBefore,
-                mixedIndexMrr(residuals, mean, 0, targets, exclude, bank, dt, parallelism));
+                mixedIndexMrr(residuals, mean, new double[] {0}, targets, exclude, bank, dt, parallelism)[0]);
         }
-        double[] translatedMean = meanTop(residuals, mean, exclude, bank, dt, grid, topRanks, parallelism);
-        double w;
-        if (translatedMean[0] >= nativeMean) {
-            w = 0;
-        } else if (translatedMean[steps] <= nativeMean) {
-            w = Preprocessing.MAX_MEAN_WEIGHT;
-        } else {
-            int g = 0;
-            while (translatedMean[g + 1] < nativeMean) {
-                g++;
+        double[] mrr = mixedIndexMrr(residuals, mean, grid, targets, exclude, bank, dt, parallelism);
+        int best = 0;
+        for (int g = 1; g < grid.length; g++) {
+            if (mrr[g] > mrr[best]) { // ties keep the smaller weight
+                best = g;
             }
-            double f0 = translatedMean[g], f1 = translatedMean[g + 1];
-            w = grid[g] + GRID_STEP * (f1 > f0 ? (nativeMean - f0) / (f1 - f0) : 0);
         }
+        double w = grid[best];
         double after = meanTop(residuals, mean, exclude, bank, dt, new double[] {w}, topRanks, parallelism)[0] - nativeMean;
-        return new DocumentCorrection(documentMap.method(), w, own, before, after, h, kept, mrrBefore,
-            mixedIndexMrr(residuals, mean, w, targets, exclude, bank, dt, parallelism));
+        return new DocumentCorrection(documentMap.method(), w, own, before, after, h, kept, mrrBefore, mrr[best]);
     }
 
     /**
-     * Mean reciprocal rank of each translated document {@code r_j + w mean} for its own native vector as the query, among
-     * the native vectors of the bank but its own: how a native query finds a translated document among native ones.
+     * For each weight {@code w}: the mean reciprocal rank of each translated document {@code r_j + w mean} for its own
+     * native vector as the query, among the native vectors of the bank but its own (how a native query finds a translated
+     * document among native ones). The native similarities do not depend on {@code w}: one product per block serves all.
      */
-    private static double mixedIndexMrr(float[] residuals, float[] mean, double w, float[] targets, int[] exclude, float[] bank,
-                                        int dims, int parallelism) {
+    private static double[] mixedIndexMrr(float[] residuals, float[] mean, double[] weights, float[] targets, int[] exclude,
+                                          float[] bank, int dims, int parallelism) {
         int h = residuals.length / dims, nb = bank.length / dims;
         float[] translated = new float[dims], query = new float[dims];
-        double[] own = new double[h];
+        double[][] own = new double[weights.length][h];
         for (int j = 0; j < h; j++) {
-            for (int c = 0; c < dims; c++) {
-                translated[c] = (float) (residuals[j * dims + c] + w * mean[c]);
-            }
             System.arraycopy(targets, j * dims, query, 0, dims);
-            own[j] = Vectors.cosine(query, translated);
+            for (int g = 0; g < weights.length; g++) {
+                for (int c = 0; c < dims; c++) {
+                    translated[c] = (float) (residuals[j * dims + c] + weights[g] * mean[c]);
+                }
+                own[g][j] = Vectors.cosine(query, translated);
+            }
         }
         float[] bankT = new float[nb * dims];
         float[] row = new float[dims];
@@ -204,7 +200,8 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
                 bankT[c * nb + i] = row[c];
             }
         }
-        double sum = 0;
+        double[] sums = new double[weights.length];
+        double[] sorted = new double[nb];
         for (int from = 0; from < h; from += QUERY_BLOCK) {
             int to = Math.min(h, from + QUERY_BLOCK), b = to - from;
             float[] qt = new float[b * dims];
@@ -218,16 +215,38 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
             double[] sim = new double[b * nb];
             MatrixKernels.transposeProduct(qt, b, bankT, nb, 0, dims, sim, parallelism);
             for (int j = 0; j < b; j++) {
-                int rank = 1;
+                int others = 0;
                 for (int i = 0; i < nb; i++) {
-                    if (i != exclude[from + j] && sim[j * nb + i] >= own[from + j]) {
-                        rank++;
+                    if (i != exclude[from + j]) {
+                        sorted[others++] = sim[j * nb + i];
                     }
                 }
-                sum += 1.0 / rank;
+                Arrays.sort(sorted, 0, others);
+                for (int g = 0; g < weights.length; g++) {
+                    // rank = 1 + natives scoring at least the translated document
+                    int below = lowerBound(sorted, others, own[g][from + j]);
+                    sums[g] += 1.0 / (1 + others - below);
+                }
             }
         }
-        return sum / h;
+        for (int g = 0; g < sums.length; g++) {
+            sums[g] /= h;
+        }
+        return sums;
+    }
+
+    /** Index of the first of {@code a[0 .. n)} (ascending) that is at least {@code key}. */
+    private static int lowerBound(double[] a, int n, double key) {
+        int lo = 0, hi = n;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] < key) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /**
