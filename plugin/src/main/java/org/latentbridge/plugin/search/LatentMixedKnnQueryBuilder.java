@@ -378,6 +378,46 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
             translations, indexKeys);
     }
 
+    String field() {
+        return field;
+    }
+
+    String nativeField() {
+        return nativeField;
+    }
+
+    float[] nativeVector() {
+        return nativeVector;
+    }
+
+    float nativeWeight() {
+        return nativeWeight;
+    }
+
+    Integer k() {
+        return k;
+    }
+
+    Integer numCandidates() {
+        return numCandidates;
+    }
+
+    List<QueryBuilder> filters() {
+        return filters;
+    }
+
+    Float similarity() {
+        return similarity;
+    }
+
+    Map<String, Translated> translations() {
+        return translations;
+    }
+
+    Map<String, String> indexKeys() {
+        return indexKeys;
+    }
+
     @Override
     public String getWriteableName() {
         return NAME;
