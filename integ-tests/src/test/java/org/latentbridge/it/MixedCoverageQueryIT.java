@@ -123,7 +123,7 @@ class MixedCoverageQueryIT {
         return (1 + s) / 2;
     }
 
-    private static List<String> ids(JsonNode response) {
+    private static List<String> hitIds(JsonNode response) {
         List<String> out = new ArrayList<>();
         for (JsonNode hit : response.path("hits").path("hits")) {
             out.add(hit.path("_index").asText() + "/" + hit.path("_id").asText());
@@ -138,7 +138,7 @@ class MixedCoverageQueryIT {
         // k as large as the index: every document is a candidate of its shard, so the response is every document, each once,
         // and the test's brute force is the truth
         JsonNode r = es.post("same-model/_search", Map.of("query", mixed(query, Map.of("k", DOCS)), "size", 2 * DOCS)).ok();
-        List<String> hits = ids(r);
+        List<String> hits = hitIds(r);
         assertEquals(DOCS, hits.size(), "every document: " + hits);
         assertEquals(hits.size(), new HashSet<>(hits).size(), "each document once: " + hits);
         assertEquals("same-model/d8", hits.get(0), "the document with both vectors of the query's item first: " + hits);
@@ -182,7 +182,7 @@ class MixedCoverageQueryIT {
         assertEquals("migrating", top.path("matched_queries").get(0).asText(), top.toString());
         JsonNode hybrid = es.post("same-model/_search", Map.of("query", Map.of("bool", Map.of("should", List.of(mixed(query, Map.of()),
             Map.of("match", Map.of("text", "answer"))))), "size", 30)).ok();
-        List<String> hits = ids(hybrid);
+        List<String> hits = hitIds(hybrid);
         assertTrue(hits.contains("same-model/d9") && hits.contains("same-model/d41"), "both clauses contribute: " + hits);
         assertEquals(hits.size(), new HashSet<>(hits).size(), hits.toString());
     }
@@ -216,12 +216,12 @@ class MixedCoverageQueryIT {
                 + "PUT /_latent/translator/new/old");
             return;
         }
-        List<String> both = ids(r.json());
+        List<String> both = hitIds(r.json());
         assertEquals("migrating/d12", both.get(0), both.toString());
         assertEquals(both.size(), new HashSet<>(both).size(), both.toString());
-        List<String> oldOnly = ids(es.post("migrating/_search", Map.of("query", mixed(NEW[13], Map.of()), "size", 2 * K)).ok());
+        List<String> oldOnly = hitIds(es.post("migrating/_search", Map.of("query", mixed(NEW[13], Map.of()), "size", 2 * K)).ok());
         assertEquals("migrating/d13", oldOnly.get(0), "a document with the old vector alone is found: " + oldOnly);
-        List<String> across = ids(es.post("migrating,same-model/_search", Map.of("query", mixed(NEW[14], Map.of()), "size", 4 * K)).ok());
+        List<String> across = hitIds(es.post("migrating,same-model/_search", Map.of("query", mixed(NEW[14], Map.of()), "size", 4 * K)).ok());
         assertTrue(across.contains("migrating/d14") && across.contains("same-model/d14"), "each index by its own field model: " + across);
         Set<String> unique = new HashSet<>(across);
         assertEquals(across.size(), unique.size(), across.toString());

@@ -366,13 +366,13 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
             return;
         }
         if (n.dims() > 0 && n.dims() != queryVector.length) {
-            throw LatentExceptions.badRequest("[" + NAME + "] [query_vector] has [" + queryVector.length + "] dimensions but [native_field] ["
-                + nativeField + "] of index [" + indexName + "] holds [" + n.dims() + "]");
+            throw LatentExceptions.badRequest("[" + NAME + "] [query_vector] has [" + queryVector.length
+                + "] dimensions but [native_field] [" + nativeField + "] of index [" + indexName + "] holds [" + n.dims() + "]");
         }
         if (n.model() != null && n.model().equals(model) == false) {
             throw LatentExceptions.badRequest("[" + NAME + "] [native_field] [" + nativeField + "] of index [" + indexName
-                + "] holds vectors of model [" + n.model() + "] (its [meta." + FieldModel.META_MODEL + "]), but [query_vector] is of model ["
-                + model + "]");
+                + "] holds vectors of model [" + n.model() + "] (its [meta." + FieldModel.META_MODEL
+                + "]), but [query_vector] is of model [" + model + "]");
         }
     }
 

@@ -73,8 +73,9 @@ public class LatentMixedKnnQueryBuilderQueryTests extends AbstractQueryTestCase<
             x[i] = (i == 0 ? -1 : x[i - 1]) + randomDoubleBetween(0.01, 0.5, true);
             y[i] = (i == 0 ? -1 : y[i - 1]) + randomDoubleBetween(0, 0.5, true);
         }
-        return new ScoreCalibration(randomFrom(ScoreCalibration.Form.AFFINE, ScoreCalibration.Form.QUANTILE, ScoreCalibration.Form.ISOTONIC),
-            x, y, randomIntBetween(1, 50), randomIntBetween(1, 1000), randomDouble(), randomDouble());
+        ScoreCalibration.Form form = randomFrom(ScoreCalibration.Form.AFFINE, ScoreCalibration.Form.QUANTILE,
+            ScoreCalibration.Form.ISOTONIC);
+        return new ScoreCalibration(form, x, y, randomIntBetween(1, 50), randomIntBetween(1, 1000), randomDouble(), randomDouble());
     }
 
     @Override
