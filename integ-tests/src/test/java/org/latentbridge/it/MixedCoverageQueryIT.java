@@ -221,7 +221,8 @@ class MixedCoverageQueryIT {
         assertEquals(both.size(), new HashSet<>(both).size(), both.toString());
         List<String> oldOnly = hitIds(es.post("migrating/_search", Map.of("query", mixed(NEW[13], Map.of()), "size", 2 * K)).ok());
         assertEquals("migrating/d13", oldOnly.get(0), "a document with the old vector alone is found: " + oldOnly);
-        List<String> across = hitIds(es.post("migrating,same-model/_search", Map.of("query", mixed(NEW[14], Map.of()), "size", 4 * K)).ok());
+        List<String> across = hitIds(es.post("migrating,same-model/_search", Map.of("query", mixed(NEW[14], Map.of()), "size", 4 * K))
+            .ok());
         assertTrue(across.contains("migrating/d14") && across.contains("same-model/d14"), "each index by its own field model: " + across);
         Set<String> unique = new HashSet<>(across);
         assertEquals(across.size(), unique.size(), across.toString());
