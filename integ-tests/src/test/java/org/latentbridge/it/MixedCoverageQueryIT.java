@@ -208,7 +208,8 @@ class MixedCoverageQueryIT {
     void aTranslatedOldFieldMixesWhenItsTranslatorIsCalibrated() {
         EsHttp es = CLUSTER.http();
         EsResponse r = es.post("migrating/_search", Map.of("query", mixed(NEW[12], Map.of()), "size", 2 * K));
-        assertFalse(es.get("_latent/translator/new/old").ok().findPath("score_calibration").isMissingNode(), "the fit stores a calibration");
+        assertFalse(es.get("_latent/translator/new/old").ok().findPath("score_calibration").isMissingNode(),
+            "the fit stores a calibration");
         List<String> both = hitIds(r.ok());
         assertEquals("migrating/d12", both.get(0), both.toString());
         assertEquals(both.size(), new HashSet<>(both).size(), both.toString());
