@@ -48,6 +48,7 @@ import org.latentbridge.plugin.rest.RestPutTranslatorAction;
 import org.latentbridge.plugin.rest.RestTranslateAction;
 import org.latentbridge.plugin.search.FieldModelCache;
 import org.latentbridge.plugin.search.LatentKnnQueryBuilder;
+import org.latentbridge.plugin.search.LatentMixedKnnQueryBuilder;
 import org.latentbridge.plugin.search.LatentTranslationQueryVectorBuilder;
 import org.latentbridge.plugin.store.LatentSystemIndex;
 import org.latentbridge.plugin.translate.TranslationService;
@@ -157,7 +158,9 @@ public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin,
     public List<QuerySpec<?>> getQueries() {
         Supplier<TranslationService> translation = translationService();
         return List.of(new QuerySpec<>(LatentKnnQueryBuilder.NAME, in -> new LatentKnnQueryBuilder(in, translation, fieldModels),
-            p -> LatentKnnQueryBuilder.fromXContent(p, translation, fieldModels)));
+            p -> LatentKnnQueryBuilder.fromXContent(p, translation, fieldModels)),
+            // what latent_knn with [native_field] or [calibrated] becomes on the coordinating node, on its way to the shards
+            new QuerySpec<>(LatentMixedKnnQueryBuilder.NAME, LatentMixedKnnQueryBuilder::new, LatentMixedKnnQueryBuilder::fromXContent));
     }
 
     @Override

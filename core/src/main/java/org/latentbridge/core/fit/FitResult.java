@@ -17,10 +17,17 @@ import java.util.Map;
  * @param selection    why {@code auto} kept or passed over {@code orthogonal_kernel}; null when it was not weighed
  * @param fitAnchors   anchors the held-out evaluation was trained on (fit and validation rows)
  * @param heldOut      anchors held out for the metrics
+ * @param calibration  the map of translated similarities onto the source's native scale, fitted on the held-out anchors
+ *                     ({@link ScoreCalibration#IDENTITY} when it could not be fitted; the diagnostics then say why)
+ * @param documents    how documents translated at index time are corrected, fitted on the held-out anchors
+ * @param documentTranslator the map documents translated at index time go through ({@link DocumentCorrection}), refitted
+ *                     on all shared anchors; null when there is no correction or it was not {@linkplain DocumentCorrection#applied
+ *                     applied} (documents then take {@code translator})
  */
 public record FitResult(SpaceTranslator translator, Method method, Map<Method, HeldOutMetrics> metrics, Map<Method, Double> lambdas,
                         KernelSettings kernel, String selection, PairDiagnostics diagnostics, int sharedAnchors, int fitAnchors,
-                        int heldOut, long tookMillis) {
+                        int heldOut, long tookMillis, ScoreCalibration calibration, DocumentCorrection documents,
+                        SpaceTranslator documentTranslator) {
 
     /** The kernel correction's settings, chosen on the validation split. */
     public record KernelSettings(double temperature, double lambda, int centres) {}
@@ -31,6 +38,11 @@ public record FitResult(SpaceTranslator translator, Method method, Map<Method, H
             return t;
         }
         throw new IllegalStateException("[" + method.apiName() + "] is not one matrix");
+    }
+
+    /** The map for documents translated at index time: the corrected one, else the translator itself. */
+    public SpaceTranslator translatorForDocuments() {
+        return documentTranslator == null ? translator : documentTranslator;
     }
 
     public HeldOutMetrics chosenMetrics() {

@@ -15,4 +15,9 @@ import java.util.List;
 public record PairDiagnostics(int sharedAnchors, int sourceDims, int targetDims, double conditionNumber, double effectiveRank,
                               int numericalRank, double similarityCompression, double targetSimilarityCompression, double cka,
                               List<String> warnings) {
+
+    public PairDiagnostics withWarnings(List<String> newWarnings) {
+        return new PairDiagnostics(sharedAnchors, sourceDims, targetDims, conditionNumber, effectiveRank, numericalRank,
+            similarityCompression, targetSimilarityCompression, cka, List.copyOf(newWarnings));
+    }
 }

@@ -50,7 +50,8 @@ public record ScoreCalibration(Form form, double[] x, double[] y, int topRanks, 
             throw new IllegalArgumentException("a score calibration needs [form], [x] and [y]");
         }
         if (x.length != y.length) {
-            throw new IllegalArgumentException("calibration knots differ in length: [x] has [" + x.length + "], [y] has [" + y.length + "]");
+            throw new IllegalArgumentException("calibration knots differ in length: [x] has [" + x.length + "], [y] has [" + y.length
+                + "]");
         }
         if (form == Form.IDENTITY ? x.length != 0 : x.length < 2) {
             throw new IllegalArgumentException("a [" + form.apiName() + "] calibration needs " + (form == Form.IDENTITY ? "no knots"

@@ -62,7 +62,7 @@ public final class TranslatorFitter {
     private static FitResult fitHere(AnchorSet source, AnchorSet target, FitOptions options) {
         long start = System.nanoTime();
         List<Method> candidates = candidates(options);
-        int total = candidates.size() + 2, done = 0;
+        int total = candidates.size() + 3, done = 0;
         options.progress().phase("prepare", done++, total);
         Rows rows = Rows.of(source, target, options);
         List<String> shared = rows.shared();
@@ -87,6 +87,8 @@ public final class TranslatorFitter {
         Map<Method, Double> lambdas = new LinkedHashMap<>();
         KernelCorrectionFit.Params kernelParams = null;
         LinearMap orthogonalTrain = null;
+        // each candidate as fitted without the held-out rows: the chosen one's calibration is measured on those rows
+        Map<Method, SpaceTranslator> trainTranslators = new LinkedHashMap<>();
         for (Method method : candidates) {
             checkCancelled(options);
             options.progress().phase("method " + method.apiName(), done++, total);
@@ -108,6 +110,8 @@ public final class TranslatorFitter {
                 KernelCorrectionFit.Correction correction = KernelCorrectionFit.fit(x, ds, KernelCorrectionFit.residual(x, ds, y, dt,
                     MatrixKernels.toFloat(rotationTrain.w()), 0, kernelTrainRows), dt, kernelTrainRows, kernelParams, par);
                 metrics.put(method, evaluate(rotationTrain, correction, x, ds, yRaw, dt, valEnd, n, targetFrame, par));
+                trainTranslators.put(method, new KernelTranslator(sourceFrame, targetFrame, MatrixKernels.toFloat(rotationTrain.w()),
+                    correction.centres(), correction.coefficients(), correction.temperature(), kernelTrainRows));
                 continue;
             }
             MethodFit candidate = MethodFit.of(method);
@@ -121,6 +125,8 @@ public final class TranslatorFitter {
                 orthogonalTrain = map;
             }
             metrics.put(candidate.method(), evaluate(map, null, x, ds, yRaw, dt, valEnd, n, targetFrame, par));
+            trainTranslators.put(candidate.method(), new LinearTranslator(candidate.method(), sourceFrame, targetFrame,
+                MatrixKernels.toFloat(map.w()), MatrixKernels.toFloat(map.b()), valEnd));
         }
         Method chosen = choose(metrics);
         checkQuality(options, chosen, metrics);
@@ -141,17 +147,90 @@ public final class TranslatorFitter {
         FitResult.KernelSettings kernel = kernelParams == null ? null
             : new FitResult.KernelSettings(kernelParams.temperature(), kernelParams.lambda(), kernelParams.centres());
 
+        checkCancelled(options);
+        options.progress().phase("calibration", total - 1, total);
+        List<String> calibrationWarnings = new ArrayList<>();
+        SpaceTranslator heldOutTranslator = trainTranslators.get(chosen);
+        ScoreCalibration calibration = calibrate(heldOutTranslator, rows, valEnd, options, calibrationWarnings);
+        DocumentCorrection documents = null;
+        SpaceTranslator documentTranslator = null;
+        try {
+            MethodFit documentFit = MethodFit.of(DocumentCorrection.DOCUMENT_METHOD);
+            double documentLambda = lambdas.containsKey(documentFit.method()) ? lambdas.get(documentFit.method())
+                : documentFit.usesLambda() ? chooseLambda(documentFit, fitPart, options.lambdas(), x, ds, yRaw, dt, fitEnd, valEnd,
+                    targetFrame, par) : options.lambdas()[0];
+            LinearMap documentTrain = documentFit.fit(trainPart, documentLambda, par);
+            documents = correctDocuments(heldOutTranslator, new LinearTranslator(documentFit.method(), sourceFrame, targetFrame,
+                MatrixKernels.toFloat(documentTrain.w()), MatrixKernels.toFloat(documentTrain.b()), valEnd), rows, valEnd, options);
+            if (documents.applied()) {
+                LinearMap documentAll = documentFit.fit(all, documentLambda, par);
+                documentTranslator = new LinearTranslator(documentFit.method(), sourceFrame,
+                    targetFrame.withMeanWeight(documents.meanWeight()), MatrixKernels.toFloat(documentAll.w()),
+                    MatrixKernels.toFloat(documentAll.b()), n);
+            }
+        } catch (IllegalArgumentException e) {
+            calibrationWarnings.add("no document correction (documents translated at index time take the query translator): "
+                + e.getMessage());
+            documents = null;
+            documentTranslator = null;
+        }
+
         PairDiagnostics diagnostics = diagnostics(source, target, shared, all, metrics.get(chosen), chosen, options, n);
+        if (calibrationWarnings.isEmpty() == false) {
+            List<String> warnings = new ArrayList<>(diagnostics.warnings());
+            warnings.addAll(calibrationWarnings);
+            diagnostics = diagnostics.withWarnings(warnings);
+        }
         long took = (System.nanoTime() - start) / 1_000_000;
-        return new FitResult(translator, chosen, metrics, lambdas, kernel, selection, diagnostics, n, train, held, took);
+        return new FitResult(translator, chosen, metrics, lambdas, kernel, selection, diagnostics, n, train, held, took, calibration,
+            documents, documentTranslator);
+    }
+
+    /**
+     * The score calibration of the chosen method, measured with its map fitted without the held-out rows: each held-out
+     * anchor is a query, every shared anchor (but itself) a document. A calibration that cannot be fitted leaves the
+     * identity and a warning: the translator itself is sound.
+     */
+    private static ScoreCalibration calibrate(SpaceTranslator heldOutTranslator, Rows rows, int from, FitOptions options,
+                                              List<String> warnings) {
+        int n = rows.n(), ds = rows.ds(), dt = rows.dt(), h = n - from, par = options.parallelism();
+        float[] translated = new float[h * dt];
+        int[] self = new int[h];
+        float[] row = new float[ds];
+        try {
+            for (int i = 0; i < h; i++) {
+                System.arraycopy(rows.xRaw(), (from + i) * ds, row, 0, ds);
+                System.arraycopy(heldOutTranslator.translate(row, true), 0, translated, i * dt, dt);
+                self[i] = from + i;
+            }
+            double[][] x = ScoreCalibrationFit.topCosines(translated, self, rows.yRaw(), dt, ScoreCalibrationFit.TOP_RANKS, par);
+            double[][] y = ScoreCalibrationFit.topCosines(Arrays.copyOfRange(rows.xRaw(), from * ds, n * ds), self, rows.xRaw(), ds,
+                ScoreCalibrationFit.TOP_RANKS, par);
+            return ScoreCalibrationFit.fit(x, y, options.seed());
+        } catch (IllegalArgumentException e) {
+            warnings.add("no score calibration (translated scores are not mapped onto the native scale): " + e.getMessage());
+            return ScoreCalibration.IDENTITY;
+        }
+    }
+
+    /** The mean weight for documents translated at index time, fitted on the held-out rows (see {@link DocumentCorrection}). */
+    private static DocumentCorrection correctDocuments(SpaceTranslator queryMap, SpaceTranslator documentMap, Rows rows, int from,
+                                                      FitOptions options) {
+        int n = rows.n(), ds = rows.ds(), dt = rows.dt();
+        int[] self = new int[n - from];
+        for (int i = 0; i < self.length; i++) {
+            self[i] = from + i;
+        }
+        return DocumentCorrection.fit(queryMap, documentMap, Arrays.copyOfRange(rows.xRaw(), from * ds, n * ds),
+            Arrays.copyOfRange(rows.yRaw(), from * dt, n * dt), self, rows.yRaw(), ScoreCalibrationFit.TOP_RANKS, options.parallelism());
     }
 
     /**
      * The shared anchors in the seeded order, entered into both frames ({@code x}, {@code y}) and raw on the target side
      * ({@code yRaw}, where retrieval is measured), row-major.
      */
-    private record Rows(List<String> shared, SpaceFrame sourceFrame, SpaceFrame targetFrame, float[] x, float[] y, float[] yRaw, int n,
-                        int ds, int dt) {
+    private record Rows(List<String> shared, SpaceFrame sourceFrame, SpaceFrame targetFrame, float[] x, float[] y, float[] xRaw,
+                        float[] yRaw, int n, int ds, int dt) {
         static Rows of(AnchorSet source, AnchorSet target, FitOptions options) {
             List<String> shared = sharedIds(source, target);
             int n = shared.size();
@@ -164,15 +243,16 @@ public final class TranslatorFitter {
             int ds = source.dims(), dt = target.dims();
             List<String> order = new ArrayList<>(shared);
             Collections.shuffle(order, new Random(options.seed()));
-            float[] x = new float[n * ds], y = new float[n * dt], yRaw = new float[n * dt];
+            float[] x = new float[n * ds], y = new float[n * dt], xRaw = new float[n * ds], yRaw = new float[n * dt];
             for (int i = 0; i < n; i++) {
                 String id = order.get(i);
                 float[] sv = source.vector(source.rowOf(id)), tv = target.vector(target.rowOf(id));
                 System.arraycopy(checkMomentRange(sourceFrame.enter(sv), "source", id), 0, x, i * ds, ds);
                 System.arraycopy(checkMomentRange(targetFrame.enter(tv), "target", id), 0, y, i * dt, dt);
+                System.arraycopy(sv, 0, xRaw, i * ds, ds);
                 System.arraycopy(tv, 0, yRaw, i * dt, dt);
             }
-            return new Rows(shared, sourceFrame, targetFrame, x, y, yRaw, n, ds, dt);
+            return new Rows(shared, sourceFrame, targetFrame, x, y, xRaw, yRaw, n, ds, dt);
         }
     }
 

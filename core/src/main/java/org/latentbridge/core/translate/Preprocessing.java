@@ -15,10 +15,27 @@ public record Preprocessing(boolean center, boolean standardize, boolean normali
 
     public static final Preprocessing DEFAULT = new Preprocessing(true, false, true, DEFAULT_MEAN_WEIGHT);
 
+    /** Largest weight a user may give ({@code preprocess.mean_weight}); checked where the request is parsed. */
+    public static final double MAX_USER_MEAN_WEIGHT = 1;
+
+    /**
+     * Largest weight at all: a {@link org.latentbridge.core.fit.DocumentCorrection} may add back more than the whole mean,
+     * to lift translated documents' similarities to the level of native ones.
+     */
+    public static final double MAX_MEAN_WEIGHT = 4;
+
     public Preprocessing {
-        if (Double.isFinite(meanWeight) == false || meanWeight < 0 || meanWeight > 1) {
+        if (Double.isFinite(meanWeight) == false || meanWeight < 0 || meanWeight > MAX_MEAN_WEIGHT) {
+            throw new IllegalArgumentException("[mean_weight] must be within [0, " + MAX_MEAN_WEIGHT + "], got [" + meanWeight + "]");
+        }
+    }
+
+    /** Checks a user-given {@code preprocess.mean_weight}: within {@code [0, 1]}. */
+    public static double checkUserMeanWeight(double meanWeight) {
+        if (Double.isFinite(meanWeight) == false || meanWeight < 0 || meanWeight > MAX_USER_MEAN_WEIGHT) {
             throw new IllegalArgumentException("[preprocess.mean_weight] must be within [0, 1], got [" + meanWeight + "]");
         }
+        return meanWeight;
     }
 
     public Preprocessing withMeanWeight(double weight) {

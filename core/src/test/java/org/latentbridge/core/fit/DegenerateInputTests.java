@@ -162,7 +162,10 @@ class DegenerateInputTests {
         assertMessage(assertThrows(IllegalArgumentException.class, () -> FitOptions.defaults().withMethod(Method.RELATIVE)),
             "projection");
         assertMessage(assertThrows(IllegalArgumentException.class, () -> Method.fromApiName("procrustes")), "unknown method [procrustes]");
-        assertMessage(assertThrows(IllegalArgumentException.class, () -> new Preprocessing(true, false, true, 1.5)), "mean_weight");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> Preprocessing.checkUserMeanWeight(1.5)),
+            "[preprocess.mean_weight] must be within [0, 1]");
+        assertEquals(1.5, new Preprocessing(true, false, true, 1.5).meanWeight(), 0, "a document correction may weigh more than 1");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> new Preprocessing(true, false, true, 4.5)), "mean_weight");
         Random random = new Random(7);
         AnchorSet a = TestData.anchors(TestData.gaussian(40, 4, random), 4);
         assertMessage(assertThrows(IllegalArgumentException.class, () -> TranslatorFitter.fit(a, a, FitOptions.defaults()

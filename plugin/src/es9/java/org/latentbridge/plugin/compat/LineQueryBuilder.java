@@ -8,7 +8,10 @@ import org.elasticsearch.search.internal.MaxClauseCountQueryVisitor;
 
 import java.io.IOException;
 
-/** A query builder; 9.x hands {@code doToQuery} a clause-count visitor, which this plugin's queries do not need. */
+/**
+ * A query builder; 9.x hands {@code doToQuery} a clause-count visitor, which visits the built query (as Elasticsearch's
+ * leaf queries do), so its clauses count against the limit and the circuit breaker.
+ */
 public abstract class LineQueryBuilder<Q extends LineQueryBuilder<Q>> extends AbstractQueryBuilder<Q> {
 
     protected LineQueryBuilder() {}
@@ -21,6 +24,10 @@ public abstract class LineQueryBuilder<Q extends LineQueryBuilder<Q>> extends Ab
 
     @Override
     protected final Query doToQuery(SearchExecutionContext context, MaxClauseCountQueryVisitor visitor) throws IOException {
-        return toLuceneQuery(context);
+        Query query = toLuceneQuery(context);
+        if (query != null) {
+            query.visit(visitor);
+        }
+        return query;
     }
 }

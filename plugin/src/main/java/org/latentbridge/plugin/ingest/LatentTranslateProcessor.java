@@ -17,7 +17,9 @@ import java.util.function.Supplier;
 /**
  * {@code latent_translate}: translates a vector of model {@code from} into model {@code to}'s space with the stored
  * translator ({@code method: auto}) or an inverse relative projection ({@code method: inverse_relative}). With
- * {@code from} equal to {@code to} the vector is written unchanged (unit length with {@code normalize}).
+ * {@code from} equal to {@code to} the vector is written unchanged (unit length with {@code normalize}). With
+ * {@code calibrate} (the default) a stored translator's document map serves, fitted so that translated documents compete
+ * with native documents of the target field; {@code calibrate: false} translates documents as queries are.
  */
 public final class LatentTranslateProcessor extends LatentVectorProcessor {
     public static final String TYPE = "latent_translate";
@@ -68,8 +70,9 @@ public final class LatentTranslateProcessor extends LatentVectorProcessor {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "method", QueryMethod.refusal(methodName));
             }
             boolean normalize = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "normalize", false);
-            return new LatentTranslateProcessor(tag, description, fields, new TranslateSpec(from, to, role, method, normalize, null, 1.0),
-                translation);
+            boolean calibrate = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "calibrate", true);
+            return new LatentTranslateProcessor(tag, description, fields,
+                new TranslateSpec(from, to, role, method, normalize, null, 1.0).withDocuments(calibrate), translation);
         }
     }
 }

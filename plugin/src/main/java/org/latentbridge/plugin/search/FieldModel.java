@@ -29,29 +29,12 @@ record FieldModel(String model, int dims, boolean unitLength, boolean relative) 
         return parse(index.getIndex().getName(), index.mapping(), field, fieldModel);
     }
 
-    @SuppressWarnings("unchecked")
     static FieldModel parse(String indexName, MappingMetadata mapping, String field, String fieldModel) {
-        Map<String, Object> root = mapping == null ? Map.of() : mapping.sourceAsMap();
-        if (root.size() == 1 && root.get("_doc") instanceof Map<?, ?> doc) {
-            root = (Map<String, Object>) doc;
-        }
-        Map<String, Object> node = find(root, field.split("\\.", -1), 0);
-        if (node != null && "alias".equals(node.get("type")) && node.get("path") instanceof String path) {
-            node = find(root, path.split("\\.", -1), 0);
-        }
+        Map<String, Object> node = node(mapping, field);
         if (node == null) {
             throw LatentExceptions.badRequest("[latent_knn] field [" + field + "] does not exist in index [" + indexName + "]");
         }
-        Object type = node.get("type");
-        if ("dense_vector".equals(type) == false) {
-            throw LatentExceptions.badRequest("[latent_knn] field [" + field + "] of index [" + indexName + "] is of type [" + type
-                + "], not [dense_vector]");
-        }
-        Object elementType = node.getOrDefault("element_type", "float");
-        if (FLOAT_ELEMENTS.contains(elementType) == false) {
-            throw LatentExceptions.badRequest("[latent_knn] field [" + field + "] of index [" + indexName + "] has [element_type: "
-                + elementType + "]: a translated vector is a float vector, which needs a [float] or [bfloat16] field");
-        }
+        checkFloatVector(node, "field [" + field + "]", indexName, "a translated vector is a float vector");
         String model = fieldModel;
         boolean relative = false;
         if (node.get("meta") instanceof Map<?, ?> meta) {
@@ -72,6 +55,50 @@ record FieldModel(String model, int dims, boolean unitLength, boolean relative) 
         }
         boolean unit = "cosine".equals(similarity) || "dot_product".equals(similarity);
         return new FieldModel(model, dims, unit, relative);
+    }
+
+    /**
+     * The {@code native_field} of a mixed search in one index: null when the index does not map it (it is then searched
+     * through the translated field alone); else a float {@code dense_vector} whose {@code model} is its mapping's
+     * {@code meta.latent_model}, or null when the mapping names none.
+     */
+    static FieldModel parseNative(IndexMetadata index, String field) {
+        String indexName = index.getIndex().getName();
+        Map<String, Object> node = node(index.mapping(), field);
+        if (node == null) {
+            return null;
+        }
+        checkFloatVector(node, "[native_field] [" + field + "]", indexName, "the query vector is a float vector");
+        String model = node.get("meta") instanceof Map<?, ?> meta && meta.get(META_MODEL) instanceof String m ? m : null;
+        int dims = node.get("dims") instanceof Number n ? n.intValue() : -1;
+        return new FieldModel(model, dims, false, false);
+    }
+
+    /** The mapping of {@code field}, through an {@code alias}; null when the mapping has no such field. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> node(MappingMetadata mapping, String field) {
+        Map<String, Object> root = mapping == null ? Map.of() : mapping.sourceAsMap();
+        if (root.size() == 1 && root.get("_doc") instanceof Map<?, ?> doc) {
+            root = (Map<String, Object>) doc;
+        }
+        Map<String, Object> node = find(root, field.split("\\.", -1), 0);
+        if (node != null && "alias".equals(node.get("type")) && node.get("path") instanceof String path) {
+            node = find(root, path.split("\\.", -1), 0);
+        }
+        return node;
+    }
+
+    private static void checkFloatVector(Map<String, Object> node, String what, String indexName, String why) {
+        Object type = node.get("type");
+        if ("dense_vector".equals(type) == false) {
+            throw LatentExceptions.badRequest("[latent_knn] " + what + " of index [" + indexName + "] is of type [" + type
+                + "], not [dense_vector]");
+        }
+        Object elementType = node.getOrDefault("element_type", "float");
+        if (FLOAT_ELEMENTS.contains(elementType) == false) {
+            throw LatentExceptions.badRequest("[latent_knn] " + what + " of index [" + indexName + "] has [element_type: "
+                + elementType + "]: " + why + ", which needs a [float] or [bfloat16] field");
+        }
     }
 
     /**

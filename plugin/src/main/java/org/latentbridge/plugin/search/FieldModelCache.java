@@ -5,6 +5,8 @@ import org.elasticsearch.common.cache.Cache;
 import org.elasticsearch.common.cache.CacheBuilder;
 import org.elasticsearch.core.TimeValue;
 
+import java.util.Optional;
+
 /**
  * This node's parsed {@link FieldModel}s, by index, mapping version, field and {@code field_model}: reading a field from
  * a mapping decompresses and parses the whole mapping (some 30-70 us for a 40-field mapping), once per searched index
@@ -19,6 +21,9 @@ public final class FieldModelCache {
 
     private final Cache<Key, FieldModel> parsed = CacheBuilder.<Key, FieldModel>builder().setMaximumWeight(MAX_ENTRIES)
         .setExpireAfterAccess(TimeValue.timeValueHours(1)).build();
+    /** Native fields of mixed searches, empty where an index does not map the field. */
+    private final Cache<Key, Optional<FieldModel>> natives = CacheBuilder.<Key, Optional<FieldModel>>builder()
+        .setMaximumWeight(MAX_ENTRIES).setExpireAfterAccess(TimeValue.timeValueHours(1)).build();
 
     /** The model of {@code field} in {@code index}; a field that cannot be searched is refused (and not cached). */
     FieldModel of(IndexMetadata index, String field, String fieldModel) {
@@ -30,5 +35,16 @@ public final class FieldModelCache {
             parsed.put(key, cached);
         }
         return cached;
+    }
+
+    /** The native field {@code field} of a mixed search in {@code index}, or null when the index does not map it. */
+    FieldModel nativeOf(IndexMetadata index, String field) {
+        Key key = new Key(index.getIndexUUID(), index.getMappingVersion(), field, null);
+        Optional<FieldModel> cached = natives.get(key);
+        if (cached == null) {
+            cached = Optional.ofNullable(FieldModel.parseNative(index, field));
+            natives.put(key, cached);
+        }
+        return cached.orElse(null);
     }
 }

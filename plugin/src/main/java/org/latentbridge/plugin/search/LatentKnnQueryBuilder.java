@@ -14,12 +14,14 @@ import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
+import org.latentbridge.core.fit.ScoreCalibration;
 import org.latentbridge.plugin.LatentExceptions;
 import org.latentbridge.plugin.compat.EsApi;
 import org.latentbridge.plugin.compat.LineQueryBuilder;
 import org.latentbridge.plugin.store.ModelRecord;
 import org.latentbridge.plugin.translate.QueryMethod;
 import org.latentbridge.plugin.translate.TranslateSpec;
+import org.latentbridge.plugin.translate.Translation;
 import org.latentbridge.plugin.translate.TranslationService;
 
 import java.io.IOException;
@@ -40,11 +42,22 @@ import java.util.function.Supplier;
  * model's relative space), and then rewrites to
  * Elasticsearch's own {@code knn} query: on the coordinator when every index wants the same vector, otherwise on each
  * shard with that index's vector. Nothing is evaluated per document by this plugin.
+ *
+ * <p>With {@code native_field} (the query model's own vectors, in the re-embedded documents of a migrating index) or
+ * {@code calibrated: true}, it rewrites instead to {@link LatentMixedKnnQueryBuilder}, carrying each field model's
+ * translated vector and the calibration of its similarities onto the query model's scale: each shard then scores every
+ * candidate of both fields once, on that one scale.
  */
 public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQueryBuilder> {
     public static final String NAME = "latent_knn";
     /** Elasticsearch's limit on {@code num_candidates}. */
     static final int MAX_NUM_CANDIDATES = 10_000;
+    /**
+     * The share of the native cosine in the score of a document that has both vectors; the rest is its calibrated
+     * translated cosine. Two models' views of one document are an ensemble: on held-out corpora outside this project,
+     * 0.7 native ranked above either field alone at every coverage; the coverage sweep of the benchmarks is to tune it.
+     */
+    public static final float DEFAULT_NATIVE_WEIGHT = 0.7f;
 
     private static final ParseField FIELD_FIELD = new ParseField("field");
     private static final ParseField QUERY_VECTOR_FIELD = new ParseField("query_vector");
@@ -56,6 +69,9 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     private static final ParseField FILTER_FIELD = new ParseField("filter");
     private static final ParseField SIMILARITY_FIELD = new ParseField("similarity");
     private static final ParseField FIELD_MODEL_FIELD = new ParseField("field_model");
+    private static final ParseField NATIVE_FIELD_FIELD = new ParseField("native_field");
+    private static final ParseField NATIVE_WEIGHT_FIELD = new ParseField("native_weight");
+    private static final ParseField CALIBRATED_FIELD = new ParseField("calibrated");
 
     private final String field;
     private final float[] queryVector;
@@ -67,9 +83,16 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     private final List<QueryBuilder> filters;
     private final Float similarity;
     private final String fieldModel;
+    /** The field of the query model's own vectors, searched natively and mixed in; null without it. */
+    private final String nativeField;
+    /** The native cosine's share in a document with both vectors; null for {@link #DEFAULT_NATIVE_WEIGHT}. */
+    private final Float nativeWeight;
+    /** Whether scores are calibrated ({@code calibrated}); null when not given. */
+    private final Boolean calibrated;
     /** Translated vectors by {@link #vectorKey}, once fetched; null before the coordinator's rewrite. */
     private final Map<String, float[]> vectors;
-    private final Supplier<Map<String, float[]>> pending;
+    /** The rewritten query once the coordinator's translations are fetched, else null; null when nothing is pending. */
+    private final Supplier<QueryBuilder> pending;
     /** This node's translation service, resolved at rewrite; not part of the query (not in equality nor on the wire). */
     private final Supplier<TranslationService> translation;
     /** This node's parsed field models; like the service, not part of the query. */
@@ -82,13 +105,27 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     public LatentKnnQueryBuilder(String field, float[] queryVector, String model, String role, Integer k, Integer numCandidates,
                                  QueryMethod method, List<QueryBuilder> filters, Float similarity, String fieldModel,
                                  Supplier<TranslationService> translation, FieldModelCache fieldModels) {
-        this(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, null, null, translation,
+        this(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, null, null, null, translation,
             fieldModels);
+    }
+
+    /**
+     * @param nativeField  the field of {@code model}'s own vectors in a migrating index, or null
+     * @param nativeWeight the native cosine's share for a document with both vectors, within [0, 1]; null for the default
+     * @param calibrated   whether to calibrate scores without a native field; null when not given
+     */
+    public LatentKnnQueryBuilder(String field, float[] queryVector, String model, String role, Integer k, Integer numCandidates,
+                                 QueryMethod method, List<QueryBuilder> filters, Float similarity, String fieldModel, String nativeField,
+                                 Float nativeWeight, Boolean calibrated, Supplier<TranslationService> translation,
+                                 FieldModelCache fieldModels) {
+        this(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, nativeField, nativeWeight,
+            calibrated, null, null, translation, fieldModels);
     }
 
     private LatentKnnQueryBuilder(String field, float[] queryVector, String model, String role, Integer k, Integer numCandidates,
                                   QueryMethod method, List<QueryBuilder> filters, Float similarity, String fieldModel,
-                                  Map<String, float[]> vectors, Supplier<Map<String, float[]>> pending,
+                                  String nativeField, Float nativeWeight, Boolean calibrated,
+                                  Map<String, float[]> vectors, Supplier<QueryBuilder> pending,
                                   Supplier<TranslationService> translation, FieldModelCache fieldModels) {
         if (field == null || field.isEmpty()) {
             throw LatentExceptions.badRequest("[" + NAME + "] requires [field]");
@@ -105,23 +142,27 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
                     + queryVector[i] + "]");
             }
         }
-        if (k != null && k < 1) {
-            throw LatentExceptions.badRequest("[" + NAME + "] [k] must be at least 1, got [" + k + "]");
-        }
-        if (k != null && k > MAX_NUM_CANDIDATES) {
-            throw LatentExceptions.badRequest("[" + NAME + "] [k] must be at most [" + MAX_NUM_CANDIDATES
-                + "] (Elasticsearch's limit on [num_candidates], which is at least [k]), got [" + k + "]");
-        }
-        if (numCandidates != null && (numCandidates > MAX_NUM_CANDIDATES || numCandidates < (k == null ? 1 : k))) {
-            throw LatentExceptions.badRequest("[" + NAME + "] [num_candidates] must be within [" + (k == null ? 1 : k) + ", "
-                + MAX_NUM_CANDIDATES
-                + "] (at least [k]), got [" + numCandidates + "]");
-        }
-        if (similarity != null && Float.isFinite(similarity) == false) {
-            throw LatentExceptions.badRequest("[" + NAME + "] [similarity] must be a finite number (as a float), got [" + similarity + "]");
-        }
+        checkBounds(NAME, k, numCandidates, similarity);
         if (method == null) {
             throw LatentExceptions.badRequest("[" + NAME + "] requires [method]");
+        }
+        if (nativeField != null && nativeField.isEmpty()) {
+            throw LatentExceptions.badRequest("[" + NAME + "] [native_field] must not be empty");
+        }
+        if (nativeWeight != null) {
+            if (nativeField == null) {
+                throw LatentExceptions.badRequest("[" + NAME + "] [native_weight] weighs [native_field], which is not given");
+            }
+            LatentMixedKnnQueryBuilder.checkNativeWeight(NAME, nativeWeight);
+        }
+        if (nativeField != null && Boolean.FALSE.equals(calibrated)) {
+            throw LatentExceptions.badRequest("[" + NAME + "] [native_field] ranks native and translated scores together, which "
+                + "needs them calibrated: drop [calibrated: false]");
+        }
+        if ((nativeField != null || Boolean.TRUE.equals(calibrated)) && method == QueryMethod.INVERSE_RELATIVE) {
+            throw LatentExceptions.badRequest("[" + NAME + "] [" + (nativeField != null ? "native_field" : "calibrated")
+                + "] needs calibrated scores, which only a fitted translator has: [method: inverse_relative] has none; "
+                + "use [method: auto]");
         }
         this.field = field;
         this.queryVector = queryVector;
@@ -133,6 +174,9 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         this.filters = List.copyOf(filters);
         this.similarity = similarity;
         this.fieldModel = fieldModel;
+        this.nativeField = nativeField;
+        this.nativeWeight = nativeWeight;
+        this.calibrated = calibrated;
         this.vectors = vectors;
         this.pending = pending;
         this.translation = Objects.requireNonNull(translation);
@@ -152,6 +196,9 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         filters = in.readNamedWriteableCollectionAsList(QueryBuilder.class);
         similarity = in.readOptionalFloat();
         fieldModel = in.readOptionalString();
+        nativeField = in.readOptionalString();
+        nativeWeight = in.readOptionalFloat();
+        calibrated = in.readOptionalBoolean();
         vectors = in.readBoolean() ? in.readMap(StreamInput::readFloatArray) : null;
         pending = null;
         this.translation = Objects.requireNonNull(translation);
@@ -174,10 +221,38 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         out.writeNamedWriteableCollection(filters);
         out.writeOptionalFloat(similarity);
         out.writeOptionalString(fieldModel);
+        out.writeOptionalString(nativeField);
+        out.writeOptionalFloat(nativeWeight);
+        out.writeOptionalBoolean(calibrated);
         out.writeBoolean(vectors != null);
         if (vectors != null) {
             out.writeMap(new TreeMap<>(vectors), StreamOutput::writeFloatArray);
         }
+    }
+
+    /** The checks {@code k}, {@code num_candidates} and {@code similarity} share with {@link LatentMixedKnnQueryBuilder}. */
+    static void checkBounds(String query, Integer k, Integer numCandidates, Float similarity) {
+        if (k != null && k < 1) {
+            throw LatentExceptions.badRequest("[" + query + "] [k] must be at least 1, got [" + k + "]");
+        }
+        if (k != null && k > MAX_NUM_CANDIDATES) {
+            throw LatentExceptions.badRequest("[" + query + "] [k] must be at most [" + MAX_NUM_CANDIDATES
+                + "] (Elasticsearch's limit on [num_candidates], which is at least [k]), got [" + k + "]");
+        }
+        if (numCandidates != null && (numCandidates > MAX_NUM_CANDIDATES || numCandidates < (k == null ? 1 : k))) {
+            throw LatentExceptions.badRequest("[" + query + "] [num_candidates] must be within [" + (k == null ? 1 : k) + ", "
+                + MAX_NUM_CANDIDATES
+                + "] (at least [k]), got [" + numCandidates + "]");
+        }
+        if (similarity != null && Float.isFinite(similarity) == false) {
+            throw LatentExceptions.badRequest("[" + query + "] [similarity] must be a finite number (as a float), got [" + similarity
+                + "]");
+        }
+    }
+
+    /** Whether this query mixes in a native field or calibrates its scores. */
+    private boolean mixed() {
+        return nativeField != null || Boolean.TRUE.equals(calibrated);
     }
 
     static String vectorKey(FieldModel f) {
@@ -187,8 +262,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     @Override
     protected QueryBuilder doRewrite(QueryRewriteContext ctx) throws IOException {
         if (pending != null) {
-            Map<String, float[]> fetched = pending.get();
-            return fetched == null ? this : translated(fetched);
+            QueryBuilder done = pending.get();
+            return done == null ? this : done;
         }
         boolean filtersChanged = false;
         List<QueryBuilder> rewrittenFilters = filters.isEmpty() ? filters : new ArrayList<>(filters.size());
@@ -199,7 +274,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         }
         if (filtersChanged) {
             return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, rewrittenFilters, similarity,
-                fieldModel, vectors, null, translation, fieldModels).boost(boost).queryName(queryName);
+                fieldModel, nativeField, nativeWeight, calibrated, vectors, null, translation, fieldModels).boost(boost)
+                .queryName(queryName);
         }
         SearchExecutionContext shard = ctx.convertToSearchExecutionContext();
         if (shard != null) {
@@ -221,44 +297,83 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
             throw LatentExceptions.badRequest("[" + NAME + "] does not support cross-cluster search");
         }
         Map<String, FieldModel> needed = new LinkedHashMap<>();
+        Map<String, String> indexKeys = new TreeMap<>();
         for (IndexMetadata index : resolved.getConcreteLocalIndicesMetadata().values()) {
             FieldModel f = fieldModels.of(index, field, fieldModel);
+            String indexName = index.getIndex().getName();
             if (f.relative() == false && f.dims() > 0 && model.equals(f.model()) && f.dims() != queryVector.length) {
                 throw LatentExceptions.badRequest("[" + NAME + "] [query_vector] has [" + queryVector.length + "] dimensions but field ["
                     + field
-                    + "] of index [" + index.getIndex().getName() + "] holds [" + f.dims() + "]");
+                    + "] of index [" + indexName + "] holds [" + f.dims() + "]");
+            }
+            if (mixed()) {
+                checkMixable(index, f);
             }
             needed.putIfAbsent(vectorKey(f), f);
+            indexKeys.put(indexName, vectorKey(f));
         }
         if (needed.isEmpty()) {
             return this;
         }
-        Map<String, float[]> fetched = new ConcurrentHashMap<>();
+        Map<String, Translation> fetched = new ConcurrentHashMap<>();
         for (Map.Entry<String, FieldModel> e : needed.entrySet()) {
             FieldModel f = e.getValue();
             if (f.relative() == false && f.model().equals(model)) {
-                fetched.put(e.getKey(), queryVector); // same model: nothing to translate
+                // same model: nothing to translate, nor to calibrate
+                fetched.put(e.getKey(), new Translation(new float[][] {queryVector}, null, Translation.IDENTITY, null, false, null,
+                    ScoreCalibration.IDENTITY));
                 continue;
             }
             SearchTranslation search = new SearchTranslation(translation.get(), spec(f), "query_vector", queryVector);
             // everything cached (the usual case): the translation completes right here, with no extra rewrite round
-            float[] now = search.cachedOrNull();
+            Translation now = search.cachedOrNull();
             if (now != null) {
                 fetched.put(e.getKey(), now);
                 continue;
             }
-            ctx.registerAsyncAction((client, listener) -> search.translate(listener.map(v -> {
-                fetched.put(e.getKey(), v);
+            ctx.registerAsyncAction((client, listener) -> search.translate(listener.map(t -> {
+                fetched.put(e.getKey(), t);
                 return null;
             })));
         }
         int expected = needed.size();
         if (fetched.size() == expected) {
-            return translated(fetched);
+            return translated(fetched, needed, indexKeys);
         }
-        Supplier<Map<String, float[]>> supplier = () -> fetched.size() == expected ? fetched : null;
-        return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, null,
-            supplier, translation, fieldModels).boost(boost).queryName(queryName);
+        Supplier<QueryBuilder> supplier = () -> fetched.size() == expected ? translated(fetched, needed, indexKeys) : null;
+        return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel,
+            nativeField, nativeWeight, calibrated, null, supplier, translation, fieldModels).boost(boost).queryName(queryName);
+    }
+
+    /**
+     * Refuses, for a mixed search of {@code index}, what cannot be scored on one scale: a relative field (no calibration
+     * exists for it), and a native field that is not a float {@code dense_vector}, has other dimensions than the query
+     * vector, or whose mapping names another model than the query's. An index without the native field is searched
+     * through the translated field alone.
+     */
+    private void checkMixable(IndexMetadata index, FieldModel f) {
+        String indexName = index.getIndex().getName();
+        String option = nativeField != null ? "native_field" : "calibrated";
+        if (f.relative()) {
+            throw LatentExceptions.badRequest("[" + NAME + "] [" + option + "] needs calibrated scores, which field [" + field
+                + "] of index [" + indexName + "] cannot give: it holds relative vectors");
+        }
+        if (nativeField == null) {
+            return;
+        }
+        FieldModel n = fieldModels.nativeOf(index, nativeField);
+        if (n == null) {
+            return;
+        }
+        if (n.dims() > 0 && n.dims() != queryVector.length) {
+            throw LatentExceptions.badRequest("[" + NAME + "] [query_vector] has [" + queryVector.length
+                + "] dimensions but [native_field] [" + nativeField + "] of index [" + indexName + "] holds [" + n.dims() + "]");
+        }
+        if (n.model() != null && n.model().equals(model) == false) {
+            throw LatentExceptions.badRequest("[" + NAME + "] [native_field] [" + nativeField + "] of index [" + indexName
+                + "] holds vectors of model [" + n.model() + "] (its [meta." + FieldModel.META_MODEL
+                + "]), but [query_vector] is of model [" + model + "]");
+        }
     }
 
     /**
@@ -279,16 +394,36 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     }
 
     /**
-     * The query once every index's vector is known: when one vector serves every index (the usual case), Elasticsearch's
-     * own knn query in this same rewrite round, so the coordinator runs no round for an intermediate builder and the
-     * shards get the translated vector alone; otherwise this query with the vectors, each shard taking its index's.
+     * The query once every index's translation is known. A mixed search becomes {@link LatentMixedKnnQueryBuilder}, with
+     * each field model's vector and calibration. Otherwise, when one vector serves every index (the usual case),
+     * Elasticsearch's own knn query in this same rewrite round, so the coordinator runs no round for an intermediate
+     * builder and the shards get the translated vector alone; else this query with the vectors, each shard taking its
+     * index's.
      */
-    private QueryBuilder translated(Map<String, float[]> fetched) {
-        if (fetched.size() == 1) {
-            return knn(fetched.values().iterator().next());
+    private QueryBuilder translated(Map<String, Translation> fetched, Map<String, FieldModel> needed, Map<String, String> indexKeys) {
+        if (mixed()) {
+            Map<String, LatentMixedKnnQueryBuilder.Translated> translations = new TreeMap<>();
+            for (Map.Entry<String, Translation> e : fetched.entrySet()) {
+                ScoreCalibration calibration = e.getValue().calibration();
+                if (calibration == null) {
+                    String target = needed.get(e.getKey()).model();
+                    throw LatentExceptions.badRequest("[" + NAME + "] translator [" + model + " -> " + target
+                        + "] was fitted before score calibration existed; fit it again: PUT /_latent/translator/" + model + "/" + target);
+                }
+                translations.put(e.getKey(), new LatentMixedKnnQueryBuilder.Translated(e.getValue().vectors()[0], calibration));
+            }
+            return new LatentMixedKnnQueryBuilder(field, nativeField, nativeField == null ? null : queryVector,
+                nativeWeight == null ? DEFAULT_NATIVE_WEIGHT : nativeWeight, k, numCandidates, filters, similarity, translations,
+                translations.size() == 1 ? Map.of() : indexKeys).boost(boost).queryName(queryName);
         }
+        if (fetched.size() == 1) {
+            return knn(fetched.values().iterator().next().vectors()[0]);
+        }
+        Map<String, float[]> vectorsByKey = new TreeMap<>();
+        fetched.forEach((key, t) -> vectorsByKey.put(key, t.vectors()[0]));
         return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel,
-            Map.copyOf(fetched), null, translation, fieldModels).boost(boost).queryName(queryName);
+            nativeField, nativeWeight, calibrated, Map.copyOf(vectorsByKey), null, translation, fieldModels).boost(boost)
+            .queryName(queryName);
     }
 
     private QueryBuilder knn(float[] vector) {
@@ -327,6 +462,15 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         if (fieldModel != null) {
             builder.field(FIELD_MODEL_FIELD.getPreferredName(), fieldModel);
         }
+        if (nativeField != null) {
+            builder.field(NATIVE_FIELD_FIELD.getPreferredName(), nativeField);
+        }
+        if (nativeWeight != null) {
+            builder.field(NATIVE_WEIGHT_FIELD.getPreferredName(), nativeWeight);
+        }
+        if (calibrated != null) {
+            builder.field(CALIBRATED_FIELD.getPreferredName(), calibrated);
+        }
         boostAndQueryNameToXContent(builder);
         builder.endObject();
     }
@@ -343,6 +487,9 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         private List<QueryBuilder> filters = List.of();
         private Float similarity;
         private String fieldModel;
+        private String nativeField;
+        private Float nativeWeight;
+        private Boolean calibrated;
         private float boost = DEFAULT_BOOST;
         private String queryName;
     }
@@ -362,11 +509,14 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
             ObjectParser.ValueType.OBJECT_ARRAY);
         PARSER.declareFloat((p, v) -> p.similarity = v, SIMILARITY_FIELD);
         PARSER.declareString((p, v) -> p.fieldModel = v, FIELD_MODEL_FIELD);
+        PARSER.declareString((p, v) -> p.nativeField = v, NATIVE_FIELD_FIELD);
+        PARSER.declareFloat((p, v) -> p.nativeWeight = v, NATIVE_WEIGHT_FIELD);
+        PARSER.declareBoolean((p, v) -> p.calibrated = v, CALIBRATED_FIELD);
         PARSER.declareFloat((p, v) -> p.boost = v, BOOST_FIELD);
         PARSER.declareString((p, v) -> p.queryName = v, NAME_FIELD);
     }
 
-    private static float[] toArray(List<Float> values) {
+    static float[] toArray(List<Float> values) {
         float[] v = new float[values.size()];
         for (int i = 0; i < v.length; i++) {
             v[i] = values.get(i);
@@ -385,7 +535,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
                 throw LatentExceptions.badRequest("[" + NAME + "] " + e.getMessage());
             }
             return new LatentKnnQueryBuilder(p.field, p.queryVector, p.model, p.role, p.k, p.numCandidates, queryMethod, p.filters,
-                p.similarity, p.fieldModel, translation, fieldModels).boost(p.boost).queryName(p.queryName);
+                p.similarity, p.fieldModel, p.nativeField, p.nativeWeight, p.calibrated, translation, fieldModels).boost(p.boost)
+                .queryName(p.queryName);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
         }
@@ -395,7 +546,9 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     protected boolean doEquals(LatentKnnQueryBuilder o) {
         return field.equals(o.field) && Arrays.equals(queryVector, o.queryVector) && model.equals(o.model) && role.equals(o.role)
             && Objects.equals(k, o.k) && Objects.equals(numCandidates, o.numCandidates) && method == o.method && filters.equals(o.filters)
-            && Objects.equals(similarity, o.similarity) && Objects.equals(fieldModel, o.fieldModel) && vectorsEqual(vectors, o.vectors)
+            && Objects.equals(similarity, o.similarity) && Objects.equals(fieldModel, o.fieldModel)
+            && Objects.equals(nativeField, o.nativeField) && Objects.equals(nativeWeight, o.nativeWeight)
+            && Objects.equals(calibrated, o.calibrated) && vectorsEqual(vectors, o.vectors)
             && Objects.equals(pending, o.pending);
     }
 
@@ -409,7 +562,7 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     @Override
     protected int doHashCode() {
         return Objects.hash(field, Arrays.hashCode(queryVector), model, role, k, numCandidates, method.apiName(), filters, similarity,
-            fieldModel);
+            fieldModel, nativeField, nativeWeight, calibrated);
     }
 
     @Override

@@ -102,7 +102,7 @@ public final class LatentTranslationQueryVectorBuilder implements QueryVectorBui
     @Override
     public void buildVector(Client client, ActionListener<float[]> listener) {
         ActionListener.run(listener, l -> new SearchTranslation(translation.get(), new TranslateSpec(model, targetModel, role,
-            QueryMethod.AUTO, normalize, null, 1.0), "vector", vector).translate(l));
+            QueryMethod.AUTO, normalize, null, 1.0), "vector", vector).translateVector(l));
     }
 
     @Override

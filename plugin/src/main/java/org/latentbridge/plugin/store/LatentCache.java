@@ -98,8 +98,20 @@ public final class LatentCache {
         }
     }
 
-    /** A translator with the record it was decoded from (the record's binary form dropped). */
-    public record LoadedTranslator(TranslatorRecord record, Translator translator) {}
+    /**
+     * A translator with the record it was decoded from (the record's binary form dropped), and the map for documents
+     * translated at index time when the record has one (else null).
+     */
+    public record LoadedTranslator(TranslatorRecord record, Translator translator, Translator documents) {
+        public LoadedTranslator(TranslatorRecord record, Translator translator) {
+            this(record, translator, null);
+        }
+
+        /** The map for documents translated at index time: the document map, else the translator itself. */
+        public Translator forDocuments() {
+            return documents == null ? translator : documents;
+        }
+    }
 
     /** Where misses are read from: the store, or a test's stand-in. */
     interface Source {
@@ -163,7 +175,8 @@ public final class LatentCache {
             return ENTRY_OVERHEAD_BYTES + anchors.ramBytesUsed();
         }
         if (value instanceof LoadedTranslator loaded) {
-            return ENTRY_OVERHEAD_BYTES + TRANSLATOR_RECORD_BYTES + loaded.translator().ramBytesUsed();
+            return ENTRY_OVERHEAD_BYTES + TRANSLATOR_RECORD_BYTES + loaded.translator().ramBytesUsed()
+                + (loaded.documents() == null ? 0 : loaded.documents().ramBytesUsed());
         }
         if (value instanceof Translator translator) { // relative projections and inverse-relative fits
             return ENTRY_OVERHEAD_BYTES + translator.ramBytesUsed();
@@ -358,7 +371,8 @@ public final class LatentCache {
         ActionListener<TranslatorRecord> withRecord = listener.delegateFailureAndWrap((l, record) -> get(data,
             new TranslatorDataKey(key, models, record.uid()), l, l2 -> source.translator(key, true, l2.delegateFailureAndWrap(
                 (l3, full) -> loads.execute(ActionRunnable.supply(l3,
-                    () -> new LoadedTranslator(record, LatentStore.decodeTranslator(full))))))));
+                    () -> new LoadedTranslator(record, LatentStore.decodeTranslator(full),
+                        LatentStore.decodeDocumentTranslator(full))))))));
         get(meta, new TranslatorRecordKey(key, models), withRecord, l -> source.translator(key, false, l));
     }
 

@@ -281,10 +281,20 @@ public final class LatentStore {
      * goes through here.
      */
     public static Translator decodeTranslator(TranslatorRecord record) {
+        return decode(record, record.translatorBlob(), "its binary form");
+    }
+
+    /** The map for documents translated at index time, decoded as {@link #decodeTranslator}; null when the record has none. */
+    public static Translator decodeDocumentTranslator(TranslatorRecord record) {
+        byte[] blob = record.documentBlob();
+        return blob == null ? null : decode(record, blob, "the binary form of its document map");
+    }
+
+    private static Translator decode(TranslatorRecord record, byte[] blob, String what) {
         try {
-            return BinaryCodec.decodeTranslator(record.blob());
+            return BinaryCodec.decodeTranslator(blob);
         } catch (IllegalArgumentException e) {
-            throw StoredSource.damaged("latent translator [" + record.key() + "]", "its binary form does not decode: " + e.getMessage(),
+            throw StoredSource.damaged("latent translator [" + record.key() + "]", what + " does not decode: " + e.getMessage(),
                 TranslatorRecord.REMEDY, e);
         }
     }

@@ -7,9 +7,11 @@ import org.latentbridge.plugin.LatentExceptions;
  * {@code from} ({@code topK} and {@code exponent} then sparsify it). {@code role} is the role of {@code from} whose
  * anchors serve the translation. {@code normalize} asks for unit-length output. {@code alignWith} names, for a relative
  * target, the model whose relative field is searched: its anchor ids must be ours, else the coordinates would not match.
+ * {@code documents} asks for documents translated at index time: they go through the stored translator's document map
+ * (fitted so that they compete with native documents) when it has one.
  */
 public record TranslateSpec(String from, String to, String role, QueryMethod method, boolean normalize, Integer topK, double exponent,
-                            String alignWith) {
+                            String alignWith, boolean documents) {
     /** The {@code to} of a translation into the source model's relative space (reserved: model names cannot start with '_'). */
     public static final String RELATIVE_TARGET = "_relative";
     /** Largest sparsification exponent: beyond it every cosine below 1 underflows to a zero weight. */
@@ -35,8 +37,18 @@ public record TranslateSpec(String from, String to, String role, QueryMethod met
         }
     }
 
+    public TranslateSpec(String from, String to, String role, QueryMethod method, boolean normalize, Integer topK, double exponent,
+                         String alignWith) {
+        this(from, to, role, method, normalize, topK, exponent, alignWith, false);
+    }
+
     public TranslateSpec(String from, String to, String role, QueryMethod method, boolean normalize, Integer topK, double exponent) {
         this(from, to, role, method, normalize, topK, exponent, null);
+    }
+
+    /** The same, translating documents at index time ({@code true}) or as queries are. */
+    public TranslateSpec withDocuments(boolean asDocuments) {
+        return new TranslateSpec(from, to, role, method, normalize, topK, exponent, alignWith, asDocuments);
     }
 
     /** Into the source model's relative space. */

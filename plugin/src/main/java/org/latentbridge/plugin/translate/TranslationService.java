@@ -199,8 +199,9 @@ public final class TranslationService {
     }
 
     private Translation translated(LoadedTranslator t, Input in, ModelRecord target) {
-        return Translation.stored(translateAll(in, t.translator(), in.spec().normalize()), t.translator().method(),
-            t.record().version(), stale(t.record(), in.source(), target), null);
+        Translator translator = in.spec().documents() ? t.forDocuments() : t.translator();
+        return Translation.stored(translateAll(in, translator, in.spec().normalize()), translator.method(),
+            t.record().version(), stale(t.record(), in.source(), target), t.record().calibration());
     }
 
     /** The body that fits these roles when they are not the fit's defaults (e.g. the document-role translator of ingest). */

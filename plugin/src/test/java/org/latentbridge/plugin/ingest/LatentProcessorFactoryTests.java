@@ -84,19 +84,22 @@ public class LatentProcessorFactoryTests extends ESTestCase {
         assertThat(p.targetField, equalTo("emb"));
         assertThat(p.ignoreMissing, is(false));
         assertThat(p.provenanceField, nullValue());
-        assertThat(p.spec, equalTo(new TranslateSpec("bge-small", "minilm", "document", QueryMethod.AUTO, false, null, 1.0)));
+        assertThat(p.spec, equalTo(new TranslateSpec("bge-small", "minilm", "document", QueryMethod.AUTO, false, null, 1.0)
+            .withDocuments(true)));
+        assertThat("documents take the translator's document map unless told otherwise", p.spec.documents(), is(true));
     }
 
     public void testTranslateEveryOption() throws Exception {
         QueryMethod method = randomFrom(QueryMethod.values());
-        boolean normalize = randomBoolean();
+        boolean normalize = randomBoolean(), calibrate = randomBoolean();
         LatentVectorProcessor p = translate(with(TRANSLATE, "target_field", "out", "ignore_missing", true, "provenance_field", "prov",
-            "role", "passage", "method", method.apiName(), "normalize", normalize));
+            "role", "passage", "method", method.apiName(), "normalize", normalize, "calibrate", calibrate));
         assertThat(p.field, equalTo("emb"));
         assertThat(p.targetField, equalTo("out"));
         assertThat(p.ignoreMissing, is(true));
         assertThat(p.provenanceField, equalTo("prov"));
-        assertThat(p.spec, equalTo(new TranslateSpec("bge-small", "minilm", "passage", method, normalize, null, 1.0)));
+        assertThat(p.spec, equalTo(new TranslateSpec("bge-small", "minilm", "passage", method, normalize, null, 1.0)
+            .withDocuments(calibrate)));
     }
 
     public void testTagAndDescriptionAreKeptAndChangeNothingElse() throws Exception {
@@ -128,6 +131,7 @@ public class LatentProcessorFactoryTests extends ESTestCase {
         assertThat(refusal(false, with(TRANSLATE, "to", "m".repeat(129)), "to").getMessage(), containsString("1-128"));
         assertThat(refusal(false, with(TRANSLATE, "method", "linear"), "method").getMessage(),
             allOf(containsString("must be [auto]"), containsString("[inverse_relative]"), endsWith("got [linear]")));
+        refusal(false, with(TRANSLATE, "calibrate", "sometimes"), "calibrate");
     }
 
     public void testRelativeDefaultsAndSparseOptions() throws Exception {

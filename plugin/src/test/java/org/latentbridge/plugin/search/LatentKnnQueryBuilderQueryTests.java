@@ -28,6 +28,7 @@ import org.elasticsearch.xcontent.XContentParseException;
 import org.elasticsearch.xcontent.XContentParserConfiguration;
 import org.elasticsearch.xcontent.XContentType;
 import org.latentbridge.core.anchor.AnchorSet;
+import org.latentbridge.core.fit.ScoreCalibration;
 import org.latentbridge.core.fit.FitOptions;
 import org.latentbridge.core.fit.TranslatorFitter;
 import org.latentbridge.core.io.BinaryCodec;
@@ -100,8 +101,10 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
               "emb_cosine": {"type": "dense_vector", "dims": %d, "index": true, "similarity": "cosine", "index_options": {"type": "hnsw"},
                              "meta": {"latent_model": "model-a"}},
               "emb_l2": {"type": "dense_vector", "dims": %d, "index": true, "similarity": "l2_norm", "index_options": {"type": "hnsw"},
-                         "meta": {"latent_model": "model-b"}}
-            }}""", DIMS, DIMS)), MapperService.MergeReason.MAPPING_UPDATE);
+                         "meta": {"latent_model": "model-b"}},
+              "emb_plain": {"type": "dense_vector", "dims": %d, "index": true, "similarity": "cosine", "index_options": {"type": "hnsw"}},
+              "emb_wide": {"type": "dense_vector", "dims": %d, "index": true, "similarity": "cosine", "index_options": {"type": "hnsw"}}
+            }}""", DIMS, DIMS, DIMS, DIMS + 1)), MapperService.MergeReason.MAPPING_UPDATE);
     }
 
     @Override
@@ -419,5 +422,101 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
         IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> rewriteAndFetch(query, coordinatorContext()));
         assertThat(e.getMessage(), containsString("PUT /_latent/translator/" + SOURCE_MODEL + "/model-b"));
         assertThat(e.getMessage(), containsString("[method: inverse_relative]"));
+    }
+
+    public void testMigrationOptionsParseAndRoundTrip() throws IOException {
+        LatentKnnQueryBuilder q = (LatentKnnQueryBuilder) parseQuery("""
+            {"latent_knn": {"field": "emb", "query_vector": [1, 2], "model": "m", "native_field": "emb_b", "native_weight": 0.25,
+              "k": 3, "num_candidates": 30, "similarity": 0.1, "boost": 2, "_name": "migrating"}}""");
+        assertThat(q.toString(), containsString("\"native_field\" : \"emb_b\""));
+        assertThat(q.toString(), containsString("\"native_weight\" : 0.25"));
+        assertThat("the native field takes part in equality", q, not(equalTo(parseQuery("""
+            {"latent_knn": {"field": "emb", "query_vector": [1, 2], "model": "m", "native_field": "emb_c", "native_weight": 0.25,
+              "k": 3, "num_candidates": 30, "similarity": 0.1, "boost": 2, "_name": "migrating"}}"""))));
+        assertThat(copyQuery(q), equalTo(q));
+        assertThat(parseQuery(Strings.toString(q)), equalTo(q));
+        LatentKnnQueryBuilder calibrated = (LatentKnnQueryBuilder) parseQuery("""
+            {"latent_knn": {"field": "emb", "query_vector": [1, 2], "model": "m", "calibrated": true}}""");
+        assertThat(calibrated.toString(), containsString("\"calibrated\" : true"));
+        assertThat(copyQuery(calibrated), equalTo(calibrated));
+        assertThat(calibrated, not(equalTo(parseQuery("""
+            {"latent_knn": {"field": "emb", "query_vector": [1, 2], "model": "m"}}"""))));
+    }
+
+    public void testBadMigrationOptionsNameTheProblem() {
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "native_field": "b", "native_weight": 1.01}}""",
+            "[native_weight] must be within [0, 1]");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "native_field": "b", "native_weight": -1}}""",
+            "[native_weight] must be within [0, 1]");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "native_field": "b", "native_weight": "x"}}""",
+            "native_weight");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "native_weight": 0.5}}""",
+            "[native_weight] weighs [native_field], which is not given");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "native_field": ""}}""", "[native_field] must not be empty");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "native_field": "b", "calibrated": false}}""",
+            "drop [calibrated: false]");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "native_field": "b", "method": "inverse_relative"}}""",
+            "[native_field] needs calibrated scores");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "calibrated": true, "method": "inverse_relative"}}""",
+            "[calibrated] needs calibrated scores");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "calibrated": "maybe"}}""", "calibrated");
+    }
+
+    private static LatentKnnQueryBuilder migrating(String model, float[] vector, String nativeField, Boolean calibrated,
+                                                   Supplier<TranslationService> service) {
+        return new LatentKnnQueryBuilder("emb_cosine", vector, model, ModelRecord.QUERY_ROLE, 4, 40, QueryMethod.AUTO, List.of(), null,
+            null, nativeField, nativeField == null ? null : 0.6f, calibrated, service, new FieldModelCache());
+    }
+
+    /** The field's own model needs no translation: the mixed query gets the query vector and the identity calibration. */
+    public void testAMixedSearchRewritesToTheMixedQueryWithEachFieldModelsCalibration() throws IOException {
+        float[] vector = randomQueryVector();
+        QueryBuilder rewritten = rewriteAndFetch(migrating("model-a", vector, "emb_plain", null, NO_SERVICE), coordinatorContext());
+        assertThat(rewritten, equalTo(new LatentMixedKnnQueryBuilder("emb_cosine", "emb_plain", vector, 0.6f, 4, 40, List.of(), null,
+            Map.of("model-a|unit", new LatentMixedKnnQueryBuilder.Translated(vector, ScoreCalibration.IDENTITY)), Map.of())));
+        SearchExecutionContext shard = createSearchExecutionContext();
+        assertThat(rewriteQuery(migrating("model-a", vector, "emb_plain", null, NO_SERVICE), shard).toQuery(shard),
+            instanceOf(MixedKnnQuery.class));
+        QueryBuilder calibrated = rewriteAndFetch(migrating("model-a", vector, null, true, NO_SERVICE), coordinatorContext());
+        assertThat(calibrated, equalTo(new LatentMixedKnnQueryBuilder("emb_cosine", null, null, LatentKnnQueryBuilder.DEFAULT_NATIVE_WEIGHT,
+            4, 40, List.of(), null, Map.of("model-a|unit", new LatentMixedKnnQueryBuilder.Translated(vector, ScoreCalibration.IDENTITY)),
+            Map.of())));
+        assertThat("an index without the native field is searched through the translated field alone",
+            rewriteAndFetch(migrating("model-a", vector, "emb_nowhere", null, NO_SERVICE), coordinatorContext()),
+            instanceOf(LatentMixedKnnQueryBuilder.class));
+    }
+
+    public void testABadNativeFieldIsRefusedOnTheCoordinator() {
+        float[] vector = randomQueryVector();
+        assertThat(expectThrows(IllegalArgumentException.class, () -> rewriteAndFetch(migrating("model-a", vector, TEXT_FIELD_NAME, null,
+            NO_SERVICE), coordinatorContext())).getMessage(), containsString("[native_field] [" + TEXT_FIELD_NAME + "] of index ["
+            + getIndex().getName() + "] is of type [text], not [dense_vector]"));
+        assertThat(expectThrows(IllegalArgumentException.class, () -> rewriteAndFetch(migrating("model-a", vector, "emb_wide", null,
+            NO_SERVICE), coordinatorContext())).getMessage(), containsString("[query_vector] has [3] dimensions but [native_field] "
+            + "[emb_wide] of index [" + getIndex().getName() + "] holds [4]"));
+        assertThat(expectThrows(IllegalArgumentException.class, () -> rewriteAndFetch(migrating("model-a", vector, "emb_l2", null,
+            NO_SERVICE), coordinatorContext())).getMessage(), containsString("[native_field] [emb_l2] of index [" + getIndex().getName()
+            + "] holds vectors of model [model-b] (its [meta.latent_model]), but [query_vector] is of model [model-a]"));
+    }
+
+    /** A translator stored without a calibration (fitted before calibrations existed) cannot be mixed: refit it. */
+    public void testATranslatorWithoutCalibrationIsABadRequestSayingHowToRefit() {
+        storeTranslatedModels(randomRotation());
+        TranslationService service = StoredDocuments.translationService(createSearchExecutionContext().getClient());
+        for (String nativeField : new String[] {"emb_plain", null}) {
+            IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> rewriteAndFetch(migrating(SOURCE_MODEL,
+                randomQueryVector(), nativeField, nativeField == null ? true : null, () -> service), coordinatorContext()));
+            assertThat(e.getMessage(), containsString("translator [" + SOURCE_MODEL + " -> model-a] was fitted before score calibration "
+                + "existed; fit it again: PUT /_latent/translator/" + SOURCE_MODEL + "/model-a"));
+        }
     }
 }

@@ -10,7 +10,10 @@ import org.elasticsearch.xcontent.XContentType;
 import org.elasticsearch.xcontent.json.JsonXContent;
 import org.junit.jupiter.api.Test;
 import org.latentbridge.core.anchor.AnchorSet;
+import org.latentbridge.core.fit.DocumentCorrection;
+import org.latentbridge.core.fit.ScoreCalibration;
 import org.latentbridge.core.io.BinaryCodec;
+import org.latentbridge.core.translate.Method;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -146,6 +149,59 @@ class StoredDocumentsTests {
         assertArrayEquals(t.blob(), read.blob());
         body(source).remove("format_version");
         assertEquals(3, TranslatorRecord.fromSource(source).version());
+    }
+
+    private static TranslatorRecord calibratedTranslator() {
+        ScoreCalibration calibration = new ScoreCalibration(ScoreCalibration.Form.QUANTILE, new double[] {0.1, 0.4, 0.8},
+            new double[] {0.5, 0.7, 0.95}, 20, 120, 0.0123, 0.3141);
+        DocumentCorrection documents = new DocumentCorrection(Method.LINEAR, 0.8125, 0.5, -0.105, 0.0001, 120, 20, 0.27,
+            0.49);
+        return new TranslatorRecord("a", "document", "b", "document", 4, "uid-2", 11L, 12L, Map.of("method", "orthogonal"),
+            new byte[] {1, 2, 3, 4, 5}, calibration, documents, 3);
+    }
+
+    @Test
+    void aCalibratedTranslatorRoundTripsWithItsDocumentMap() throws IOException {
+        TranslatorRecord t = calibratedTranslator();
+        Map<String, Object> source = stored(t.toSource());
+        assertEquals(2, body(source).get("format_version"));
+        TranslatorRecord read = TranslatorRecord.fromSource(source);
+        assertEquals(t.calibration(), read.calibration());
+        assertEquals(t.documentCorrection(), read.documentCorrection());
+        assertEquals(3, read.documentBlobOffset());
+        assertArrayEquals(new byte[] {1, 2, 3}, read.translatorBlob());
+        assertArrayEquals(new byte[] {4, 5}, read.documentBlob());
+        // the metadata tier reads the document without its blob: the offset stays, the blob is empty
+        source.put("blob", "");
+        assertEquals(t.calibration(), TranslatorRecord.fromSource(source).calibration());
+    }
+
+    @Test
+    void aTranslatorOfFormatOneHasNoCalibrationAndNoDocumentMap() throws IOException {
+        Map<String, Object> source = stored(calibratedTranslator().toSource());
+        body(source).put("format_version", 1);
+        TranslatorRecord read = TranslatorRecord.fromSource(source);
+        assertEquals(null, read.calibration());
+        assertEquals(null, read.documentCorrection());
+        assertEquals(null, read.documentBlob());
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, read.translatorBlob());
+        TranslatorRecord plain = TranslatorRecord.fromSource(stored(translator(new byte[] {7}).toSource()));
+        assertEquals(null, plain.calibration());
+        assertArrayEquals(new byte[] {7}, plain.translatorBlob());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aDamagedCalibrationIsA500NamingIt() throws IOException {
+        Map<String, Object> source = stored(calibratedTranslator().toSource());
+        ((Map<String, Object>) body(source).get("calibration")).put("y", List.of(0.9, 0.1, 0.2));
+        ElasticsearchStatusException e = assertThrows(ElasticsearchStatusException.class, () -> TranslatorRecord.fromSource(source));
+        assertEquals(RestStatus.INTERNAL_SERVER_ERROR, e.status());
+        assertTrue(e.getMessage().contains("calibration knots must rise"), e.getMessage());
+        Map<String, Object> offset = stored(calibratedTranslator().toSource());
+        body(offset).put("document_blob_offset", 99);
+        e = assertThrows(ElasticsearchStatusException.class, () -> TranslatorRecord.fromSource(offset));
+        assertTrue(e.getMessage().contains("[document_blob_offset] [99]"), e.getMessage());
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
+import org.elasticsearch.core.CheckedFunction;
 import org.elasticsearch.core.Nullable;
 import org.elasticsearch.tasks.CancellableTask;
 import org.elasticsearch.tasks.Task;
@@ -41,28 +42,62 @@ public final class PutAnchorsAction {
 
     /**
      * Where an import reads its anchors: one index or alias, the field holding each document's vector, and the field
-     * holding its anchor id. A field left out of the body is null here, and refused by the request's checks.
+     * holding its anchor id ({@code _id} for the document's own id). A field left out of the body is null here, and the
+     * required ones are refused by the request's checks.
+     *
+     * <p>The optional three serve a refit from the documents re-embedded so far, where each document holds one model's
+     * vector in {@code field} and the other's in {@code pairedField}: with a paired field, only documents that have both
+     * are read, so that the imports into either model read the same documents; {@code maxAnchors} caps the import, keeping
+     * the documents whose anchor ids rank first by a hash of {@code seed} and the id (see {@link AnchorSample}), so that
+     * two imports with the same seed, cap and paired field choose the same ids whatever the order the index is read in.
      */
-    public record Source(@Nullable String index, @Nullable String field, @Nullable String idField) implements Writeable {
+    public record Source(@Nullable String index, @Nullable String field, @Nullable String idField, @Nullable String pairedField,
+                         @Nullable Integer maxAnchors, @Nullable Long seed) implements Writeable {
+        /** The document's own id as the anchor id, read from the hit rather than its source. */
+        public static final String DOCUMENT_ID = "_id";
+        private static final ParseField MAX_ANCHORS = new ParseField("max_anchors");
+        private static final ParseField SEED = new ParseField("seed");
         private static final ObjectParser<Source.Builder, Void> PARSER = new ObjectParser<>("source", false, Source.Builder::new);
 
         static {
             PARSER.declareString((b, v) -> b.index = v, new ParseField("index"));
             PARSER.declareString((b, v) -> b.field = v, new ParseField("field"));
             PARSER.declareString((b, v) -> b.idField = v, new ParseField("id_field"));
+            PARSER.declareString((b, v) -> b.pairedField = v, new ParseField("paired_field"));
+            PARSER.declareField((b, v) -> b.maxAnchors = v, p -> namedNumber(MAX_ANCHORS, StrictXContent::intValue, p), MAX_ANCHORS,
+                ObjectParser.ValueType.INT);
+            PARSER.declareField((b, v) -> b.seed = v, p -> namedNumber(SEED, StrictXContent::longValue, p), SEED,
+                ObjectParser.ValueType.LONG);
         }
 
         private static final class Builder {
-            String index, field, idField;
+            String index, field, idField, pairedField;
+            Integer maxAnchors;
+            Long seed;
+        }
+
+        /** An import of every document of {@code index}, as before the sampling options existed. */
+        public Source(@Nullable String index, @Nullable String field, @Nullable String idField) {
+            this(index, field, idField, null, null, null);
         }
 
         static Source parse(XContentParser parser) {
             Source.Builder b = PARSER.apply(parser, null);
-            return new Source(b.index, b.field, b.idField);
+            return new Source(b.index, b.field, b.idField, b.pairedField, b.maxAnchors, b.seed);
+        }
+
+        private static <T> T namedNumber(ParseField field, CheckedFunction<XContentParser, T, IOException> read, XContentParser p)
+            throws IOException {
+            try {
+                return read.apply(p);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("[source][" + field.getPreferredName() + "] " + e.getMessage(), e);
+            }
         }
 
         public static Source read(StreamInput in) throws IOException {
-            return new Source(in.readOptionalString(), in.readOptionalString(), in.readOptionalString());
+            return new Source(in.readOptionalString(), in.readOptionalString(), in.readOptionalString(), in.readOptionalString(),
+                in.readOptionalInt(), in.readOptionalLong());
         }
 
         @Override
@@ -70,6 +105,14 @@ public final class PutAnchorsAction {
             out.writeOptionalString(index);
             out.writeOptionalString(field);
             out.writeOptionalString(idField);
+            out.writeOptionalString(pairedField);
+            out.writeOptionalInt(maxAnchors);
+            out.writeOptionalLong(seed);
+        }
+
+        /** The seed of a capped import: the one asked for, else 0, so that a cap alone is deterministic too. */
+        public long seedOrDefault() {
+            return seed == null ? 0L : seed;
         }
 
         /** What is wrong with it, in the order a caller fixes it; empty when it can be imported from. */
@@ -86,6 +129,23 @@ public final class PutAnchorsAction {
             }
             if (idField == null || idField.isBlank()) {
                 problems.add("[source][id_field] is required");
+            }
+            if (pairedField != null) {
+                if (pairedField.isBlank()) {
+                    problems.add("[source][paired_field] must not be blank");
+                } else if (pairedField.contains("*")) {
+                    // an exists query would expand the pattern: the documents read would depend on which field is imported
+                    problems.add("[source][paired_field] must name one field, not a pattern, got [" + pairedField + "]");
+                } else if (pairedField.equals(field)) {
+                    problems.add("[source][paired_field] must name the field of the other model's vector, not [source][field] again, "
+                        + "got [" + pairedField + "] for both");
+                }
+            }
+            if (maxAnchors != null && maxAnchors < 1) {
+                problems.add("[source][max_anchors] must be at least [1], got [" + maxAnchors + "]");
+            }
+            if (seed != null && maxAnchors == null) {
+                problems.add("[source][seed] chooses which documents a capped import takes: it needs [source][max_anchors]");
             }
             return problems;
         }

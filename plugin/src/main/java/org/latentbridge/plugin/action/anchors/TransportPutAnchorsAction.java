@@ -9,8 +9,12 @@ import org.elasticsearch.action.search.SearchScrollRequest;
 import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.support.IndicesOptions;
 import org.elasticsearch.common.xcontent.support.XContentMapValues;
+import org.elasticsearch.core.Nullable;
 import org.elasticsearch.core.TimeValue;
 import org.elasticsearch.injection.guice.Inject;
+import org.elasticsearch.index.query.BoolQueryBuilder;
+import org.elasticsearch.index.query.QueryBuilder;
+import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.search.SearchHit;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
 import org.elasticsearch.tasks.Task;
@@ -34,6 +38,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /**
  * Appends or replaces anchors by id, from the request or from an index the caller can read. The uploaded rows are
@@ -126,12 +131,23 @@ public final class TransportPutAnchorsAction extends LatentTransportAction<PutAn
         }));
     }
 
-    /** Reads ids and vectors from the source index with the caller's own rights (no stashed context here). */
+    /**
+     * Reads ids and vectors from the source index with the caller's own rights (no stashed context here): every document,
+     * or with a paired field only those that have both fields; with a cap, the documents {@link AnchorSample} chooses.
+     */
     private void importFromIndex(Task task, ModelRecord model, PutAnchorsAction.Source source, ActionListener<AnchorSet> listener) {
         String index = source.index(), field = source.field(), idField = source.idField();
         int limit = services.maxAnchorsPerRequest();
-        SearchRequest search = new SearchRequest(index).indicesOptions(IMPORT_INDICES).scroll(SCROLL_KEEP_ALIVE)
-            .source(new SearchSourceBuilder().size(IMPORT_BATCH).fetchSource(new String[] {field, idField}, null).sort("_doc"));
+        checkCap(source.maxAnchors(), limit);
+        AnchorSample sample = source.maxAnchors() == null ? null : new AnchorSample(source.seedOrDefault(), source.maxAnchors());
+        boolean byDocumentId = PutAnchorsAction.Source.DOCUMENT_ID.equals(idField);
+        SearchSourceBuilder query = new SearchSourceBuilder().size(IMPORT_BATCH).sort("_doc")
+            .fetchSource(byDocumentId ? new String[] {field} : new String[] {field, idField}, null);
+        QueryBuilder filter = importFilter(source);
+        if (filter != null) {
+            query.query(filter);
+        }
+        SearchRequest search = new SearchRequest(index).indicesOptions(IMPORT_INDICES).scroll(SCROLL_KEEP_ALIVE).source(query);
         List<String> ids = new ArrayList<>();
         List<float[]> vectors = new ArrayList<>();
         services.client().search(search, new ActionListener<>() {
@@ -143,24 +159,39 @@ public final class TransportPutAnchorsAction extends LatentTransportAction<PutAn
                     SearchHit[] hits = response.getHits().getHits();
                     for (SearchHit hit : hits) {
                         Map<String, Object> src = hit.getSourceAsMap();
-                        Object id = src == null ? null : XContentMapValues.extractValue(idField, src);
+                        Object id = byDocumentId ? hit.getId() : src == null ? null : XContentMapValues.extractValue(idField, src);
                         Object vector = src == null ? null : XContentMapValues.extractValue(field, src);
                         if (id == null || vector == null) {
                             throw LatentExceptions.badRequest("[source] document [" + hit.getId() + "] of [" + index + "] lacks ["
                                 + (id == null ? idField : field) + "]");
                         }
-                        ids.add(importedId(index, hit.getId(), idField, id));
-                        vectors.add(importedVector("source][" + index + "][" + hit.getId() + "][" + field, vector, model.dims()));
+                        String anchorId = importedId(index, hit.getId(), idField, id);
+                        float[] checked = importedVector("source][" + index + "][" + hit.getId() + "][" + field, vector, model.dims());
+                        if (sample == null) {
+                            ids.add(anchorId);
+                            vectors.add(checked);
+                        } else {
+                            sample.offer(anchorId, hit.getIndex(), hit.getId(), checked);
+                        }
                     }
                     if (ids.size() > limit) {
                         throw LatentExceptions.badRequest("[source] index [" + index + "] holds more than [" + limit
                             + "] anchors, the limit of [" + LatentSettings.MAX_ANCHORS_PER_REQUEST.getKey()
-                            + "]; import through a filtered alias in parts, or raise the setting");
+                            + "]; import through a filtered alias in parts, pass [source][max_anchors], or raise the setting");
                     }
                     if (hits.length == 0) {
                         clear(scrollId);
+                        if (sample != null) {
+                            for (AnchorSample.Candidate chosen : sample.chosen()) {
+                                ids.add(chosen.anchorId());
+                                vectors.add(chosen.vector());
+                            }
+                        }
                         if (ids.isEmpty()) {
-                            throw LatentExceptions.badRequest("[source] index [" + index + "] has no documents to import");
+                            throw LatentExceptions.badRequest(source.pairedField() == null
+                                ? "[source] index [" + index + "] has no documents to import"
+                                : "[source] index [" + index + "] has no documents with both [" + field + "] and [" + source.pairedField()
+                                    + "] to import");
                         }
                         listener.onResponse(AnchorSet.of(model.dims(), ids, vectors));
                     } else {
@@ -177,6 +208,29 @@ public final class TransportPutAnchorsAction extends LatentTransportAction<PutAn
                 listener.onFailure(e);
             }
         });
+    }
+
+    /** A cap above the node's limit is refused before the index is read: the limit bounds an import as it bounds a body. */
+    static void checkCap(Integer maxAnchors, int limit) {
+        if (maxAnchors != null && maxAnchors > limit) {
+            throw LatentExceptions.badRequest("[source][max_anchors] is [" + maxAnchors + "], more than the node's limit of [" + limit
+                + "] anchors per request ([" + LatentSettings.MAX_ANCHORS_PER_REQUEST.getKey() + "])");
+        }
+    }
+
+    /**
+     * The documents an import reads: with a paired field, those that have a value in both fields, with the two fields in
+     * one order whichever is the imported one, so that the imports into either model send the same query; else every
+     * document (one that lacks the vector is refused, not skipped).
+     */
+    @Nullable
+    static QueryBuilder importFilter(PutAnchorsAction.Source source) {
+        if (source.pairedField() == null) {
+            return null;
+        }
+        BoolQueryBuilder both = QueryBuilders.boolQuery();
+        Stream.of(source.field(), source.pairedField()).sorted().forEach(f -> both.filter(QueryBuilders.existsQuery(f)));
+        return both;
     }
 
     /** An id read from a document: a string, or a number written as text; anything else names the document. */

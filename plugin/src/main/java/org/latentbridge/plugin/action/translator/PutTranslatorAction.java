@@ -44,7 +44,8 @@ public final class PutTranslatorAction {
             false, a -> {
                 Preprocessing d = Preprocessing.DEFAULT;
                 return new Preprocessing(a[0] == null ? d.center() : (boolean) a[0], a[1] == null ? d.standardize() : (boolean) a[1],
-                    a[2] == null ? d.normalize() : (boolean) a[2], a[3] == null ? d.meanWeight() : (double) a[3]);
+                    a[2] == null ? d.normalize() : (boolean) a[2],
+                    a[3] == null ? d.meanWeight() : Preprocessing.checkUserMeanWeight((double) a[3]));
             });
 
         static {

@@ -12,9 +12,11 @@ import org.elasticsearch.tasks.Task;
 import org.elasticsearch.transport.TransportService;
 import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.fit.Calibration;
+import org.latentbridge.core.fit.DocumentCorrection;
 import org.latentbridge.core.fit.FitOptions;
 import org.latentbridge.core.fit.FitResult;
 import org.latentbridge.core.fit.QualityGateException;
+import org.latentbridge.core.fit.ScoreCalibration;
 import org.latentbridge.core.fit.TranslatorFitter;
 import org.latentbridge.core.io.BinaryCodec;
 import org.latentbridge.core.translate.Method;
@@ -28,6 +30,7 @@ import org.latentbridge.plugin.action.Reports;
 import org.latentbridge.plugin.store.ModelRecord;
 import org.latentbridge.plugin.store.TranslatorRecord;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -88,7 +91,7 @@ public final class TransportPutTranslatorAction extends LatentTransportAction<Pu
         if (f.calibration() == null) {
             Map<String, Object> report = Reports.fit(fit, fit.translator(), fit.method() == Method.ORTHOGONAL_KERNEL ? fit.kernel() : null,
                 f.options().holdout(), f.options().seed());
-            storeChecked(f.pair(), report, BinaryCodec.encode(fit.translator()), STORE_ATTEMPTS, listener);
+            storeChecked(f.pair(), Fitted.of(fit, fit.translator(), report), STORE_ATTEMPTS, listener);
             return;
         }
         CalibrationSearch.run(services, f.task(), f.calibration(), f.labelled(), candidates, f.callerContext(),
@@ -96,15 +99,38 @@ public final class TransportPutTranslatorAction extends LatentTransportAction<Pu
                 SpaceTranslator chosen = result.chosen().translator();
                 Map<String, Object> report = Reports.fit(fit, chosen, result.chosen().kernel(), f.options().holdout(), f.options().seed());
                 report.put("calibration", result.report(f.calibration()));
-                storeChecked(f.pair(), report, BinaryCodec.encode(chosen), STORE_ATTEMPTS, l);
+                storeChecked(f.pair(), Fitted.of(fit, chosen, report), STORE_ATTEMPTS, l);
             }));
+    }
+
+    /**
+     * What a fit stores: its report, the translator's binary form followed by the document map's (when there is one), the
+     * score calibration and the document correction. The report shows both as {@code score_calibration} and
+     * {@code document_correction}.
+     */
+    private record Fitted(Map<String, Object> report, byte[] blob, ScoreCalibration calibration, DocumentCorrection documents,
+                          int documentBlobOffset) {
+        static Fitted of(FitResult fit, SpaceTranslator translator, Map<String, Object> report) {
+            byte[] main = BinaryCodec.encode(translator);
+            report.put("score_calibration", fit.calibration().toMap());
+            if (fit.documents() != null) {
+                report.put("document_correction", fit.documents().toMap());
+            }
+            if (fit.documentTranslator() == null) {
+                return new Fitted(report, main, fit.calibration(), fit.documents(), -1);
+            }
+            byte[] documents = BinaryCodec.encode(fit.documentTranslator());
+            byte[] blob = Arrays.copyOf(main, main.length + documents.length);
+            System.arraycopy(documents, 0, blob, main.length, documents.length);
+            return new Fitted(report, blob, fit.calibration(), fit.documents(), main.length);
+        }
     }
 
     /**
      * Stores the fit as the next version, if neither model's anchors changed during the fit (409 otherwise). When another
      * fit of the same translator stored a version meanwhile, this fit is still valid: it goes in as the version after that.
      */
-    private void storeChecked(TranslatorPair pair, Map<String, Object> report, byte[] blob, int attempts,
+    private void storeChecked(TranslatorPair pair, Fitted fitted, int attempts,
                               ActionListener<PutTranslatorAction.Response> listener) {
         TranslatorPair.readModels(services, pair.source().model(), pair.target().model(), listener.delegateFailureAndWrap((l, now) -> {
             TranslatorPair current = new TranslatorPair(now[0], pair.sourceRole(), now[1], pair.targetRole());
@@ -115,14 +141,14 @@ public final class TransportPutTranslatorAction extends LatentTransportAction<Pu
             services.store().translatorSlot(pair.key(), l.delegateFailureAndWrap((l2, slot) -> {
                 TranslatorRecord record = new TranslatorRecord(pair.source().model(), pair.sourceRole(), pair.target().model(),
                     pair.targetRole(), slot.version() + 1, UUIDs.randomBase64UUID(), pair.sourceGeneration(), pair.targetGeneration(),
-                    report, blob);
+                    fitted.report(), fitted.blob(), fitted.calibration(), fitted.documents(), fitted.documentBlobOffset());
                 services.store().putTranslator(record, slot, ActionListener.wrap(
                     ignored -> services.invalidateThen(List.of(pair.source().model(), pair.target().model()),
                         new PutTranslatorAction.Response(TranslatorInfo.of(record, false)), l2),
                     e -> {
                         boolean conflict = ExceptionsHelper.unwrapCause(e) instanceof VersionConflictEngineException;
                         if (conflict && attempts > 1) {
-                            storeChecked(pair, report, blob, attempts - 1, l2);
+                            storeChecked(pair, fitted, attempts - 1, l2);
                         } else if (conflict) {
                             l2.onFailure(LatentExceptions.conflict("latent translator [" + pair.key() + "] kept being stored by other "
                                 + "fits; fit again"));

@@ -1,5 +1,7 @@
 package org.latentbridge.plugin.action.anchors;
 
+import org.elasticsearch.index.query.QueryBuilder;
+import org.elasticsearch.index.query.QueryBuilders;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -11,6 +13,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +32,32 @@ class AnchorImportTests {
         }
         assertEquals(List.of("[source][index] is required", "[source][field] is required", "[source][id_field] is required"),
             new PutAnchorsAction.Source(" ", null, "").problems());
+    }
+
+    @Test
+    void theDocumentIdAndTheSamplingOptionsAreAccepted() {
+        assertEquals(List.of(), new PutAnchorsAction.Source("docs", "emb", "_id", "emb_b", 100, 7L).problems());
+        assertEquals(List.of(), new PutAnchorsAction.Source("docs", "emb", "_id", null, 1, null).problems());
+        assertEquals(List.of(), new PutAnchorsAction.Source("docs", "emb", "id", "emb_b", null, null).problems());
+    }
+
+    @Test
+    void aPairedImportReadsTheDocumentsThatHaveBothFieldsWithTheSameQueryFromEitherSide() {
+        assertNull(TransportPutAnchorsAction.importFilter(new PutAnchorsAction.Source("docs", "emb", "id")), "no filter: every document");
+        assertNull(TransportPutAnchorsAction.importFilter(new PutAnchorsAction.Source("docs", "emb", "id", null, 10, 1L)));
+        QueryBuilder fromA = TransportPutAnchorsAction.importFilter(new PutAnchorsAction.Source("docs", "emb", "_id", "emb_b", 100, 1L));
+        QueryBuilder fromB = TransportPutAnchorsAction.importFilter(new PutAnchorsAction.Source("docs", "emb_b", "_id", "emb", 100, 1L));
+        assertEquals(QueryBuilders.boolQuery().filter(QueryBuilders.existsQuery("emb")).filter(QueryBuilders.existsQuery("emb_b")), fromA);
+        assertEquals(fromA, fromB, "the import into either model reads the same documents");
+    }
+
+    @Test
+    void aCapAboveTheNodesLimitIsRefusedNamingTheSetting() {
+        TransportPutAnchorsAction.checkCap(null, 10);
+        TransportPutAnchorsAction.checkCap(10, 10);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TransportPutAnchorsAction.checkCap(11, 10));
+        assertEquals("[source][max_anchors] is [11], more than the node's limit of [10] anchors per request "
+            + "([latent_bridge.anchors.max_per_request])", e.getMessage());
     }
 
     @Test

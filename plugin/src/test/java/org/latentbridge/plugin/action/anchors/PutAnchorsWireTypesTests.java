@@ -53,7 +53,8 @@ class PutAnchorsWireTypesTests {
         String role = random.nextBoolean() ? "query" : "document";
         if (random.nextInt(3) == 0) {
             PutAnchorsAction.Source source = new PutAnchorsAction.Source("docs" + random.nextInt(3), random.nextBoolean() ? "emb" : null,
-                random.nextBoolean() ? "title" : null);
+                random.nextBoolean() ? "title" : null, random.nextBoolean() ? "emb_b" : null,
+                random.nextBoolean() ? random.nextInt(1000) - 10 : null, random.nextBoolean() ? random.nextLong() : null);
             return PutAnchorsAction.Request.importFrom("m" + random.nextInt(5), role, source);
         }
         int n = random.nextInt(5);
@@ -91,6 +92,51 @@ class PutAnchorsWireTypesTests {
         assertNull(r.vectors());
         assertNull(r.validate());
         assertEquals("document", request("{\"ids\": [\"a\"], \"vectors\": [[1]]}").role());
+    }
+
+    @Test
+    void parsesTheSamplingOptionsOfAnImport() throws IOException {
+        PutAnchorsAction.Request r = request("{\"source\": {\"index\": \"docs\", \"field\": \"emb\", \"id_field\": \"_id\", "
+            + "\"paired_field\": \"emb_b\", \"max_anchors\": 100, \"seed\": -7}}");
+        assertEquals(new PutAnchorsAction.Source("docs", "emb", "_id", "emb_b", 100, -7L), r.source());
+        assertNull(r.validate());
+        assertEquals(-7L, r.source().seedOrDefault());
+        PutAnchorsAction.Source capOnly = request("{\"source\": {\"index\": \"docs\", \"field\": \"emb\", \"id_field\": \"id\", "
+            + "\"max_anchors\": 5}}").source();
+        assertEquals(new PutAnchorsAction.Source("docs", "emb", "id", null, 5, null), capOnly);
+        assertEquals(0L, capOnly.seedOrDefault(), "a cap alone samples with seed 0, so it is deterministic too");
+        PutAnchorsAction.Source pairedOnly = request("{\"source\": {\"index\": \"docs\", \"field\": \"emb\", \"id_field\": \"id\", "
+            + "\"paired_field\": \"emb_b\"}}").source();
+        assertEquals(new PutAnchorsAction.Source("docs", "emb", "id", "emb_b", null, null), pairedOnly);
+        assertEquals(new PutAnchorsAction.Source("docs", "emb", "id"), new PutAnchorsAction.Source("docs", "emb", "id", null, null, null));
+        assertEquals(r.source(), assertRoundTrip(r.source(), PutAnchorsAction.Source::read));
+        assertEquals(capOnly, assertRoundTrip(capOnly, PutAnchorsAction.Source::read));
+    }
+
+    @Test
+    void badSamplingOptionsAreRefusedNamingTheField() {
+        String head = "{\"source\": {\"index\": \"docs\", \"field\": \"emb\", \"id_field\": \"id\", ";
+        Map<String, String> bodies = new LinkedHashMap<>();
+        bodies.put(head + "\"max_anchors\": 0}}", "[source][max_anchors] must be at least [1], got [0]");
+        bodies.put(head + "\"max_anchors\": -3}}", "[source][max_anchors] must be at least [1], got [-3]");
+        bodies.put(head + "\"max_anchors\": 1.5}}", "[source][max_anchors] must be an integer, got [1.5]");
+        bodies.put(head + "\"max_anchors\": \"100\"}}", "[source][max_anchors] must be an integer");
+        bodies.put(head + "\"max_anchors\": 3000000000}}", "[source][max_anchors] must be an integer within");
+        bodies.put(head + "\"max_anchors\": null}}", "max_anchors");
+        bodies.put(head + "\"seed\": 3}}", "[source][seed] chooses which documents a capped import takes: it needs "
+            + "[source][max_anchors]");
+        bodies.put(head + "\"max_anchors\": 10, \"seed\": 0.5}}", "[source][seed] must be an integer, got [0.5]");
+        bodies.put(head + "\"max_anchors\": 10, \"seed\": 1e30}}", "[source][seed] must be an integer");
+        bodies.put(head + "\"paired_field\": \" \"}}", "[source][paired_field] must not be blank");
+        bodies.put(head + "\"paired_field\": \"emb\"}}", "[source][paired_field] must name the field of the other model's vector, "
+            + "not [source][field] again, got [emb] for both");
+        bodies.put(head + "\"paired_field\": [\"emb_b\"]}}", "paired_field");
+        bodies.put(head + "\"paired_field\": \"emb_*\"}}", "[source][paired_field] must name one field, not a pattern, got [emb_*]");
+        bodies.forEach((body, fragment) -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> request(body), body);
+            assertEquals(IllegalArgumentException.class, e.getClass(), body + ": " + messages(e));
+            assertTrue(e.getMessage().contains(fragment), body + ": " + messages(e));
+        });
     }
 
     /**
@@ -161,6 +207,12 @@ class PutAnchorsWireTypesTests {
         invalid.put(PutAnchorsAction.Request.importFrom("m", "document", new PutAnchorsAction.Source("a,b", "emb", null)), List.of(
             "[source][index] must name one index or alias (no wildcards, lists, date math, exclusions or remote clusters), got [a,b]",
             "[source][id_field] is required"));
+        invalid.put(PutAnchorsAction.Request.importFrom("m", "document", new PutAnchorsAction.Source("docs", "emb", "_id", "emb", 0, 4L)),
+            List.of("[source][paired_field] must name the field of the other model's vector, not [source][field] again, got [emb] for "
+                + "both", "[source][max_anchors] must be at least [1], got [0]"));
+        invalid.put(PutAnchorsAction.Request.importFrom("m", "document", new PutAnchorsAction.Source("docs", "emb", "_id", "", null, 4L)),
+            List.of("[source][paired_field] must not be blank", "[source][seed] chooses which documents a capped import takes: it needs "
+                + "[source][max_anchors]"));
         invalid.forEach((request, expected) -> {
             ActionRequestValidationException e = request.validate();
             assertNotNull(e, request.getDescription());
@@ -196,11 +248,22 @@ class PutAnchorsWireTypesTests {
             PutAnchorsAction.Request.upload("m", "document", List.of("a"), new float[][] {{1, 2}}),
             PutAnchorsAction.Request.upload("n", "query", List.of("a"), new float[][] {{1, 2}}),
             PutAnchorsAction.Request.importFrom("m", "query", source),
-            PutAnchorsAction.Request.importFrom("m", "query", new PutAnchorsAction.Source("docs", "emb", "id")))) {
+            PutAnchorsAction.Request.importFrom("m", "query", new PutAnchorsAction.Source("docs", "emb", "id")),
+            PutAnchorsAction.Request.importFrom("m", "query", new PutAnchorsAction.Source("docs", "emb", "title", "emb_b", null, null)),
+            PutAnchorsAction.Request.importFrom("m", "query", new PutAnchorsAction.Source("docs", "emb", "title", null, 10, null)),
+            PutAnchorsAction.Request.importFrom("m", "query", new PutAnchorsAction.Source("docs", "emb", "title", null, 10, 1L)))) {
             assertNotEquals(a, other, other.getDescription());
         }
         assertNotEquals(PutAnchorsAction.Request.importFrom("m", "query", source), PutAnchorsAction.Request.importFrom("m", "query",
             new PutAnchorsAction.Source("docs", "emb", "id")));
+        PutAnchorsAction.Source sampled = new PutAnchorsAction.Source("docs", "emb", "_id", "emb_b", 100, 42L);
+        assertEquals(sampled, new PutAnchorsAction.Source("docs", "emb", "_id", "emb_b", 100, 42L));
+        assertEquals(sampled.hashCode(), new PutAnchorsAction.Source("docs", "emb", "_id", "emb_b", 100, 42L).hashCode());
+        for (PutAnchorsAction.Source other : List.of(new PutAnchorsAction.Source("docs", "emb", "_id", "emb_c", 100, 42L),
+            new PutAnchorsAction.Source("docs", "emb", "_id", "emb_b", 101, 42L), new PutAnchorsAction.Source("docs", "emb", "_id", "emb_b",
+                100, 43L), new PutAnchorsAction.Source("docs", "emb", "_id", "emb_b", 100, null))) {
+            assertNotEquals(sampled, other);
+        }
     }
 
     private static Map<String, Object> diagnostics(double condition, List<String> warnings) {
