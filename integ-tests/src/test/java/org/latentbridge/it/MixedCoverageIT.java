@@ -39,10 +39,11 @@ class MixedCoverageIT {
     private static final String INDEX = "migrating", OLD = "emb", NEW = "emb_bge";
     /**
      * Recall@10 margins of the mixed search over the old field alone and over the new field alone. Measured on this
-     * corpus at 50 % coverage (see the class's output line): the floors are about half the measured gaps, so that the
-     * test fails on a broken blend or calibration, not on noise.
+     * corpus at 50 % coverage with the default native_weight (0.7): old field 0.748, new field 0.454, mixed 0.785,
+     * gaps +0.037 and +0.331. The floors are well below the gaps, so that the test fails on a broken blend or
+     * calibration (which falls to the new field's recall, as an uncalibrated merge does), not on noise.
      */
-    private static final double MIXED_OVER_OLD = 0.02, MIXED_OVER_NEW = 0.05;
+    private static final double MIXED_OVER_OLD = 0.015, MIXED_OVER_NEW = 0.15;
 
     @RegisterExtension
     static final ElasticsearchCluster CLUSTER = ElasticsearchCluster.builder("mixed-coverage").nodes(1).heap("1g").build();
