@@ -13,6 +13,7 @@ import org.elasticsearch.xcontent.json.JsonXContent;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -25,6 +26,17 @@ public final class WireTesting {
     }
 
     private WireTesting() {}
+
+    /** {@code count} vectors of {@code dims} standard normal values from {@code random}. */
+    public static float[][] randomVectors(Random random, int count, int dims) {
+        float[][] vectors = new float[count][dims];
+        for (float[] v : vectors) {
+            for (int j = 0; j < dims; j++) {
+                v[j] = (float) random.nextGaussian();
+            }
+        }
+        return vectors;
+    }
 
     /** {@code original} written and read back; asserts the copy equals it, with the same hash code. */
     public static <T extends Writeable> T assertRoundTrip(T original, Writeable.Reader<T> reader) throws IOException {

@@ -30,6 +30,7 @@ import static org.latentbridge.plugin.action.WireTesting.assertRoundTrip;
 import static org.latentbridge.plugin.action.WireTesting.json;
 import static org.latentbridge.plugin.action.WireTesting.messages;
 import static org.latentbridge.plugin.action.WireTesting.parse;
+import static org.latentbridge.plugin.action.WireTesting.randomVectors;
 
 /** The anchor upload's request and response: parsing, the form checks, the vector checks, wire round trips, equality and JSON. */
 class PutAnchorsWireTypesTests {
@@ -37,16 +38,6 @@ class PutAnchorsWireTypesTests {
 
     private static PutAnchorsAction.Request request(String body) throws IOException {
         return parse(body, p -> PutAnchorsAction.Request.parse("m", p));
-    }
-
-    private float[][] randomVectors(int count, int dims) {
-        float[][] vectors = new float[count][dims];
-        for (float[] v : vectors) {
-            for (int j = 0; j < dims; j++) {
-                v[j] = (float) random.nextGaussian();
-            }
-        }
-        return vectors;
     }
 
     private PutAnchorsAction.Request randomRequest() {
@@ -62,7 +53,7 @@ class PutAnchorsWireTypesTests {
         for (int i = 0; i < n; i++) {
             ids.add("a" + random.nextInt(1000));
         }
-        return PutAnchorsAction.Request.upload("m" + random.nextInt(5), role, ids, randomVectors(n, 1 + random.nextInt(8)));
+        return PutAnchorsAction.Request.upload("m" + random.nextInt(5), role, ids, randomVectors(random, n, 1 + random.nextInt(8)));
     }
 
     private static String base64(float... values) {

@@ -31,6 +31,7 @@ import static org.latentbridge.plugin.action.WireTesting.assertRoundTrip;
 import static org.latentbridge.plugin.action.WireTesting.json;
 import static org.latentbridge.plugin.action.WireTesting.messages;
 import static org.latentbridge.plugin.action.WireTesting.parse;
+import static org.latentbridge.plugin.action.WireTesting.randomVectors;
 
 /** {@code _translate}'s request and response: parsing, validation, the vector checks, wire round trips, equality and JSON. */
 class TranslateWireTypesTests {
@@ -40,23 +41,13 @@ class TranslateWireTypesTests {
         return parse(body, TranslateAction.Request::parse);
     }
 
-    private float[][] randomVectors(int count, int dims) {
-        float[][] vectors = new float[count][dims];
-        for (float[] v : vectors) {
-            for (int j = 0; j < dims; j++) {
-                v[j] = (float) random.nextGaussian();
-            }
-        }
-        return vectors;
-    }
-
     private TranslateAction.Request randomRequest() {
         boolean relative = random.nextBoolean();
         return new TranslateAction.Request("m" + random.nextInt(5), relative ? TranslateSpec.RELATIVE_TARGET : "t" + random.nextInt(5),
             random.nextBoolean() ? "query" : "document", QueryMethod.values()[random.nextInt(QueryMethod.values().length)],
             random.nextBoolean(), relative && random.nextBoolean() ? 1 + random.nextInt(50) : null,
             relative && random.nextBoolean() ? 0.5 + random.nextDouble() * 4 : null,
-            randomVectors(1 + random.nextInt(4), 1 + random.nextInt(8)));
+            randomVectors(random, 1 + random.nextInt(4), 1 + random.nextInt(8)));
     }
 
     private List<Map<String, Float>> randomWeights(int count) {
@@ -214,10 +205,10 @@ class TranslateWireTypesTests {
             int n = 1 + random.nextInt(4);
             Translation.RelativeSpace space = new Translation.RelativeSpace("document", 1 + random.nextInt(100), random.nextInt(9));
             List<Translation> translations = List.of(
-                new Translation(randomVectors(n, 6), null, "orthogonal", (long) random.nextInt(9), random.nextBoolean(), null),
-                new Translation(randomVectors(n, 3), null, "inverse_relative", null, false, null),
-                new Translation(randomVectors(n, 3), null, Translation.IDENTITY, null, false, null),
-                new Translation(randomVectors(n, space.dims()), null, "relative", null, false, space),
+                new Translation(randomVectors(random, n, 6), null, "orthogonal", (long) random.nextInt(9), random.nextBoolean(), null),
+                new Translation(randomVectors(random, n, 3), null, "inverse_relative", null, false, null),
+                new Translation(randomVectors(random, n, 3), null, Translation.IDENTITY, null, false, null),
+                new Translation(randomVectors(random, n, space.dims()), null, "relative", null, false, space),
                 new Translation(null, randomWeights(n), "relative", null, false, space));
             for (Translation t : translations) {
                 TranslateAction.Response copy = assertRoundTrip(new TranslateAction.Response(t), TranslateAction.Response::new);
