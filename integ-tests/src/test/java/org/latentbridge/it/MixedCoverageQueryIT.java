@@ -156,6 +156,17 @@ class MixedCoverageQueryIT {
     }
 
     @Test
+    void insideTheStandardRetrieverAsInAQuery() {
+        EsHttp es = CLUSTER.http();
+        Map<String, Object> query = mixed(NEW[10], Map.of());
+        JsonNode plain = es.post("migrating,same-model/_search", Map.of("query", query, "size", 4 * K)).ok();
+        JsonNode retrieved = es.post("migrating,same-model/_search", Map.of("retriever", Map.of("standard", Map.of("query", query)),
+            "size", 4 * K)).ok();
+        assertFalse(hitIds(plain).isEmpty());
+        assertEquals(hitIds(plain), hitIds(retrieved));
+    }
+
+    @Test
     void filterSimilarityBoostNameAndBool() {
         EsHttp es = CLUSTER.http();
         float[] query = NEW[9];
