@@ -38,7 +38,8 @@ import java.util.function.IntFunction;
  * on the new field alone, (3) the {@code dis_max} of both, (4) the mixed {@code latent_knn} (with
  * {@code native_field}) at each {@code native_weight} of a small grid, and (5) the mixed search after refitting the
  * translator with the re-embedded documents added as anchors (an import with {@code paired_field}, capped and
- * seeded). Then the latency p50 of (4) against native {@code knn} on the new field, interleaved in one run. When the
+ * seeded). Then the latency p50 of (4) against native {@code knn} on the new field, interleaved in one run; and at
+ * 100 % coverage, after the searches, what keeping the old field costs on disk and in memory. When the
  * node does not know the mixed form, (4) and (5) are reported as unavailable and the rest still runs.
  *
  * <p>{@code bin/mvn -B -q -Pdemo -Dlatent.main=org.latentbridge.it.bench.MixedCoverageBenchmark -DskipTests -pl integ-tests -am verify}
@@ -198,6 +199,10 @@ public final class MixedCoverageBenchmark {
                 for (Pair pair : pairs) {
                     refit(pair, results.get(pair.model()).get(results.get(pair.model()).size() - 1));
                 }
+            }
+            if (percent == 100) {
+                // last, because the force-merge rebuilds the graphs every search above was measured on
+                measureDiskUsage(covered);
             }
         }
         report();
@@ -409,6 +414,79 @@ public final class MixedCoverageBenchmark {
             latencyP50.put(pair.model() + ": " + names.get(k), new double[] {p50, percentile(millis[k], 0.99), p50 / nativeP50});
             say("    %-28s p50 %7.2f ms  p99 %7.2f ms  p50 / native %.3f", names.get(k), p50, percentile(millis[k], 0.99),
                 p50 / nativeP50);
+        }
+    }
+
+    /**
+     * What keeping the old field costs once every document has the new one: the index force-merged to one segment,
+     * then Elasticsearch's per-field disk usage, and the HNSW memory estimate of its sizing guide for float vectors.
+     */
+    private void measureDiskUsage(int covered) {
+        long t0 = System.nanoTime();
+        awaitHistoryReleased();
+        long waited = System.nanoTime() - t0;
+        es.post(INDEX + "/_forcemerge?max_num_segments=1", null).ok();
+        JsonNode segments = es.get("_cat/segments/" + INDEX + "?format=json").ok();
+        long deleted = 0;
+        for (JsonNode segment : segments) {
+            deleted += segment.path("docs.deleted").asLong();
+        }
+        JsonNode usage = es.post(INDEX + "/_disk_usage?run_expensive_tasks=true", null).ok().path(INDEX);
+        JsonNode fields = usage.path("fields");
+        say("  disk usage after a force-merge (%.0f s, of which %.0f s waiting for the history retention lease): %d segment(s), %,d live "
+            + "and %,d deleted documents; per-field bytes from _disk_usage:", (System.nanoTime() - t0) / 1e9, waited / 1e9, segments.size(),
+            indexedRows.size(), deleted);
+        Map<String, Integer> vectorCounts = new LinkedHashMap<>();
+        vectorCounts.put("emb", indexedRows.size());
+        for (Pair pair : pairs) {
+            vectorCounts.put(pair.field(), covered);
+        }
+        vectorCounts.forEach((field, count) -> {
+            long total = fields.path(field).path("total_in_bytes").asLong();
+            long knn = fields.path(field).path("knn_vectors_in_bytes").asLong();
+            // Elasticsearch's documented sizing for float HNSW: num_vectors * 4 * (dims + 12) bytes, vectors and graph together
+            long heapEstimate = (long) count * Float.BYTES * (DIMS + 12);
+            say("    %-8s total %,12d bytes (%,7.1f / doc)  knn_vectors %,12d bytes (%,7.1f / doc)  "
+                + "estimated HNSW off-heap memory %,d bytes (%,d vectors * 4 * (%d + 12), an estimate)", field, total,
+                (double) total / indexedRows.size(), knn, (double) knn / indexedRows.size(), heapEstimate, count, DIMS);
+        });
+        long source = fields.path("_source").path("total_in_bytes").asLong();
+        long allFields = usage.path("all_fields").path("total_in_bytes").asLong();
+        long store = usage.path("store_size_in_bytes").asLong();
+        long old = fields.path("emb").path("total_in_bytes").asLong();
+        say("    _source  total %,12d bytes (%,7.1f / doc)", source, (double) source / indexedRows.size());
+        say("    index    all fields %,d bytes, store %,d bytes (%,.1f / doc); the old field [emb] is %.1f %% of the store", allFields,
+            store, (double) store / indexedRows.size(), 100.0 * old / store);
+    }
+
+    /**
+     * Lets a merge drop the soft-deleted pre-update copies of the documents, which the shard keeps as history until a
+     * commit covers the backfill (hence the flush) and its retention leases move past it (a background sync, every 30 s);
+     * without this the disk usage counts the old field's vectors twice.
+     */
+    private void awaitHistoryReleased() {
+        es.post(INDEX + "/_flush", null).ok();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (true) {
+            JsonNode shard = es.get(INDEX + "/_stats?level=shards").ok().path("indices").path(INDEX).path("shards").path("0").path(0);
+            long maxSeqNo = shard.path("seq_no").path("max_seq_no").asLong();
+            boolean released = true;
+            for (JsonNode lease : shard.path("retention_leases").path("leases")) {
+                released &= lease.path("retaining_seq_no").asLong() > maxSeqNo;
+            }
+            if (released) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                say("  the retention leases still retain history after 3 minutes; deleted copies may be counted below");
+                return;
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the retention leases", e);
+            }
         }
     }
 
