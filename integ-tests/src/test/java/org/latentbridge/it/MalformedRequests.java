@@ -151,6 +151,33 @@ final class MalformedRequests {
             cases.add(new Case("POST", "docs/_search", json(latentKnn.apply(ordered("field", field, "query_vector", vector(), "model", "m",
                 "k", 3))), "latent_knn on field " + field));
         }
+        // the migration options: a native field that cannot hold the query model's vectors, weights outside [0, 1], loose booleans
+        Map<String, Object> mixed = with(valid, "native_field", "emb", true);
+        for (Object weight : List.of(-0.1, 1.5, "heavy", true, List.of(0.5), new Raw("NaN"), 1e39)) {
+            cases.add(new Case("POST", "docs/_search", json(latentKnn.apply(with(mixed, "native_weight", weight, true))),
+                "latent_knn: native_weight = " + (weight instanceof Raw r ? r.json() : weight)));
+        }
+        for (Object nativeField : Arrays.asList(null, "", 7, true, List.of("emb"), "title", "emb_byte", "emb_bit", "v", "obj")) {
+            cases.add(new Case("POST", "docs/_search", json(latentKnn.apply(with(mixed, "native_field", nativeField, true))),
+                "latent_knn: native_field = " + nativeField));
+        }
+        for (Object calibrated : Arrays.asList(null, "yes", 2, List.of(true), false)) {
+            cases.add(new Case("POST", "docs/_search", json(latentKnn.apply(with(mixed, "calibrated", calibrated, true))),
+                "latent_knn with native_field: calibrated = " + calibrated));
+        }
+        cases.add(new Case("POST", "docs/_search", json(latentKnn.apply(with(valid, "native_weight", 0.5, true))),
+            "latent_knn: native_weight without native_field"));
+        // the import's sampling options
+        Map<String, Object> paired = ordered("index", "docs", "field", "emb", "id_field", "_id", "paired_field", "emb_byte",
+            "max_anchors", 10, "seed", 1);
+        for (Object[] bad : new Object[][] {{"paired_field", ""}, {"paired_field", "*"}, {"paired_field", "emb"}, {"paired_field", 7},
+            {"max_anchors", 0}, {"max_anchors", -1}, {"max_anchors", 50_001}, {"max_anchors", "ten"}, {"max_anchors", 4.5},
+            {"seed", "four"}, {"seed", 4.5}, {"seed", new Raw("9223372036854775808")}}) {
+            cases.add(new Case("POST", "_latent/model/m/_anchors", json(ordered("role", "document", "source", with(paired,
+                (String) bad[0], bad[1], true))), "anchor import: " + bad[0] + " = " + (bad[1] instanceof Raw r ? r.json() : bad[1])));
+        }
+        cases.add(new Case("POST", "_latent/model/m/_anchors", json(ordered("role", "document", "source", ordered("index", "docs", "field",
+            "emb", "id_field", "_id", "seed", 1))), "anchor import: seed without max_anchors"));
         // a relative translation that would produce more values than the node allows: refused before anything is computed
         int tooMany = MAX_RELATIVE_VALUES / ANCHORS + 1;
         for (Map<String, Object> body : List.of(ordered("from", "m", "to", "_relative", "vectors", Collections.nCopies(tooMany, vector())),
