@@ -55,7 +55,7 @@ class TranslatorFitIT {
         assertTrue(error.path("metrics").has("linear"), refused.body());
 
         EsResponse badMethod = es.put("_latent/translator/s/t", Map.of("method", "relative")).expectStatus(400);
-        assertTrue(badMethod.body().contains("expected one of [auto, orthogonal, linear, affine, inverse_relative, orthogonal_kernel]"),
+        assertTrue(badMethod.body().contains("expected one of [auto, orthogonal, linear, affine, inverse_relative, orthogonal_kernel, contrastive]"),
             badMethod.body());
 
         JsonNode kept = es.get("_latent/translator/s/t").ok();

@@ -26,19 +26,31 @@ import java.util.function.BooleanSupplier;
  * @param cancelled     polled between phases; when it answers true the fit stops with a {@code CancellationException}
  * @param products      the pool the fit and its dense products run in, or {@code null} for the common fork-join pool;
  *                      a server passes a pool it owns and sizes, so that a fit takes no more CPU than it was given
+ * @param contrastive   budget and optimiser of the {@code contrastive} method
+ * @param maxKernelCentres most centres {@code orthogonal_kernel} may choose: each centre costs every query a dot product
+ *                      and a row of the correction
  */
 public record FitOptions(Method method, Preprocessing preprocessing, double holdout, long seed, Map<String, Double> minQuality,
-                         double[] lambdas, int parallelism, FitProgress progress, BooleanSupplier cancelled, ForkJoinPool products) {
+                         double[] lambdas, int parallelism, FitProgress progress, BooleanSupplier cancelled, ForkJoinPool products,
+                         ContrastiveSettings contrastive, int maxKernelCentres) {
 
     public static final double DEFAULT_HOLDOUT = 0.1;
     /** Relative ridge lambdas tried by default: from barely regularised to strongly shrunk. */
     public static final double[] DEFAULT_LAMBDAS = {1e-4, 1e-3, 1e-2, 1e-1, 1};
+    /**
+     * Default cap on {@code orthogonal_kernel}'s centres: 1,000 centres cost about 7 % of a native kNN search per query,
+     * 2,000 about 12 % (BENCHMARKS.md).
+     */
+    public static final int DEFAULT_MAX_KERNEL_CENTRES = 1000;
+    /** Fewest centres a cap may allow: below this the correction cannot cover the anchors' directions. */
+    public static final int MIN_KERNEL_CENTRES = 10;
+    public static final int MAX_KERNEL_CENTRES = 20_000;
 
     public FitOptions {
         Objects.requireNonNull(preprocessing, "preprocessing");
         if (method == Method.RELATIVE) {
             throw new IllegalArgumentException("[method] [relative] is a projection, not a fitted translator; expected one of "
-                + "[auto, orthogonal, linear, affine, inverse_relative, orthogonal_kernel]");
+                + "[auto, orthogonal, linear, affine, inverse_relative, orthogonal_kernel, contrastive]");
         }
         if (Double.isNaN(holdout) || holdout <= 0 || holdout > 0.5) {
             throw new IllegalArgumentException("[holdout] must be in (0, 0.5], got [" + holdout + "]");
@@ -70,65 +82,92 @@ public record FitOptions(Method method, Preprocessing preprocessing, double hold
         }
         progress = progress == null ? FitProgress.NONE : progress;
         cancelled = cancelled == null ? () -> false : cancelled;
+        contrastive = contrastive == null ? ContrastiveSettings.DEFAULT : contrastive;
+        if (maxKernelCentres < MIN_KERNEL_CENTRES || maxKernelCentres > MAX_KERNEL_CENTRES) {
+            throw new IllegalArgumentException("[kernel.max_centres] must be within [" + MIN_KERNEL_CENTRES + ", " + MAX_KERNEL_CENTRES
+                + "], got [" + maxKernelCentres + "]");
+        }
     }
 
     /** Auto method, default preprocessing, 10% held out, seed 0, no quality floor, all processors of the common pool. */
     public static FitOptions defaults() {
         return new FitOptions(null, Preprocessing.DEFAULT, DEFAULT_HOLDOUT, 0, Map.of(), DEFAULT_LAMBDAS,
-            Runtime.getRuntime().availableProcessors(), null, null, null);
+            Runtime.getRuntime().availableProcessors(), null, null, null, ContrastiveSettings.DEFAULT,
+            DEFAULT_MAX_KERNEL_CENTRES);
     }
 
     public FitOptions withMethod(Method m) {
-        return new FitOptions(m, preprocessing, holdout, seed, minQuality, lambdas, parallelism, progress, cancelled, products);
+        return new FitOptions(m, preprocessing, holdout, seed, minQuality, lambdas, parallelism, progress, cancelled, products,
+            contrastive, maxKernelCentres);
     }
 
     public FitOptions withPreprocessing(Preprocessing p) {
-        return new FitOptions(method, p, holdout, seed, minQuality, lambdas, parallelism, progress, cancelled, products);
+        return new FitOptions(method, p, holdout, seed, minQuality, lambdas, parallelism, progress, cancelled, products,
+            contrastive, maxKernelCentres);
     }
 
     public FitOptions withHoldout(double h) {
-        return new FitOptions(method, preprocessing, h, seed, minQuality, lambdas, parallelism, progress, cancelled, products);
+        return new FitOptions(method, preprocessing, h, seed, minQuality, lambdas, parallelism, progress, cancelled, products,
+            contrastive, maxKernelCentres);
     }
 
     public FitOptions withSeed(long s) {
-        return new FitOptions(method, preprocessing, holdout, s, minQuality, lambdas, parallelism, progress, cancelled, products);
+        return new FitOptions(method, preprocessing, holdout, s, minQuality, lambdas, parallelism, progress, cancelled, products,
+            contrastive, maxKernelCentres);
     }
 
     public FitOptions withMinQuality(Map<String, Double> q) {
-        return new FitOptions(method, preprocessing, holdout, seed, q, lambdas, parallelism, progress, cancelled, products);
+        return new FitOptions(method, preprocessing, holdout, seed, q, lambdas, parallelism, progress, cancelled, products,
+            contrastive, maxKernelCentres);
     }
 
     public FitOptions withLambdas(double... l) {
-        return new FitOptions(method, preprocessing, holdout, seed, minQuality, l, parallelism, progress, cancelled, products);
+        return new FitOptions(method, preprocessing, holdout, seed, minQuality, l, parallelism, progress, cancelled, products,
+            contrastive, maxKernelCentres);
     }
 
     public FitOptions withParallelism(int p) {
-        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, p, progress, cancelled, products);
+        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, p, progress, cancelled, products,
+            contrastive, maxKernelCentres);
     }
 
     public FitOptions withProgress(FitProgress p) {
-        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, parallelism, p, cancelled, products);
+        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, parallelism, p, cancelled, products,
+            contrastive, maxKernelCentres);
     }
 
     /** Runs the fit and its products in {@code pool}, with as many product tasks as the pool has workers. */
     public FitOptions withProducts(ForkJoinPool pool) {
         Objects.requireNonNull(pool, "pool");
-        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, pool.getParallelism(), progress, cancelled, pool);
+        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, pool.getParallelism(), progress, cancelled, pool,
+            contrastive, maxKernelCentres);
+    }
+
+    public FitOptions withContrastive(ContrastiveSettings c) {
+        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, parallelism, progress, cancelled, products, c,
+            maxKernelCentres);
+    }
+
+    public FitOptions withMaxKernelCentres(int m) {
+        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, parallelism, progress, cancelled, products,
+            contrastive, m);
     }
 
     public FitOptions withCancellation(BooleanSupplier c) {
-        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, parallelism, progress, c, products);
+        return new FitOptions(method, preprocessing, holdout, seed, minQuality, lambdas, parallelism, progress, c, products,
+            contrastive, maxKernelCentres);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof FitOptions f && method == f.method && preprocessing.equals(f.preprocessing) && holdout == f.holdout
             && seed == f.seed && minQuality.equals(f.minQuality) && Arrays.equals(lambdas, f.lambdas) && parallelism == f.parallelism
-            && products == f.products;
+            && products == f.products && contrastive.equals(f.contrastive) && maxKernelCentres == f.maxKernelCentres;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(method, preprocessing, holdout, seed, minQuality, Arrays.hashCode(lambdas), parallelism);
+        return Objects.hash(method, preprocessing, holdout, seed, minQuality, Arrays.hashCode(lambdas), parallelism, contrastive,
+            maxKernelCentres);
     }
 }

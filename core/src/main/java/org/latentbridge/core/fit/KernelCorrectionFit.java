@@ -93,11 +93,12 @@ final class KernelCorrectionFit {
     /**
      * Chooses width, regularisation and centre count: fits on rows {@code [0, fitEnd)} and scores the translation of
      * rows {@code [fitEnd, valEnd)} with {@code score} (higher is better, e.g. the fitter's MRR-then-cosine order).
-     * {@code screen} (for {@code auto}) searches fewer widths and keeps {@link #SEARCH_CENTRES} centres.
+     * {@code screen} (for {@code auto}) searches fewer widths and keeps {@link #SEARCH_CENTRES} centres. No choice has
+     * more than {@code maxCentres} centres; the cap itself is tried when it falls between two {@link #CENTRE_COUNTS}.
      */
-    static Params choose(float[] x, int ds, float[] residual, int dt, int fitEnd, Scorer score, boolean screen, int parallelism,
-                         Runnable checkCancelled) {
-        int searchCentres = Math.min(SEARCH_CENTRES, fitEnd);
+    static Params choose(float[] x, int ds, float[] residual, int dt, int fitEnd, Scorer score, boolean screen, int maxCentres,
+                         int parallelism, Runnable checkCancelled) {
+        int searchCentres = Math.min(Math.min(SEARCH_CENTRES, maxCentres), fitEnd);
         Params best = null;
         double[] bestScore = null;
         for (double temperature : screen ? SCREEN_TEMPERATURES : TEMPERATURES) {
@@ -114,13 +115,14 @@ final class KernelCorrectionFit {
         if (screen) {
             return best;
         }
-        int maxCentres = Math.min(CENTRE_COUNTS[CENTRE_COUNTS.length - 1], fitEnd);
+        int[] counts = centreCounts(maxCentres);
+        int largest = Math.min(counts[counts.length - 1], fitEnd);
         checkCancelled.run();
-        Normal normal = normal(x, ds, residual, dt, fitEnd, maxCentres, best.temperature(), parallelism);
+        Normal normal = normal(x, ds, residual, dt, fitEnd, largest, best.temperature(), parallelism);
         Params chosen = null;
         double[] chosenScore = null;
-        for (int count : CENTRE_COUNTS) {
-            int m = Math.min(count, maxCentres);
+        for (int count : counts) {
+            int m = Math.min(count, largest);
             if (chosen != null && m == chosen.centres()) {
                 continue;
             }
@@ -132,6 +134,14 @@ final class KernelCorrectionFit {
             }
         }
         return chosen;
+    }
+
+    /** The centre counts tried under a cap: those of {@link #CENTRE_COUNTS} below it, then the cap. */
+    static int[] centreCounts(int maxCentres) {
+        int[] below = Arrays.stream(CENTRE_COUNTS).filter(c -> c < maxCentres).toArray();
+        int[] counts = Arrays.copyOf(below, below.length + 1);
+        counts[below.length] = maxCentres;
+        return counts;
     }
 
     /** Scores a candidate correction on the validation rows: {mrr, mean cosine}. */

@@ -33,6 +33,8 @@ interface MethodFit {
             case INVERSE_RELATIVE -> new InverseRelativeFit();
             case ORTHOGONAL_KERNEL -> throw new IllegalArgumentException(
                 "[orthogonal_kernel] is not one matrix: it is fitted by KernelCorrectionFit");
+            case CONTRASTIVE -> throw new IllegalArgumentException(
+                "[contrastive] is fitted by gradient steps on the anchors, not from moments: it is fitted by ContrastiveFit");
             case RELATIVE -> throw new IllegalArgumentException(
                 "[relative] is a projection, not a fitted translator: use the relative projection of each model instead");
         };

@@ -106,7 +106,7 @@ public final class TranslatorFitter {
                 kernelParams = KernelCorrectionFit.choose(x, ds, residualFit, dt, kernelFitRows, correction -> {
                     HeldOutMetrics m = evaluate(rotationFit, correction, x, ds, yRaw, dt, fitEnd, valEnd, targetFrame, par);
                     return new double[] {m.mrr(), m.meanCosine()};
-                }, screen, par, () -> checkCancelled(options));
+                }, screen, options.maxKernelCentres(), par, () -> checkCancelled(options));
                 KernelCorrectionFit.Correction correction = KernelCorrectionFit.fit(x, ds, KernelCorrectionFit.residual(x, ds, y, dt,
                     MatrixKernels.toFloat(rotationTrain.w()), 0, kernelTrainRows), dt, kernelTrainRows, kernelParams, par);
                 metrics.put(method, evaluate(rotationTrain, correction, x, ds, yRaw, dt, valEnd, n, targetFrame, par));

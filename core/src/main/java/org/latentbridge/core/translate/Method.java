@@ -19,7 +19,13 @@ public enum Method {
      */
     ORTHOGONAL_KERNEL,
     /** Cosines to an ordered list of anchors: the relative space itself. */
-    RELATIVE;
+    RELATIVE,
+    /**
+     * One matrix, like {@link #ORTHOGONAL}, started at the orthogonal solution and fine-tuned with a symmetric contrastive
+     * (InfoNCE) loss over in-batch negatives: it learns to rank each anchor's own target above the others rather than to
+     * land on it. Declared last so that the wire and stored orders of the other methods do not move.
+     */
+    CONTRASTIVE;
 
     public String apiName() {
         return name().toLowerCase(Locale.ROOT);
