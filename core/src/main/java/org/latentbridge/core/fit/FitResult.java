@@ -23,14 +23,27 @@ import java.util.Map;
  * @param documentTranslator the map documents translated at index time go through ({@link DocumentCorrection}), refitted
  *                     on all shared anchors; null when there is no correction or it was not {@linkplain DocumentCorrection#applied
  *                     applied} (documents then take {@code translator})
+ * @param contrastive  what the {@code contrastive} candidate's optimisation did, when it was a candidate; else null
  */
 public record FitResult(SpaceTranslator translator, Method method, Map<Method, HeldOutMetrics> metrics, Map<Method, Double> lambdas,
                         KernelSettings kernel, String selection, PairDiagnostics diagnostics, int sharedAnchors, int fitAnchors,
                         int heldOut, long tookMillis, ScoreCalibration calibration, DocumentCorrection documents,
-                        SpaceTranslator documentTranslator) {
+                        SpaceTranslator documentTranslator, ContrastiveRun contrastive) {
 
     /** The kernel correction's settings, chosen on the validation split. */
     public record KernelSettings(double temperature, double lambda, int centres) {}
+
+    /**
+     * What a contrastive fit did.
+     *
+     * @param settings         the budget and optimiser it ran with
+     * @param chosenStep       the step the validation rows chose (a multiple of {@link ContrastiveSettings#CHECK_EVERY}; 0
+     *                         keeps the orthogonal start)
+     * @param refitSteps       the steps of the refit on every shared anchor: as many epochs as {@code chosenStep} made
+     * @param startLoss        the validation rows' contrastive loss at the orthogonal start
+     * @param chosenLoss       their loss at {@code chosenStep}
+     */
+    public record ContrastiveRun(ContrastiveSettings settings, int chosenStep, int refitSteps, double startLoss, double chosenLoss) {}
 
     /** The translator as one matrix; for methods other than {@code orthogonal_kernel}. */
     public LinearTranslator linearTranslator() {

@@ -183,7 +183,7 @@ public final class TranslatorFitter {
         }
         long took = (System.nanoTime() - start) / 1_000_000;
         return new FitResult(translator, chosen, metrics, lambdas, kernel, selection, diagnostics, n, train, held, took, calibration,
-            documents, documentTranslator);
+            documents, documentTranslator, null);
     }
 
     /**
