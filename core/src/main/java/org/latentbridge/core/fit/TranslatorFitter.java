@@ -118,8 +118,8 @@ public final class TranslatorFitter {
             if (method == Method.CONTRASTIVE) {
                 LinearMap rotation = orthogonalTrain != null ? orthogonalTrain : new OrthogonalFit().fit(trainPart, 0, par);
                 int phase = done - 1;
-                contrastive = ContrastiveFit.earlyStopped(x, ds, y, dt, valEnd, MatrixKernels.toFloat(rotation.w()), options.contrastive(),
-                    options.seed(), par, contrastiveProgress(options, "method contrastive", phase, total));
+                contrastive = ContrastiveFit.earlyStopped(x, ds, y, dt, valEnd, MatrixKernels.toFloat(rotation.w()),
+                    options.contrastive(), options.seed(), par, contrastiveProgress(options, "method contrastive", phase, total));
                 LinearMap map = LinearMap.withoutBias(toDouble(contrastive.w()), ds, dt);
                 metrics.put(method, evaluate(map, null, x, ds, yRaw, dt, valEnd, n, targetFrame, par));
                 trainTranslators.put(method, new LinearTranslator(method, sourceFrame, targetFrame, contrastive.w(), new float[dt], valEnd));
