@@ -122,7 +122,8 @@ public final class TranslatorFitter {
                     options.contrastive(), options.seed(), par, contrastiveProgress(options, "method contrastive", phase, total));
                 LinearMap map = LinearMap.withoutBias(toDouble(contrastive.w()), ds, dt);
                 metrics.put(method, evaluate(map, null, x, ds, yRaw, dt, valEnd, n, targetFrame, par));
-                trainTranslators.put(method, new LinearTranslator(method, sourceFrame, targetFrame, contrastive.w(), new float[dt], valEnd));
+                trainTranslators.put(method, new LinearTranslator(method, sourceFrame, targetFrame, contrastive.w(), new float[dt],
+                    valEnd));
                 continue;
             }
             MethodFit candidate = MethodFit.of(method);
