@@ -65,8 +65,8 @@ class TranslatorFitIT {
         assertTrue(scrambled.json().path("error").path("reason").asText().contains("held-out neighbour_agreement"), scrambled.body());
 
         EsResponse badMethod = es.put("_latent/translator/s/t", Map.of("method", "relative")).expectStatus(400);
-        assertTrue(badMethod.body().contains("expected one of [auto, orthogonal, linear, affine, inverse_relative, orthogonal_kernel, contrastive]"),
-            badMethod.body());
+        assertTrue(badMethod.body().contains(
+            "expected one of [auto, orthogonal, linear, affine, inverse_relative, orthogonal_kernel, contrastive]"), badMethod.body());
 
         JsonNode kept = es.get("_latent/translator/s/t").ok();
         assertEquals(1, kept.path("version").asLong(), "the previous translator is kept");
