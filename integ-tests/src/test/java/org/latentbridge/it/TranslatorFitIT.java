@@ -117,6 +117,7 @@ class TranslatorFitIT {
         assertTrue(chosen >= 0 && chosen <= 200, "the chosen step is within the budget: " + run);
         assertTrue(Double.isFinite(run.path("start_loss").asDouble()) && Double.isFinite(run.path("chosen_loss").asDouble(Double.NaN)),
             run.toString());
+        assertTrue(run.path("chosen_loss").asDouble() <= run.path("start_loss").asDouble(), "the lowest validation loss is chosen: " + run);
         assertEquals(run, es.get("_latent/translator/s/t").ok().path("contrastive"), "GET shows the stored report");
 
         // both models hold the same anchors: the translation of an anchor lands on its own target
