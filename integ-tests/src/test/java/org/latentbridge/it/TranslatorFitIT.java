@@ -48,6 +48,13 @@ class TranslatorFitIT {
         es.post("_latent/model/t/_anchors", Map.of("ids", SyntheticAnchors.ids(0, N), "vectors", x)).ok(); // identical spaces
         JsonNode good = es.put("_latent/translator/s/t", Map.of("min_quality", Map.of("top1", 0.9))).ok();
         assertEquals(1, good.path("version").asLong());
+        // every method's held-out metrics hold neighbour agreement; identical spaces keep every neighbourhood
+        good.path("metrics").fields().forEachRemaining(m -> {
+            double agreement = m.getValue().path("neighbour_agreement").asDouble(-1);
+            assertTrue(agreement >= 0 && agreement <= 1, m.getKey() + " " + m.getValue());
+        });
+        assertTrue(good.path("metrics").path("orthogonal").path("neighbour_agreement").asDouble() >= 0.95, good.toString());
+        assertEquals(good.path("metrics"), es.get("_latent/translator/s/t").ok().path("metrics"), "GET shows the stored report");
 
         // the target's anchors become unrelated noise: the refit falls below the floor and is refused
         es.post("_latent/model/t/_anchors", Map.of("ids", SyntheticAnchors.ids(0, N), "vectors", gaussian(2))).ok();
@@ -56,10 +63,13 @@ class TranslatorFitIT {
         assertTrue(error.path("reason").asText().contains("refused by [min_quality]"), refused.body());
         assertTrue(error.path("metrics").path("orthogonal").path("top1").asDouble() < 0.9, "metrics in the error body: " + refused.body());
         assertTrue(error.path("metrics").has("linear"), refused.body());
+        EsResponse scrambled = es.put("_latent/translator/s/t", Map.of("min_quality", Map.of("neighbour_agreement", 0.9)))
+            .expectStatus(400);
+        assertTrue(scrambled.json().path("error").path("reason").asText().contains("held-out neighbour_agreement"), scrambled.body());
 
         EsResponse badMethod = es.put("_latent/translator/s/t", Map.of("method", "relative")).expectStatus(400);
-        assertTrue(badMethod.body().contains("expected one of [auto, orthogonal, linear, affine, inverse_relative, orthogonal_kernel, "
-            + "contrastive]"), badMethod.body());
+        assertTrue(badMethod.body().contains(
+            "expected one of [auto, orthogonal, linear, affine, inverse_relative, orthogonal_kernel, contrastive]"), badMethod.body());
 
         JsonNode kept = es.get("_latent/translator/s/t").ok();
         assertEquals(1, kept.path("version").asLong(), "the previous translator is kept");

@@ -85,9 +85,9 @@ class KernelCorrectionTests {
 
     @Test
     void theAutoMarginKeepsTheOneMatrixMethodOnTies() {
-        var linear = new HeldOutMetrics(0.6, 0.9, 1, 0.95, 100);
-        var kernelSmallGain = new HeldOutMetrics(0.7, 0.91, 1, 0.955, 100);
-        var kernelLargeGain = new HeldOutMetrics(0.7, 0.95, 1, 0.965, 100);
+        var linear = new HeldOutMetrics(0.6, 0.9, 1, 0.95, 0.5, 100);
+        var kernelSmallGain = new HeldOutMetrics(0.7, 0.91, 1, 0.955, 0.5, 100);
+        var kernelLargeGain = new HeldOutMetrics(0.7, 0.95, 1, 0.965, 0.5, 100);
         var metrics = new LinkedHashMap<Method, HeldOutMetrics>();
         metrics.put(Method.ORTHOGONAL, linear);
         metrics.put(Method.ORTHOGONAL_KERNEL, kernelSmallGain);

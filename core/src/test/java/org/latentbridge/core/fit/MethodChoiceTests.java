@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class MethodChoiceTests {
 
     private static HeldOutMetrics mrr(double mrr, double meanCosine) {
-        return new HeldOutMetrics(meanCosine, mrr, 1, mrr, 100);
+        return new HeldOutMetrics(meanCosine, mrr, 1, mrr, 0.5, 100);
     }
 
     @Test

@@ -6,9 +6,11 @@ import org.latentbridge.core.fit.ContrastiveSettings;
 import org.latentbridge.core.fit.FitOptions;
 import org.latentbridge.core.fit.FitResult;
 import org.latentbridge.core.fit.TranslatorFitter;
+import org.latentbridge.core.metrics.HeldOutMetrics;
 import org.latentbridge.core.translate.Method;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -17,7 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The fit report's shape: the parts a method adds, and only when it was fitted. */
+/**
+ * The fit report's shape: the held-out metrics (also those of a {@code min_quality} refusal), and the parts a method adds,
+ * only when it was fitted.
+ */
 class ReportsTests {
     private static final int DIMS = 8, N = 240;
 
@@ -36,6 +41,24 @@ class ReportsTests {
             target.add(y);
         }
         return TranslatorFitter.fit(AnchorSet.of(DIMS, ids, source), AnchorSet.of(DIMS, ids, target), options.withParallelism(1));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyMethodShowsEveryHeldOutMetricAndTheHeldOutCount() {
+        Map<Method, HeldOutMetrics> metrics = new LinkedHashMap<>();
+        metrics.put(Method.ORTHOGONAL, new HeldOutMetrics(0.71, 1.0, 1.0, 1.0, 0.43, 150));
+        metrics.put(Method.LINEAR, new HeldOutMetrics(0.74, 0.99, 1.0, 0.995, 0.37, 150));
+        Map<String, Object> shown = Reports.allMetrics(metrics);
+        assertEquals(List.of("orthogonal", "linear"), List.copyOf(shown.keySet()));
+        Map<String, Object> orthogonal = (Map<String, Object>) shown.get("orthogonal");
+        assertEquals(List.of("mean_cosine", "top1", "top10", "mrr", "neighbour_agreement", "held_out"), List.copyOf(orthogonal.keySet()));
+        assertEquals(0.43, orthogonal.get("neighbour_agreement"));
+        assertEquals(150, orthogonal.get("held_out"));
+        assertEquals(0.37, ((Map<String, Object>) shown.get("linear")).get("neighbour_agreement"));
+        for (String name : HeldOutMetrics.NAMES) {
+            assertEquals(metrics.get(Method.LINEAR).get(name), ((Map<String, Object>) shown.get("linear")).get(name), name);
+        }
     }
 
     @Test

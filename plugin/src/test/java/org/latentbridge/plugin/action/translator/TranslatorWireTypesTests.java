@@ -91,6 +91,17 @@ class TranslatorWireTypesTests {
     }
 
     @Test
+    void putTakesAFloorOnEveryHeldOutMetric() throws IOException {
+        PutTranslatorAction.Request r = put("{\"min_quality\": {\"neighbour_agreement\": 0.4, \"mrr\": 0.9}}");
+        assertEquals(Map.of("neighbour_agreement", 0.4, "mrr", 0.9), r.fitOptions().minQuality());
+        assertNull(r.validate());
+        assertInvalid(put("{\"min_quality\": {\"neighbour_agreement\": 1.5}}"), "[min_quality.neighbour_agreement] must be within [0, 1]");
+        assertInvalid(put("{\"min_quality\": {\"neighbour_agreement\": -0.1}}"), "[min_quality.neighbour_agreement] must be within [0, 1]");
+        assertInvalid(put("{\"min_quality\": {\"agreement\": 0.5}}"),
+            "expected one of [mean_cosine, top1, top10, mrr, neighbour_agreement]");
+    }
+
+    @Test
     void putParsesACalibrationSection() throws IOException {
         StringBuilder pairs = new StringBuilder();
         for (int i = 0; i < 20; i++) {
