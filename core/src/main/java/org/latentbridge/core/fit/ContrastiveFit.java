@@ -21,13 +21,18 @@ import java.util.Random;
  * parallelism, so the same rows, start, settings and seed give the same matrix on any node with the same kernels.
  */
 final class ContrastiveFit {
-    /** Share of the rows the early-stopped run trains on; the rest judge its checkpoints. */
+    /** Share of the rows the early-stopped run trains on; the rest (at most {@link #MAX_VALIDATION_ROWS}) judge its checks. */
     static final double TRAIN_SHARE = 0.8;
     /**
      * Steps without a better validation loss after which the early-stopped run stops before its budget: the loss, once
      * past its minimum, rises steadily (the map over-fits the training pairs), so a later recovery has not been seen.
      */
-    static final int PATIENCE = 1000;
+    static final int PATIENCE = 500;
+    /**
+     * Most rows the early-stopped run checks on. The check compares every checked row with every other, so its cost grows
+     * with their square; a thousand rows already rank a held-out pair among a thousand candidates.
+     */
+    static final int MAX_VALIDATION_ROWS = 1024;
     /** Fewest rows on either side of the split: a contrastive loss needs a negative. */
     private static final int MIN_SPLIT_ROWS = 2;
     private static final double BETA1 = 0.9, BETA2 = 0.999, EPSILON = 1e-8;
@@ -68,7 +73,7 @@ final class ContrastiveFit {
      */
     static Outcome earlyStopped(float[] x, int ds, float[] y, int dt, int rows, ContrastiveSettings settings, long seed,
                                 int parallelism, Progress progress) {
-        int validationRows = Math.max(MIN_SPLIT_ROWS, rows - (int) Math.round(TRAIN_SHARE * rows));
+        int validationRows = Math.min(MAX_VALIDATION_ROWS, Math.max(MIN_SPLIT_ROWS, rows - (int) Math.round(TRAIN_SHARE * rows)));
         int trainRows = rows - validationRows;
         if (trainRows < MIN_SPLIT_ROWS) {
             throw new IllegalArgumentException("[contrastive] needs at least [" + 2 * MIN_SPLIT_ROWS + "] anchors to train and check "

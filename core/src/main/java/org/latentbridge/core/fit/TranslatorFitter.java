@@ -148,7 +148,7 @@ public final class TranslatorFitter {
             trainTranslators.put(candidate.method(), new LinearTranslator(candidate.method(), sourceFrame, targetFrame,
                 MatrixKernels.toFloat(map.w()), MatrixKernels.toFloat(map.b()), valEnd));
         }
-        Method chosen = choose(metrics);
+        Method chosen = choose(metrics, contrastive != null && contrastive.chosenStep() > 0);
         checkQuality(options, chosen, metrics);
 
         checkCancelled(options);
@@ -169,7 +169,7 @@ public final class TranslatorFitter {
             translator = new LinearTranslator(chosen, sourceFrame, targetFrame, MatrixKernels.toFloat(finalMap.w()),
                 MatrixKernels.toFloat(finalMap.b()), n);
         }
-        String selection = selection(options, chosen, metrics);
+        String selection = selection(options, chosen, metrics, contrastive);
         FitResult.KernelSettings kernel = kernelParams == null ? null
             : new FitResult.KernelSettings(kernelParams.temperature(), kernelParams.lambda(), kernelParams.centres());
 
@@ -357,11 +357,11 @@ public final class TranslatorFitter {
      * {@link Method} order wins. Same-text retrieval among held-out anchors saturates on good pairs (every method scores
      * MRR 1.0), and the least-squares methods then win on mean cosine, which they maximise by construction, while
      * orthogonal retrieves real queries better (BENCHMARKS.md): so ties go to the more constrained map. {@code contrastive}
-     * replaces {@code orthogonal} when it {@linkplain #contrastiveNoWorse is no worse}; {@code orthogonal_kernel} must beat
+     * replaces {@code orthogonal} when it is {@linkplain #contrastivePreferred preferred}; {@code orthogonal_kernel} must beat
      * the one-matrix choice by {@link #KERNEL_MRR_MARGIN}.
      */
-    static Method choose(Map<Method, HeldOutMetrics> metrics) {
-        Method oneMatrix = oneMatrixChoice(metrics);
+    static Method choose(Map<Method, HeldOutMetrics> metrics, boolean contrastiveLearnt) {
+        Method oneMatrix = oneMatrixChoice(metrics, contrastiveLearnt);
         if (oneMatrix == null && metrics.containsKey(Method.CONTRASTIVE)) {
             oneMatrix = Method.CONTRASTIVE;
         }
@@ -373,18 +373,16 @@ public final class TranslatorFitter {
     }
 
     /**
-     * Whether {@code contrastive} is no worse than {@code orthogonal} on the held-out anchors and better on something: MRR
-     * within {@link #MRR_TIE} and neighbour agreement at least as high, one of them strictly higher. It starts at the
-     * orthogonal solution and moves only while the validation loss falls, so on real encoders it retrieves real queries
-     * at least as well (BENCHMARKS.md); a run that kept its start has the same metrics and leaves {@code orthogonal}.
+     * Whether {@code contrastive} is preferred to {@code orthogonal}: its held-out MRR is within {@link #MRR_TIE} of
+     * orthogonal's and its optimisation moved ({@code learnt}: the validation rows, which its orthogonal start never saw,
+     * chose a step past the start). Held-out same-text MRR saturates on good pairs and {@code neighbour_agreement} falls
+     * as the map leaves the rotation even where real queries gain (BENCHMARKS.md), so neither can ask for more; the
+     * validation loss is the measurement that says the contrastive map generalises, and the MRR check keeps a map that
+     * loses anchors' own targets out.
      */
-    static boolean contrastiveNoWorse(Map<Method, HeldOutMetrics> metrics) {
+    static boolean contrastivePreferred(Map<Method, HeldOutMetrics> metrics, boolean learnt) {
         HeldOutMetrics c = metrics.get(Method.CONTRASTIVE), o = metrics.get(Method.ORTHOGONAL);
-        if (c == null || o == null) {
-            return false;
-        }
-        return c.mrr() >= o.mrr() - MRR_TIE && c.neighbourAgreement() >= o.neighbourAgreement()
-            && (c.neighbourAgreement() > o.neighbourAgreement() || c.mrr() > o.mrr());
+        return learnt && c != null && o != null && c.mrr() >= o.mrr() - MRR_TIE;
     }
 
     /** The best one-matrix method fitted in closed form, or null when none was tried. */
@@ -403,21 +401,26 @@ public final class TranslatorFitter {
     }
 
     /** Why {@code auto} kept the method it kept, when the kernel correction was among the candidates; else null. */
-    private static String selection(FitOptions options, Method chosen, Map<Method, HeldOutMetrics> metrics) {
+    private static String selection(FitOptions options, Method chosen, Map<Method, HeldOutMetrics> metrics,
+                                    ContrastiveFit.Outcome contrastive) {
         if (options.method() != null) {
             return null;
         }
         List<String> reasons = new ArrayList<>();
         HeldOutMetrics c = metrics.get(Method.CONTRASTIVE), o = metrics.get(Method.ORTHOGONAL);
         if (c != null && o != null) {
-            reasons.add(String.format(Locale.ROOT, contrastiveNoWorse(metrics)
-                ? "contrastive preferred to orthogonal: held-out mrr %.4f against %.4f, neighbour_agreement %.4f against %.4f"
-                : "contrastive not preferred to orthogonal: held-out mrr %.4f against %.4f, neighbour_agreement %.4f against %.4f "
-                    + "(it must be no worse on both and better on one)", c.mrr(), o.mrr(), c.neighbourAgreement(),
-                o.neighbourAgreement()));
+            boolean preferred = contrastivePreferred(metrics, contrastive != null && contrastive.chosenStep() > 0);
+            reasons.add(String.format(Locale.ROOT, preferred
+                ? "contrastive preferred to orthogonal: its validation loss fell from %.5f to %.5f (step %d) and its held-out mrr "
+                    + "%.4f is within %.3f of orthogonal's %.4f"
+                : "contrastive not preferred to orthogonal: validation loss %.5f to %.5f (step %d), held-out mrr %.4f against "
+                    + "%.4f for orthogonal (it must move past its start and keep mrr within %.3f)",
+                contrastive == null ? Double.NaN : contrastive.startLoss(), contrastive == null ? Double.NaN : contrastive.chosenLoss(),
+                contrastive == null ? 0 : contrastive.chosenStep(), c.mrr(), preferred ? MRR_TIE : o.mrr(), preferred ? o.mrr() : MRR_TIE));
         }
         HeldOutMetrics kernel = metrics.get(Method.ORTHOGONAL_KERNEL);
-        Method oneMatrix = chosen == Method.ORTHOGONAL_KERNEL ? oneMatrixChoice(metrics) : chosen;
+        Method oneMatrix = chosen == Method.ORTHOGONAL_KERNEL
+            ? oneMatrixChoice(metrics, contrastive != null && contrastive.chosenStep() > 0) : chosen;
         if (kernel != null && oneMatrix != null) {
             double gain = kernel.mrr() - metrics.get(oneMatrix).mrr();
             reasons.add(String.format(Locale.ROOT, chosen == Method.ORTHOGONAL_KERNEL
@@ -431,9 +434,9 @@ public final class TranslatorFitter {
     }
 
     /** The one-matrix method {@link #choose} weighs the kernel against. */
-    private static Method oneMatrixChoice(Map<Method, HeldOutMetrics> metrics) {
+    private static Method oneMatrixChoice(Map<Method, HeldOutMetrics> metrics, boolean contrastiveLearnt) {
         Method linear = chooseLinear(metrics);
-        return linear == Method.ORTHOGONAL && contrastiveNoWorse(metrics) ? Method.CONTRASTIVE : linear;
+        return linear == Method.ORTHOGONAL && contrastivePreferred(metrics, contrastiveLearnt) ? Method.CONTRASTIVE : linear;
     }
 
     private static List<Method> candidates(FitOptions options) {

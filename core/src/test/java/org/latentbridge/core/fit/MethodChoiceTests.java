@@ -22,7 +22,7 @@ class MethodChoiceTests {
         Map<Method, HeldOutMetrics> m = new LinkedHashMap<>();
         m.put(Method.ORTHOGONAL, mrr(0.90, 0.6));
         m.put(Method.LINEAR, mrr(0.95, 0.7));
-        assertEquals(Method.LINEAR, TranslatorFitter.choose(m));
+        assertEquals(Method.LINEAR, TranslatorFitter.choose(m, true));
     }
 
     @Test
@@ -32,9 +32,9 @@ class MethodChoiceTests {
         m.put(Method.INVERSE_RELATIVE, mrr(1.0, 0.52));
         m.put(Method.ORTHOGONAL, mrr(0.998, 0.64));
         m.put(Method.LINEAR, mrr(1.0, 0.72));
-        assertEquals(Method.ORTHOGONAL, TranslatorFitter.choose(m));
+        assertEquals(Method.ORTHOGONAL, TranslatorFitter.choose(m, true));
         m.remove(Method.ORTHOGONAL);
-        assertEquals(Method.LINEAR, TranslatorFitter.choose(m));
+        assertEquals(Method.LINEAR, TranslatorFitter.choose(m, true));
     }
 
     private static HeldOutMetrics agreeing(double mrr, double agreement) {
@@ -42,18 +42,15 @@ class MethodChoiceTests {
     }
 
     @Test
-    void contrastiveReplacesOrthogonalWhenNoWorseOnBothAndBetterOnOne() {
+    void contrastiveReplacesOrthogonalWhenItLearntAndKeepsTheMrr() {
         Map<Method, HeldOutMetrics> m = new LinkedHashMap<>();
         m.put(Method.ORTHOGONAL, agreeing(1.0, 0.60));
         m.put(Method.LINEAR, agreeing(1.0, 0.70));
-        m.put(Method.CONTRASTIVE, agreeing(0.998, 0.62));
-        assertEquals(Method.CONTRASTIVE, TranslatorFitter.choose(m), "mrr within the tie, agreement higher");
-        m.put(Method.CONTRASTIVE, agreeing(1.0, 0.59));
-        assertEquals(Method.ORTHOGONAL, TranslatorFitter.choose(m), "agreement lower");
+        m.put(Method.CONTRASTIVE, agreeing(0.998, 0.55));
+        assertEquals(Method.CONTRASTIVE, TranslatorFitter.choose(m, true), "mrr within the tie; agreement does not decide");
+        assertEquals(Method.ORTHOGONAL, TranslatorFitter.choose(m, false), "a run that kept its start is orthogonal");
         m.put(Method.CONTRASTIVE, agreeing(0.99, 0.70));
-        assertEquals(Method.ORTHOGONAL, TranslatorFitter.choose(m), "mrr lower by more than the tie");
-        m.put(Method.CONTRASTIVE, agreeing(1.0, 0.60));
-        assertEquals(Method.ORTHOGONAL, TranslatorFitter.choose(m), "the same metrics: a run that kept its start");
+        assertEquals(Method.ORTHOGONAL, TranslatorFitter.choose(m, true), "mrr lower by more than the tie");
     }
 
     @Test
@@ -62,7 +59,7 @@ class MethodChoiceTests {
         m.put(Method.ORTHOGONAL, agreeing(0.90, 0.60));
         m.put(Method.LINEAR, agreeing(0.95, 0.60));
         m.put(Method.CONTRASTIVE, agreeing(0.90, 0.65));
-        assertEquals(Method.LINEAR, TranslatorFitter.choose(m), "a clearly better closed-form map still wins");
+        assertEquals(Method.LINEAR, TranslatorFitter.choose(m, true), "a clearly better closed-form map still wins");
     }
 
     @Test
@@ -71,9 +68,9 @@ class MethodChoiceTests {
         m.put(Method.ORTHOGONAL, agreeing(0.90, 0.60));
         m.put(Method.CONTRASTIVE, agreeing(0.93, 0.65));
         m.put(Method.ORTHOGONAL_KERNEL, agreeing(0.935, 0.66));
-        assertEquals(Method.CONTRASTIVE, TranslatorFitter.choose(m));
+        assertEquals(Method.CONTRASTIVE, TranslatorFitter.choose(m, true));
         m.put(Method.ORTHOGONAL_KERNEL, agreeing(0.945, 0.66));
-        assertEquals(Method.ORTHOGONAL_KERNEL, TranslatorFitter.choose(m));
+        assertEquals(Method.ORTHOGONAL_KERNEL, TranslatorFitter.choose(m, true));
     }
 
     @Test
