@@ -116,10 +116,12 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
      * @param sourceDocs  raw source vectors of held-out anchors, row-major
      * @param targetDocs  the same anchors' raw target vectors
      * @param selfRows    each held-out anchor's row in {@code bank}, left out of its own comparison
-     * @param bank        raw target vectors of the shared anchors: the native "queries" the documents are compared with
+     * @param bank        raw target vectors of the shared anchors, or of a sample of them: the natives the documents rank among
+     * @param anchors     how many shared anchors the bank stands for: a document's count of natives above it in a sample
+     *                    is scaled up to that many, so its rank, and the mean reciprocal rank, keep the scale of all anchors
      */
     public static DocumentCorrection fit(SpaceTranslator queryMap, SpaceTranslator documentMap, float[] sourceDocs, float[] targetDocs,
-                                         int[] selfRows, float[] bank, int topRanks, int parallelism) {
+                                         int[] selfRows, float[] bank, int anchors, int topRanks, int parallelism) {
         int dt = documentMap.targetDims();
         double own = documentMap.target().preprocessing().meanWeight();
         int h = Math.min(selfRows.length, MAX_DOCUMENTS);
@@ -144,7 +146,9 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
         // nothing is added back without centring: the map alone is the correction
         boolean centred = documentMap.target().preprocessing().center();
         double[] weights = centred ? grid : new double[] {0};
-        NativeRanking ranking = rankAmongNatives(Arrays.copyOf(targetDocs, h * dt), exclude, bank, dt, topRanks,
+        int nb = bank.length / dt;
+        double rankScale = anchors > nb ? (anchors - 1.0) / (nb - 1) : 1;
+        NativeRanking ranking = rankAmongNatives(Arrays.copyOf(targetDocs, h * dt), exclude, bank, dt, topRanks, rankScale,
             new float[][] {queryResiduals, residuals}, new double[][] {{queryWeight}, weights}, mean, parallelism);
         double nativeMean = ranking.meanTop();
         double before = meanTop(queryResiduals, mean, exclude, bank, dt, new double[] {queryWeight}, topRanks, parallelism)[0]
@@ -168,9 +172,10 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
      * and ranks of each native target's top similarities against the bank but its own row, and for each set {@code s} of
      * residuals and weights the mean reciprocal rank of each translated document {@code r_j + w mean} for its own native
      * vector as the query, among the native vectors of the bank but its own (how a native query finds a translated
-     * document among native ones). The native similarities do not depend on {@code w}: one product and one sort serve all.
+     * document among native ones; each count of natives above it scaled by {@code rankScale}). The native similarities do
+     * not depend on {@code w}: one product and one sort serve all.
      */
-    private static NativeRanking rankAmongNatives(float[] targets, int[] exclude, float[] bank, int dims, int topRanks,
+    private static NativeRanking rankAmongNatives(float[] targets, int[] exclude, float[] bank, int dims, int topRanks, double rankScale,
                                                   float[][] residualSets, double[][] weightSets, float[] mean, int parallelism) {
         int h = targets.length / dims, nb = bank.length / dims, kept = Math.min(topRanks, nb - 1);
         float[] translated = new float[dims], query = new float[dims];
@@ -212,9 +217,10 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
                 Arrays.sort(sorted, 0, others);
                 for (int s = 0; s < sums.length; s++) {
                     for (int g = 0; g < sums[s].length; g++) {
-                        // rank = 1 + natives scoring at least the translated document
+                        // rank = 1 + natives scoring at least the translated document (an estimate of their number
+                        // among all anchors when the bank is a sample of them)
                         int below = lowerBound(sorted, others, own[s][g][from + j]);
-                        sums[s][g] += 1.0 / (1 + others - below);
+                        sums[s][g] += 1.0 / (1 + (others - below) * rankScale);
                     }
                 }
             }

@@ -227,7 +227,7 @@ public final class TranslatorFitter {
             self[i] = bank.length == rows.n() ? from + i : i;
         }
         return DocumentCorrection.fit(queryMap, documentMap, Arrays.copyOfRange(rows.xRaw(), from * ds, (from + h) * ds),
-            Arrays.copyOfRange(rows.yRaw(), from * dt, (from + h) * dt), self, gather(rows.yRaw(), dt, bank),
+            Arrays.copyOfRange(rows.yRaw(), from * dt, (from + h) * dt), self, gather(rows.yRaw(), dt, bank), rows.n(),
             ScoreCalibrationFit.TOP_RANKS, options.parallelism());
     }
 
