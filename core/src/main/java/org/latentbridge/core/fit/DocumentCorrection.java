@@ -49,8 +49,11 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
     /** Gain in held-out MRR the correction must bring to be applied: below it, rank noise of a few documents in a thousand. */
     public static final double MRR_GAIN = 0.005;
 
-    /** Most held-out documents the fit compares: the mean of top similarities is stable long before, and the cost is bounded. */
-    public static final int MAX_DOCUMENTS = 1000;
+    /**
+     * Most held-out documents the fit compares: the mean of top similarities is stable long before, and the cost is bounded.
+     * The calibration's queries: both fits share one bank, where these rows come first.
+     */
+    public static final int MAX_DOCUMENTS = ScoreCalibrationFit.MAX_QUERIES;
     /** Grid of weights searched: steps of 1/8 up to the maximum. */
     private static final double GRID_STEP = 0.125;
     private static final int QUERY_BLOCK = 256;

@@ -253,8 +253,11 @@ public final class TranslatorFitter {
         return rows;
     }
 
-    /** The rows {@code rows} of the row-major {@code m}, in that order. */
+    /** The rows {@code rows} of the row-major {@code m}, in that order; {@code m} itself when {@link #bank} took every row. */
     private static float[] gather(float[] m, int dims, int[] rows) {
+        if (rows.length * dims == m.length) {
+            return m;
+        }
         float[] out = new float[rows.length * dims];
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(m, rows[i] * dims, out, i * dims, dims);
