@@ -245,12 +245,14 @@ public final class TranslatorFitter {
 
     /**
      * The score calibration of the chosen method, measured with its map fitted without the held-out rows: each held-out
-     * anchor is a query, every shared anchor (but itself) a document. A calibration that cannot be fitted leaves the
-     * identity and a warning: the translator itself is sound.
+     * anchor (at most {@link ScoreCalibrationFit#MAX_QUERIES}) is a query, the anchors of its {@link #bank} (but itself) the
+     * documents. A calibration that cannot be fitted leaves the identity and a warning: the translator itself is sound.
      */
     private static ScoreCalibration calibrate(SpaceTranslator heldOutTranslator, Rows rows, int from, FitOptions options,
                                               List<String> warnings) {
-        int n = rows.n(), ds = rows.ds(), dt = rows.dt(), h = n - from, par = options.parallelism();
+        int ds = rows.ds(), dt = rows.dt(), par = options.parallelism();
+        int[] bank = bank(rows.n(), from);
+        int h = Math.min(rows.n() - from, ScoreCalibrationFit.MAX_QUERIES);
         float[] translated = new float[h * dt];
         int[] self = new int[h];
         float[] row = new float[ds];
@@ -258,11 +260,12 @@ public final class TranslatorFitter {
             for (int i = 0; i < h; i++) {
                 System.arraycopy(rows.xRaw(), (from + i) * ds, row, 0, ds);
                 System.arraycopy(heldOutTranslator.translate(row, true), 0, translated, i * dt, dt);
-                self[i] = from + i;
+                self[i] = bank.length == rows.n() ? from + i : i;
             }
-            double[][] x = ScoreCalibrationFit.topCosines(translated, self, rows.yRaw(), dt, ScoreCalibrationFit.TOP_RANKS, par);
-            double[][] y = ScoreCalibrationFit.topCosines(Arrays.copyOfRange(rows.xRaw(), from * ds, n * ds), self, rows.xRaw(), ds,
+            double[][] x = ScoreCalibrationFit.topCosines(translated, self, gather(rows.yRaw(), dt, bank), dt,
                 ScoreCalibrationFit.TOP_RANKS, par);
+            double[][] y = ScoreCalibrationFit.topCosines(Arrays.copyOfRange(rows.xRaw(), from * ds, (from + h) * ds), self,
+                gather(rows.xRaw(), ds, bank), ds, ScoreCalibrationFit.TOP_RANKS, par);
             return ScoreCalibrationFit.fit(x, y, options.seed());
         } catch (IllegalArgumentException e) {
             warnings.add("no score calibration (translated scores are not mapped onto the native scale): " + e.getMessage());
@@ -273,13 +276,50 @@ public final class TranslatorFitter {
     /** The mean weight for documents translated at index time, fitted on the held-out rows (see {@link DocumentCorrection}). */
     private static DocumentCorrection correctDocuments(SpaceTranslator queryMap, SpaceTranslator documentMap, Rows rows, int from,
                                                       FitOptions options) {
-        int n = rows.n(), ds = rows.ds(), dt = rows.dt();
-        int[] self = new int[n - from];
-        for (int i = 0; i < self.length; i++) {
-            self[i] = from + i;
+        int ds = rows.ds(), dt = rows.dt();
+        int[] bank = bank(rows.n(), from);
+        int h = Math.min(rows.n() - from, DocumentCorrection.MAX_DOCUMENTS);
+        int[] self = new int[h];
+        for (int i = 0; i < h; i++) {
+            self[i] = bank.length == rows.n() ? from + i : i;
         }
-        return DocumentCorrection.fit(queryMap, documentMap, Arrays.copyOfRange(rows.xRaw(), from * ds, n * ds),
-            Arrays.copyOfRange(rows.yRaw(), from * dt, n * dt), self, rows.yRaw(), ScoreCalibrationFit.TOP_RANKS, options.parallelism());
+        return DocumentCorrection.fit(queryMap, documentMap, Arrays.copyOfRange(rows.xRaw(), from * ds, (from + h) * ds),
+            Arrays.copyOfRange(rows.yRaw(), from * dt, (from + h) * dt), self, gather(rows.yRaw(), dt, bank), rows.n(),
+            ScoreCalibrationFit.TOP_RANKS, options.parallelism());
+    }
+
+    /**
+     * The rows the calibration fits compare held-out queries with: every shared anchor when there are at most
+     * {@link ScoreCalibrationFit#MAX_BANK}; otherwise the first {@link ScoreCalibrationFit#MAX_QUERIES} held-out rows (the
+     * queries, each left out of its own comparison at its index here) followed by the other rows in the seeded order up to
+     * that many in all: a seeded uniform sample of the anchors. The top similarities and ranks against such a sample keep
+     * the calibration's evidence at a cost that does not grow with n.
+     */
+    private static int[] bank(int n, int heldFrom) {
+        if (n <= ScoreCalibrationFit.MAX_BANK) {
+            int[] all = new int[n];
+            Arrays.setAll(all, i -> i);
+            return all;
+        }
+        int queries = Math.min(n - heldFrom, ScoreCalibrationFit.MAX_QUERIES);
+        int[] rows = new int[ScoreCalibrationFit.MAX_BANK];
+        for (int i = 0; i < rows.length; i++) {
+            int other = i - queries; // the rows in seeded order but the queries'
+            rows[i] = i < queries ? heldFrom + i : other < heldFrom ? other : other + queries;
+        }
+        return rows;
+    }
+
+    /** The rows {@code rows} of the row-major {@code m}, in that order; {@code m} itself when {@link #bank} took every row. */
+    private static float[] gather(float[] m, int dims, int[] rows) {
+        if (rows.length * dims == m.length) {
+            return m;
+        }
+        float[] out = new float[rows.length * dims];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(m, rows[i] * dims, out, i * dims, dims);
+        }
+        return out;
     }
 
     /**
