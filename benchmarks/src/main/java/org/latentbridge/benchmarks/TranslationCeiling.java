@@ -180,8 +180,8 @@ public final class TranslationCeiling {
                     }
                     Row orthogonal = fitOf.get(Method.ORTHOGONAL.apiName()), contrastive = fitOf.get(Method.CONTRASTIVE.apiName());
                     if (orthogonal != null && contrastive != null) {
-                        optimiser.add(String.format(Locale.ROOT, "draw %d: fit contrastive %.2f s wall (%.2f s CPU), orthogonal %.2f s wall "
-                            + "(%.2f s CPU): ratio %.1f wall, %.1f CPU", d, contrastive.fitSeconds(), contrastive.fitCpuSeconds(),
+                        optimiser.add(String.format(Locale.ROOT, "draw %d: fit contrastive %.2f s wall (%.2f s CPU), "
+                            + "orthogonal %.2f s wall (%.2f s CPU): ratio %.1f wall, %.1f CPU", d, contrastive.fitSeconds(), contrastive.fitCpuSeconds(),
                             orthogonal.fitSeconds(), orthogonal.fitCpuSeconds(), contrastive.fitSeconds() / orthogonal.fitSeconds(),
                             contrastive.fitCpuSeconds() / orthogonal.fitCpuSeconds()));
                     }
@@ -268,7 +268,8 @@ public final class TranslationCeiling {
                     : "";
             List<Row> rows = new ArrayList<>();
             Score plain = score(translateQueries(fit.translator(), sourceQueries), index);
-            rows.add(row(pair, method.apiName(), "", anchors, draw, plain, nativeScore, seconds, cpuSeconds, chosenStep, refitSteps, settings, ""));
+            rows.add(row(pair, method.apiName(), "", anchors, draw, plain, nativeScore, seconds, cpuSeconds, chosenStep, refitSteps,
+                settings, ""));
             if (calibrate) {
                 List<Calibration.Candidate> candidates = Calibration.candidates(fit, sa, ta, options);
                 double[][] recall = new double[candidates.size()][];
@@ -278,7 +279,8 @@ public final class TranslationCeiling {
                 Calibration.Outcome o = Calibration.choose(recall, Calibration.DEFAULT_FOLDS, 0);
                 Calibration.Candidate chosen = candidates.get(o.chosen());
                 Score calibrated = score(translateQueries(chosen.translator(), sourceQueries), index);
-                rows.add(row(pair, method.apiName(), "calibrated", anchors, draw, calibrated, nativeScore, seconds, cpuSeconds, chosenStep, refitSteps,
+                rows.add(row(pair, method.apiName(), "calibrated", anchors, draw, calibrated, nativeScore, seconds, cpuSeconds, chosenStep,
+                    refitSteps,
                     chosen.settings().toString().replace(", ", "; "),
                     String.format(Locale.ROOT, "%.3f -> %.3f", o.recallBefore(), o.recallAfter())));
             }
