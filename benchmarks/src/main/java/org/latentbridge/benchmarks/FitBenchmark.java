@@ -36,7 +36,7 @@ public class FitBenchmark {
     @Param({"384", "1024"})
     public int dims;
 
-    @Param({"auto", "orthogonal", "linear", "affine", "inverse_relative"})
+    @Param({"auto", "orthogonal", "linear", "affine", "inverse_relative", "contrastive"})
     public String method;
 
     private SyntheticPair pair;

@@ -87,6 +87,7 @@ public final class TranslatorFitter {
         Map<Method, Double> lambdas = new LinkedHashMap<>();
         KernelCorrectionFit.Params kernelParams = null;
         LinearMap orthogonalTrain = null;
+        ContrastiveFit.Outcome contrastive = null;
         // each candidate as fitted without the held-out rows: the chosen one's calibration is measured on those rows
         Map<Method, SpaceTranslator> trainTranslators = new LinkedHashMap<>();
         for (Method method : candidates) {
@@ -114,6 +115,17 @@ public final class TranslatorFitter {
                     correction.centres(), correction.coefficients(), correction.temperature(), kernelTrainRows));
                 continue;
             }
+            if (method == Method.CONTRASTIVE) {
+                LinearMap rotation = orthogonalTrain != null ? orthogonalTrain : new OrthogonalFit().fit(trainPart, 0, par);
+                int phase = done - 1;
+                contrastive = ContrastiveFit.earlyStopped(x, ds, y, dt, valEnd, MatrixKernels.toFloat(rotation.w()),
+                    options.contrastive(), options.seed(), par, contrastiveProgress(options, "method contrastive", phase, total));
+                LinearMap map = LinearMap.withoutBias(toDouble(contrastive.w()), ds, dt);
+                metrics.put(method, evaluate(map, null, x, ds, yRaw, dt, valEnd, n, targetFrame, par));
+                trainTranslators.put(method, new LinearTranslator(method, sourceFrame, targetFrame, contrastive.w(), new float[dt],
+                    valEnd));
+                continue;
+            }
             MethodFit candidate = MethodFit.of(method);
             double lambda = options.lambdas()[0];
             if (candidate.usesLambda()) {
@@ -138,6 +150,12 @@ public final class TranslatorFitter {
             KernelCorrectionFit.Correction c = KernelCorrectionFit.fit(x, ds, KernelCorrectionFit.residual(x, ds, y, dt, rotation, 0, n),
                 dt, n, kernelParams, par);
             translator = new KernelTranslator(sourceFrame, targetFrame, rotation, c.centres(), c.coefficients(), c.temperature(), n);
+        } else if (chosen == Method.CONTRASTIVE) {
+            // the refit: from the orthogonal solution on every anchor, as many epochs as the validation rows chose
+            float[] rotation = MatrixKernels.toFloat(new OrthogonalFit().fit(all, 0, par).w());
+            float[] w = ContrastiveFit.run(x, ds, y, dt, n, rotation, contrastive.stepsFor(n), options.contrastive(), options.seed(), par,
+                contrastiveProgress(options, "refit contrastive", total - 2, total));
+            translator = new LinearTranslator(chosen, sourceFrame, targetFrame, w, new float[dt], n);
         } else {
             LinearMap finalMap = MethodFit.of(chosen).fit(all, lambdas.getOrDefault(chosen, options.lambdas()[0]), par);
             translator = new LinearTranslator(chosen, sourceFrame, targetFrame, MatrixKernels.toFloat(finalMap.w()),
@@ -183,7 +201,25 @@ public final class TranslatorFitter {
         }
         long took = (System.nanoTime() - start) / 1_000_000;
         return new FitResult(translator, chosen, metrics, lambdas, kernel, selection, diagnostics, n, train, held, took, calibration,
-            documents, documentTranslator, null);
+            documents, documentTranslator, contrastive == null ? null : new FitResult.ContrastiveRun(options.contrastive(),
+                contrastive.chosenStep(), chosen == Method.CONTRASTIVE ? contrastive.stepsFor(n) : 0, contrastive.startLoss(),
+                contrastive.chosenLoss()));
+    }
+
+    /** Reports a contrastive run's steps as its phase, and stops it when the fit is cancelled. */
+    private static ContrastiveFit.Progress contrastiveProgress(FitOptions options, String phase, int done, int total) {
+        return (step, of) -> {
+            checkCancelled(options);
+            options.progress().phase(phase + ": step " + step + " of " + of, done, total);
+        };
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
     }
 
     /**
@@ -338,8 +374,8 @@ public final class TranslatorFitter {
 
     private static List<Method> candidates(FitOptions options) {
         if (options.method() != null) {
-            if ((options.method() == Method.INVERSE_RELATIVE || options.method() == Method.ORTHOGONAL_KERNEL)
-                && options.preprocessing().normalize() == false) {
+            if ((options.method() == Method.INVERSE_RELATIVE || options.method() == Method.ORTHOGONAL_KERNEL
+                || options.method() == Method.CONTRASTIVE) && options.preprocessing().normalize() == false) {
                 throw new IllegalArgumentException("[method] [" + options.method().apiName() + "] works on normalised anchors: it "
                     + "needs [preprocess.normalize] true");
             }
