@@ -182,8 +182,8 @@ public final class TranslationCeiling {
                     if (orthogonal != null && contrastive != null) {
                         optimiser.add(String.format(Locale.ROOT, "draw %d: fit contrastive %.2f s wall (%.2f s CPU), "
                             + "orthogonal %.2f s wall (%.2f s CPU): ratio %.1f wall, %.1f CPU", d, contrastive.fitSeconds(),
-                            contrastive.fitCpuSeconds(), orthogonal.fitSeconds(), orthogonal.fitCpuSeconds(), contrastive.fitSeconds() / orthogonal.fitSeconds(),
-                            contrastive.fitCpuSeconds() / orthogonal.fitCpuSeconds()));
+                            contrastive.fitCpuSeconds(), orthogonal.fitSeconds(), orthogonal.fitCpuSeconds(),
+                            contrastive.fitSeconds() / orthogonal.fitSeconds(), contrastive.fitCpuSeconds() / orthogonal.fitCpuSeconds()));
                     }
                 }
                 printCell(cell, counts[c]);
