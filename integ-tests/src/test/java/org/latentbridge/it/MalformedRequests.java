@@ -23,7 +23,12 @@ final class MalformedRequests {
     /** A raw JSON token standing for a value that is not valid JSON for Jackson's defaults (NaN, Infinity). */
     private record Raw(String json) {}
 
-    record Case(String method, String path, String body, String what) {}
+    /** @param status the status expected, or 0 for any 4xx */
+    record Case(String method, String path, String body, String what, int status) {
+        Case(String method, String path, String body, String what) {
+            this(method, path, body, what, 0);
+        }
+    }
 
     private MalformedRequests() {}
 
@@ -46,6 +51,7 @@ final class MalformedRequests {
             "holdout", 0.2, "seed", 1, "preprocess", ordered("center", true, "normalize", true, "mean_weight", 0.5), "min_quality",
             ordered("top1", 0.0)), List.of(), Map.of("method", METHODS, "source_role", ROLES, "target_role", ROLES, "holdout", FRACTIONS,
             "seed", SEEDS, "preprocess", PREPROCESS, "min_quality", MIN_QUALITY, "calibration", calibrations()));
+        methodOptions(cases);
         mutate(cases, "POST", "_latent/_translate", ordered("from", "m", "to", "t", "role", "query", "normalize", true, "vectors",
             List.of(vector())), List.of("from", "to", "vectors"), Map.of("from", MODEL_REFS, "to", MODEL_REFS, "role", ROLES, "normalize",
             BOOLEANS, "vectors", VECTOR_LISTS, "method", TRANSLATE_METHODS, "top_k", INTEGERS, "exponent", EXPONENTS));
@@ -185,6 +191,49 @@ final class MalformedRequests {
             cases.add(new Case("POST", "_latent/_translate", json(body), "relative output of " + tooMany + " vectors x " + ANCHORS
                 + " anchors" + (body.containsKey("top_k") ? ", sparse" : "")));
         }
+    }
+
+    /**
+     * The fit's method options, {@code contrastive} and {@code kernel}: an unknown field inside each, wrong types, each
+     * value out of range, and each section sent with a method that would not use it. All are 400, before any work.
+     */
+    private static void methodOptions(List<Case> cases) {
+        Map<String, Object> contrastive = ordered("max_steps", 200, "temperature", 0.05, "learning_rate", 1e-4, "batch_size", 256);
+        Map<String, List<Object>> badContrastive = new LinkedHashMap<>();
+        badContrastive.put("max_steps", concat(List.of(-1, 100_001, Integer.MAX_VALUE, 4.5, "200", true, new Raw("3000000000")), COMMON));
+        badContrastive.put("temperature", concat(List.of(0, 0.001, -0.05, 1.5, "0.05", true, 1e300), COMMON));
+        badContrastive.put("learning_rate", concat(List.of(0, -1e-4, 0.2, "1e-4", false), COMMON));
+        badContrastive.put("batch_size", concat(List.of(0, 1, 4097, -256, 256.5, "256"), COMMON));
+        for (Map.Entry<String, List<Object>> field : badContrastive.entrySet()) {
+            for (Object bad : field.getValue()) {
+                cases.add(new Case("PUT", "_latent/translator/m/t", json(ordered("method", "contrastive", "contrastive", with(contrastive,
+                    field.getKey(), bad, true))), "PUT translator: contrastive." + field.getKey() + " = " + shown(bad), 400));
+            }
+        }
+        for (Object bad : concat(List.of(ordered("max_centres", 9), ordered("max_centres", 20_001), ordered("max_centres", -1),
+            ordered("max_centres", "1000"), ordered("max_centres", 1000.5), ordered("max_centres", true), ordered("max_centres", new Raw(
+                "NaN")), ordered("max_centres", null), 1000), List.of("x", List.of(ordered("max_centres", 1000))))) {
+            cases.add(new Case("PUT", "_latent/translator/m/t", json(ordered("method", "orthogonal_kernel", "kernel", bad)),
+                "PUT translator: kernel = " + shown(bad), 400));
+        }
+        for (Object bad : List.of(3000, "x", List.of(contrastive), with(contrastive, "epochs", 3, true), ordered("max_steps", null))) {
+            cases.add(new Case("PUT", "_latent/translator/m/t", json(ordered("method", "contrastive", "contrastive", bad)),
+                "PUT translator: contrastive = " + shown(bad), 400));
+        }
+        cases.add(new Case("PUT", "_latent/translator/m/t", json(ordered("kernel", ordered("max_centres", 1000, "centres", 500))),
+            "PUT translator: an unknown field in kernel", 400));
+        for (String method : List.of("orthogonal", "linear", "affine", "inverse_relative", "orthogonal_kernel")) {
+            cases.add(new Case("PUT", "_latent/translator/m/t", json(ordered("method", method, "contrastive", contrastive)),
+                "PUT translator: contrastive options with method " + method, 400));
+        }
+        for (String method : List.of("orthogonal", "linear", "affine", "inverse_relative", "contrastive")) {
+            cases.add(new Case("PUT", "_latent/translator/m/t", json(ordered("method", method, "kernel", ordered("max_centres", 1000))),
+                "PUT translator: kernel options with method " + method, 400));
+        }
+    }
+
+    private static String shown(Object value) {
+        return abbreviate(String.valueOf(value instanceof Raw r ? r.json() : value));
     }
 
     /** A model and a role name of the longest allowed length: two of each make an internal id too long to store. */

@@ -42,7 +42,7 @@ class MalformedRequestsIT {
         for (MalformedRequests.Case c : cases) {
             EsResponse r = es.request(c.method(), c.path(), c.body());
             byStatus.merge(r.status(), 1, Integer::sum);
-            String problem = problem(r);
+            String problem = c.status() != 0 && r.status() != c.status() ? "not the expected " + c.status() : problem(r);
             if (problem != null) {
                 failures.add(c.what() + " -> " + r.status() + ": " + problem + " " + abbreviate(r.body()));
             }

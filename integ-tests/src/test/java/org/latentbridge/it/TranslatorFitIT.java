@@ -15,7 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Fitting through the API: quality gates that keep the previous translator, and fits run as tasks. */
+/**
+ * Fitting through the API: quality gates that keep the previous translator, fits run as tasks, and the options of the
+ * {@code orthogonal_kernel} and {@code contrastive} methods.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TranslatorFitIT {
     private static final int DIMS = 12, N = 200;
@@ -45,6 +48,13 @@ class TranslatorFitIT {
         es.post("_latent/model/t/_anchors", Map.of("ids", SyntheticAnchors.ids(0, N), "vectors", x)).ok(); // identical spaces
         JsonNode good = es.put("_latent/translator/s/t", Map.of("min_quality", Map.of("top1", 0.9))).ok();
         assertEquals(1, good.path("version").asLong());
+        // every method's held-out metrics hold neighbour agreement; identical spaces keep every neighbourhood
+        good.path("metrics").fields().forEachRemaining(m -> {
+            double agreement = m.getValue().path("neighbour_agreement").asDouble(-1);
+            assertTrue(agreement >= 0 && agreement <= 1, m.getKey() + " " + m.getValue());
+        });
+        assertTrue(good.path("metrics").path("orthogonal").path("neighbour_agreement").asDouble() >= 0.95, good.toString());
+        assertEquals(good.path("metrics"), es.get("_latent/translator/s/t").ok().path("metrics"), "GET shows the stored report");
 
         // the target's anchors become unrelated noise: the refit falls below the floor and is refused
         es.post("_latent/model/t/_anchors", Map.of("ids", SyntheticAnchors.ids(0, N), "vectors", gaussian(2))).ok();
@@ -53,10 +63,13 @@ class TranslatorFitIT {
         assertTrue(error.path("reason").asText().contains("refused by [min_quality]"), refused.body());
         assertTrue(error.path("metrics").path("orthogonal").path("top1").asDouble() < 0.9, "metrics in the error body: " + refused.body());
         assertTrue(error.path("metrics").has("linear"), refused.body());
+        EsResponse scrambled = es.put("_latent/translator/s/t", Map.of("min_quality", Map.of("neighbour_agreement", 0.9)))
+            .expectStatus(400);
+        assertTrue(scrambled.json().path("error").path("reason").asText().contains("held-out neighbour_agreement"), scrambled.body());
 
         EsResponse badMethod = es.put("_latent/translator/s/t", Map.of("method", "relative")).expectStatus(400);
-        assertTrue(badMethod.body().contains("expected one of [auto, orthogonal, linear, affine, inverse_relative, orthogonal_kernel, contrastive]"),
-            badMethod.body());
+        assertTrue(badMethod.body().contains(
+            "expected one of [auto, orthogonal, linear, affine, inverse_relative, orthogonal_kernel, contrastive]"), badMethod.body());
 
         JsonNode kept = es.get("_latent/translator/s/t").ok();
         assertEquals(1, kept.path("version").asLong(), "the previous translator is kept");
@@ -76,5 +89,60 @@ class TranslatorFitIT {
         assertEquals("orthogonal", done.path("response").path("method").asText(), done.toString());
         assertEquals(2, done.path("response").path("version").asLong(), done.toString());
         assertFalse(es.get("_latent/translator/s/t").ok().path("stale").asBoolean());
+    }
+
+    @Test
+    @Order(3)
+    void theKernelsCentreCapIsAnOptionAndMethodOptionsNeedTheirMethod() {
+        EsHttp es = CLUSTER.http();
+        JsonNode fit = es.put("_latent/translator/s/t", Map.of("method", "orthogonal_kernel", "kernel", Map.of("max_centres", 40))).ok();
+        JsonNode kernel = fit.path("kernel");
+        assertEquals(40, kernel.path("max_centres").asInt(), fit.toString());
+        assertTrue(kernel.path("centres").asInt() > 0 && kernel.path("centres").asInt() <= 40, fit.toString());
+        assertEquals(kernel, es.get("_latent/translator/s/t").ok().path("kernel"), "GET shows the stored report");
+
+        long version = fit.path("version").asLong();
+        for (Map<String, Object> body : List.of(Map.of("method", "linear", "kernel", Map.of("max_centres", 40)),
+            Map.<String, Object>of("method", "orthogonal", "contrastive", Map.of("max_steps", 200)))) {
+            EsResponse refused = es.put("_latent/translator/s/t", body).expectStatus(400);
+            assertEquals("action_request_validation_exception", refused.json().path("error").path("type").asText(), refused.body());
+            assertTrue(refused.body().contains("does not run"), refused.body());
+        }
+        EsResponse outOfRange = es.put("_latent/translator/s/t", Map.of("contrastive", Map.of("temperature", 5))).expectStatus(400);
+        assertTrue(outOfRange.body().contains("[contrastive.temperature] must be within [0.01, 1], got [5.0]"), outOfRange.body());
+        EsResponse unknown = es.put("_latent/translator/s/t", Map.of("contrastive", Map.of("epochs", 5))).expectStatus(400);
+        assertEquals("x_content_parse_exception", unknown.json().path("error").path("type").asText(), unknown.body());
+        assertEquals(version, es.get("_latent/translator/s/t").ok().path("version").asLong(), "nothing refused was stored");
+    }
+
+    @Test
+    @Order(4)
+    void aContrastiveFitReportsItsRunAndTranslates() {
+        EsHttp es = CLUSTER.http();
+        JsonNode fit = es.put("_latent/translator/s/t", Map.of("method", "contrastive", "contrastive", Map.of("max_steps", 200))).ok();
+        assertEquals("contrastive", fit.path("method").asText(), fit.toString());
+        JsonNode run = fit.path("contrastive");
+        assertEquals(200, run.path("max_steps").asInt(), fit.toString());
+        int chosen = run.path("chosen_step").asInt(-1);
+        assertTrue(chosen >= 0 && chosen <= 200, "the chosen step is within the budget: " + run);
+        assertTrue(Double.isFinite(run.path("start_loss").asDouble()) && Double.isFinite(run.path("chosen_loss").asDouble(Double.NaN)),
+            run.toString());
+        assertTrue(run.path("chosen_loss").asDouble() <= run.path("start_loss").asDouble(), "the lowest validation loss is chosen: " + run);
+        assertEquals(run, es.get("_latent/translator/s/t").ok().path("contrastive"), "GET shows the stored report");
+
+        // both models hold the same anchors: the translation of an anchor lands on its own target
+        float[] anchor = gaussian(1).get(7);
+        JsonNode translated = es.post("_latent/_translate", Map.of("from", "s", "to", "t", "vectors", List.of(anchor))).ok();
+        assertEquals("contrastive", translated.path("method").asText(), translated.toString());
+        JsonNode vector = translated.path("vectors").get(0);
+        assertEquals(DIMS, vector.size(), translated.toString());
+        double dot = 0, norm = 0, anchorNorm = 0;
+        for (int j = 0; j < DIMS; j++) {
+            double v = vector.get(j).asDouble();
+            dot += v * anchor[j];
+            norm += v * v;
+            anchorNorm += anchor[j] * anchor[j];
+        }
+        assertTrue(dot / Math.sqrt(norm * anchorNorm) > 0.9, "cosine to the anchor's own target: " + dot / Math.sqrt(norm * anchorNorm));
     }
 }

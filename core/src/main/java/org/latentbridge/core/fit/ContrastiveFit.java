@@ -46,12 +46,13 @@ final class ContrastiveFit {
      * The early-stopped run's result.
      *
      * @param w          the map at the chosen step, row-major {@code d_s x d_t}
+     * @param settings   the settings it ran with
      * @param chosenStep the checkpoint with the lowest validation loss (0 is the start)
      * @param trainRows  rows it trained on, to turn its steps into epochs
      * @param startLoss  the validation loss at the start
      * @param chosenLoss the validation loss at the chosen step
      */
-    record Outcome(float[] w, int chosenStep, int trainRows, double startLoss, double chosenLoss) {
+    record Outcome(float[] w, ContrastiveSettings settings, int chosenStep, int trainRows, double startLoss, double chosenLoss) {
         /** Steps that make as many epochs over {@code rows} rows as {@code chosenStep} made over the training rows. */
         int stepsFor(int rows) {
             return (int) Math.round((double) chosenStep * rows / trainRows);
@@ -61,9 +62,11 @@ final class ContrastiveFit {
     /**
      * Trains on the first {@link #TRAIN_SHARE} of rows {@code [0, rows)} and checks the loss of the others every
      * {@link ContrastiveSettings#CHECK_EVERY} steps, for at most {@code settings.maxSteps()} steps (fewer after
-     * {@link #PATIENCE} steps without a better check); returns the map at the best check.
+     * {@link #PATIENCE} steps without a better check); returns the map at the best check. It starts at the orthogonal
+     * solution of its training rows alone: a start fitted on the checked rows too would score them in-sample, and the
+     * checks would favour it over every step.
      */
-    static Outcome earlyStopped(float[] x, int ds, float[] y, int dt, int rows, float[] start, ContrastiveSettings settings, long seed,
+    static Outcome earlyStopped(float[] x, int ds, float[] y, int dt, int rows, ContrastiveSettings settings, long seed,
                                 int parallelism, Progress progress) {
         int validationRows = Math.max(MIN_SPLIT_ROWS, rows - (int) Math.round(TRAIN_SHARE * rows));
         int trainRows = rows - validationRows;
@@ -71,6 +74,8 @@ final class ContrastiveFit {
             throw new IllegalArgumentException("[contrastive] needs at least [" + 2 * MIN_SPLIT_ROWS + "] anchors to train and check "
                 + "its steps on, got [" + rows + "]");
         }
+        float[] start = MatrixKernels.toFloat(new OrthogonalFit().fit(Moments.of(x, ds, y, dt, 0, trainRows, parallelism), 0,
+            parallelism).w());
         float[] validationX = Arrays.copyOfRange(x, trainRows * ds, rows * ds);
         float[] validationY = unitRows(Arrays.copyOfRange(y, trainRows * dt, rows * dt), dt);
         Optimiser optimiser = new Optimiser(x, ds, y, dt, trainRows, start, settings, seed, parallelism);
@@ -93,7 +98,7 @@ final class ContrastiveFit {
                 }
             }
         }
-        return new Outcome(best, bestStep, trainRows, startLoss, bestLoss);
+        return new Outcome(best, settings, bestStep, trainRows, startLoss, bestLoss);
     }
 
     /** Exactly {@code steps} steps on rows {@code [0, rows)} from {@code start}: the refit once the step count is chosen. */
@@ -124,6 +129,11 @@ final class ContrastiveFit {
                 colSum[j] += e;
             }
         }
+    }
+
+    /** Multiply-adds of one step with batches of {@code batch} rows: the four products of the class comment. */
+    static double multiplyAddsPerStep(int batch, int ds, int dt) {
+        return 2.0 * batch * ds * dt + 2.0 * batch * batch * dt;
     }
 
     /** Copies of the rows scaled to unit length (zero rows stay zero). */

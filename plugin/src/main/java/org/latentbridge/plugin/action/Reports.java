@@ -2,6 +2,8 @@ package org.latentbridge.plugin.action;
 
 import org.latentbridge.core.anchor.AnchorDiagnostics;
 import org.latentbridge.core.anchor.AnchorStatistics;
+import org.latentbridge.core.fit.ContrastiveSettings;
+import org.latentbridge.core.fit.FitOptions;
 import org.latentbridge.core.fit.FitResult;
 import org.latentbridge.core.fit.PairDiagnostics;
 import org.latentbridge.core.linalg.Vectors;
@@ -62,13 +64,14 @@ public final class Reports {
         return m;
     }
 
-    /** The fit report stored with a translator and returned by PUT and GET translator. */
     /**
-     * @param stored the translator stored: the fit's own, or the one calibration chose among its variants
-     * @param kernel the kernel settings {@code stored} was fitted with (null unless it is {@code orthogonal_kernel})
+     * The fit report stored with a translator and returned by PUT and GET translator.
+     *
+     * @param stored  the translator stored: the fit's own, or the one calibration chose among its variants
+     * @param kernel  the kernel settings {@code stored} was fitted with (null unless it is {@code orthogonal_kernel})
+     * @param options the options the fit ran with
      */
-    public static Map<String, Object> fit(FitResult fit, SpaceTranslator stored, FitResult.KernelSettings kernel, double holdout,
-                                          long seed) {
+    public static Map<String, Object> fit(FitResult fit, SpaceTranslator stored, FitResult.KernelSettings kernel, FitOptions options) {
         Preprocessing preprocessing = stored.target().preprocessing();
         PairDiagnostics d = fit.diagnostics();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -84,7 +87,11 @@ public final class Reports {
             k.put("temperature", kernel.temperature());
             k.put("lambda", kernel.lambda());
             k.put("centres", kernel.centres());
+            k.put("max_centres", options.maxKernelCentres());
             m.put("kernel", k);
+        }
+        if (fit.contrastive() != null) {
+            m.put("contrastive", contrastive(fit.contrastive()));
         }
         if (fit.selection() != null) {
             m.put("selection", fit.selection());
@@ -99,8 +106,23 @@ public final class Reports {
         diag.put("warnings", d.warnings());
         m.put("diagnostics", diag);
         m.put("preprocess", preprocessing(preprocessing));
-        m.put("holdout", holdout);
-        m.put("seed", seed);
+        m.put("holdout", options.holdout());
+        m.put("seed", options.seed());
+        return m;
+    }
+
+    /** What the contrastive candidate's optimisation ran with and where it stopped. */
+    static Map<String, Object> contrastive(FitResult.ContrastiveRun run) {
+        ContrastiveSettings s = run.settings();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("max_steps", s.maxSteps());
+        m.put("temperature", s.temperature());
+        m.put("learning_rate", s.learningRate());
+        m.put("batch_size", s.batchSize());
+        m.put("chosen_step", run.chosenStep());
+        m.put("refit_steps", run.refitSteps());
+        m.put("start_loss", run.startLoss());
+        m.put("chosen_loss", run.chosenLoss());
         return m;
     }
 }

@@ -111,7 +111,7 @@ public class LatentStoreSingleNodeTests extends ESSingleNodeTestCase {
         assertThat("the same ids again replace their vectors", replaced.replaced(), equalTo(3));
         assertThat(replaced.anchors(), equalTo(ANCHORS));
         client().execute(PutTranslatorAction.INSTANCE, new PutTranslatorAction.Request(new TranslatorPath("src", null, "tgt", null), true,
-            null, Preprocessing.DEFAULT, FitOptions.DEFAULT_HOLDOUT, 1, Map.of(), null)).actionGet();
+            null, Preprocessing.DEFAULT, FitOptions.DEFAULT_HOLDOUT, 1, Map.of(), null, null, null)).actionGet();
 
         float[] query = anchors(false)[5];
         float[] expected = anchors(true)[5];

@@ -151,6 +151,20 @@ class StoredDocumentsTests {
         assertEquals(3, TranslatorRecord.fromSource(source).version());
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aFitReportWithoutSomeMetricReadsBackAsStored() throws IOException {
+        // a report is read back as the map it was stored as: one written without neighbour_agreement shows without it
+        Map<String, Object> metrics = Map.of("orthogonal",
+            Map.of("mean_cosine", 0.8, "top1", 1.0, "top10", 1.0, "mrr", 1.0, "held_out", 50));
+        TranslatorRecord t = new TranslatorRecord("a", "document", "b", "query", 3, "uid-1", 11L, 12L,
+            Map.of("method", "orthogonal", "metrics", metrics), new byte[] {1});
+        TranslatorRecord read = TranslatorRecord.fromSource(stored(t.toSource()));
+        Map<String, Object> orthogonal = (Map<String, Object>) ((Map<String, Object>) read.report().get("metrics")).get("orthogonal");
+        assertEquals(metrics.get("orthogonal"), orthogonal);
+        assertEquals(null, orthogonal.get("neighbour_agreement"));
+    }
+
     private static TranslatorRecord calibratedTranslator() {
         ScoreCalibration calibration = new ScoreCalibration(ScoreCalibration.Form.QUANTILE, new double[] {0.1, 0.4, 0.8},
             new double[] {0.5, 0.7, 0.95}, 20, 120, 0.0123, 0.3141);

@@ -5,6 +5,7 @@ import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.core.Nullable;
 import org.elasticsearch.xcontent.ConstructingObjectParser;
 import org.elasticsearch.xcontent.ObjectParser;
@@ -12,6 +13,7 @@ import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
+import org.latentbridge.core.fit.ContrastiveSettings;
 import org.latentbridge.core.fit.FitOptions;
 import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.Preprocessing;
@@ -38,6 +40,48 @@ public final class PutTranslatorAction {
 
     private PutTranslatorAction() {}
 
+    /**
+     * The {@code contrastive} section of a fit body as sent, each field at {@link ContrastiveSettings#DEFAULT}'s value
+     * unless set. Its ranges are checked by {@link #settings()} when the request is validated, so that a value out of range
+     * is a validation error naming the field rather than a parse error.
+     */
+    public record ContrastiveOptions(int maxSteps, double temperature, double learningRate, int batchSize) implements Writeable {
+        static final ConstructingObjectParser<ContrastiveOptions, Void> PARSER = new ConstructingObjectParser<>("contrastive", false,
+            a -> {
+                ContrastiveSettings d = ContrastiveSettings.DEFAULT;
+                return new ContrastiveOptions(a[0] == null ? d.maxSteps() : (int) a[0], a[1] == null ? d.temperature() : (double) a[1],
+                    a[2] == null ? d.learningRate() : (double) a[2], a[3] == null ? d.batchSize() : (int) a[3]);
+            });
+
+        static {
+            PARSER.declareField(optionalConstructorArg(), StrictXContent::intValue, new ParseField("max_steps"),
+                ObjectParser.ValueType.INT);
+            PARSER.declareField(optionalConstructorArg(), StrictXContent::doubleValue, new ParseField("temperature"),
+                ObjectParser.ValueType.DOUBLE);
+            PARSER.declareField(optionalConstructorArg(), StrictXContent::doubleValue, new ParseField("learning_rate"),
+                ObjectParser.ValueType.DOUBLE);
+            PARSER.declareField(optionalConstructorArg(), StrictXContent::intValue, new ParseField("batch_size"),
+                ObjectParser.ValueType.INT);
+        }
+
+        public ContrastiveOptions(StreamInput in) throws IOException {
+            this(in.readInt(), in.readDouble(), in.readDouble(), in.readInt());
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeInt(maxSteps); // not a vint: an out-of-range negative value travels to validation as it was sent
+            out.writeDouble(temperature);
+            out.writeDouble(learningRate);
+            out.writeInt(batchSize);
+        }
+
+        /** The settings these options ask for; an {@link IllegalArgumentException} naming the field when one is out of range. */
+        public ContrastiveSettings settings() {
+            return new ContrastiveSettings(maxSteps, temperature, learningRate, batchSize);
+        }
+    }
+
     public static final class Request extends LongRunningRequest {
         private static final ObjectParser<Body, Void> PARSER = new ObjectParser<>("put_translator", false, Body::new);
         private static final ConstructingObjectParser<Preprocessing, Void> PREPROCESS = new ConstructingObjectParser<>("preprocess",
@@ -47,6 +91,9 @@ public final class PutTranslatorAction {
                     a[2] == null ? d.normalize() : (boolean) a[2],
                     a[3] == null ? d.meanWeight() : Preprocessing.checkUserMeanWeight((double) a[3]));
             });
+        /** The {@code kernel} section: its one option, {@code max_centres}. */
+        private static final ConstructingObjectParser<Integer, Void> KERNEL = new ConstructingObjectParser<>("kernel", false,
+            a -> a[0] == null ? FitOptions.DEFAULT_MAX_KERNEL_CENTRES : (int) a[0]);
 
         static {
             PARSER.declareField((b, m) -> b.method = m, p -> fitMethod(p.text()), new ParseField("method"),
@@ -60,6 +107,10 @@ public final class PutTranslatorAction {
             PARSER.declareField((b, q) -> b.minQuality = q, Request::minQuality, new ParseField("min_quality"),
                 ObjectParser.ValueType.OBJECT);
             PARSER.declareObject((b, c) -> b.calibration = c, CalibrationSearch.Spec.PARSER, new ParseField("calibration"));
+            PARSER.declareObject((b, c) -> b.contrastive = c, ContrastiveOptions.PARSER, new ParseField("contrastive"));
+            PARSER.declareObject((b, k) -> b.maxKernelCentres = k, KERNEL, new ParseField("kernel"));
+            KERNEL.declareField(optionalConstructorArg(), StrictXContent::intValue, new ParseField("max_centres"),
+                ObjectParser.ValueType.INT);
             PREPROCESS.declareBoolean(optionalConstructorArg(), new ParseField("center"));
             PREPROCESS.declareBoolean(optionalConstructorArg(), new ParseField("standardize"));
             PREPROCESS.declareBoolean(optionalConstructorArg(), new ParseField("normalize"));
@@ -76,6 +127,8 @@ public final class PutTranslatorAction {
             long seed;
             Map<String, Double> minQuality = Map.of();
             CalibrationSearch.Spec calibration;
+            ContrastiveOptions contrastive;
+            Integer maxKernelCentres;
         }
 
         private final TranslatorPath path;
@@ -85,10 +138,17 @@ public final class PutTranslatorAction {
         private final long seed;
         private final Map<String, Double> minQuality;
         private final CalibrationSearch.Spec calibration;
+        private final ContrastiveOptions contrastive;
+        private final Integer maxKernelCentres;
 
-        /** @param method the fit method, or null for {@code auto} */
+        /**
+         * @param method           the fit method, or null for {@code auto}
+         * @param contrastive      the {@code contrastive} method's options, or null when the body has no such section
+         * @param maxKernelCentres {@code orthogonal_kernel}'s cap on centres, or null when the body has no {@code kernel} section
+         */
         public Request(TranslatorPath path, boolean waitForCompletion, @Nullable Method method, Preprocessing preprocessing, double holdout,
-                       long seed, Map<String, Double> minQuality, @Nullable CalibrationSearch.Spec calibration) {
+                       long seed, Map<String, Double> minQuality, @Nullable CalibrationSearch.Spec calibration,
+                       @Nullable ContrastiveOptions contrastive, @Nullable Integer maxKernelCentres) {
             super(waitForCompletion);
             this.path = path;
             this.method = method;
@@ -97,6 +157,8 @@ public final class PutTranslatorAction {
             this.seed = seed;
             this.minQuality = Map.copyOf(minQuality);
             this.calibration = calibration;
+            this.contrastive = contrastive;
+            this.maxKernelCentres = maxKernelCentres;
         }
 
         public Request(StreamInput in) throws IOException {
@@ -108,13 +170,15 @@ public final class PutTranslatorAction {
             seed = in.readLong();
             minQuality = in.readImmutableMap(StreamInput::readDouble);
             calibration = in.readOptionalWriteable(CalibrationSearch.Spec::new);
+            contrastive = in.readOptionalWriteable(ContrastiveOptions::new);
+            maxKernelCentres = in.readOptionalInt();
         }
 
         /** The request a body asks for; a null parser (no body) asks for every default. */
         public static Request parse(String source, String target, boolean waitForCompletion, @Nullable XContentParser parser) {
             Body b = parser == null ? new Body() : PARSER.apply(parser, null);
             return new Request(new TranslatorPath(source, b.sourceRole, target, b.targetRole), waitForCompletion, b.method,
-                b.preprocessing, b.holdout, b.seed, b.minQuality, b.calibration);
+                b.preprocessing, b.holdout, b.seed, b.minQuality, b.calibration, b.contrastive, b.maxKernelCentres);
         }
 
         /** The fit method a body names: null for {@code auto}; the message lists exactly what a fit accepts. */
@@ -158,11 +222,20 @@ public final class PutTranslatorAction {
             out.writeLong(seed);
             out.writeMap(minQuality, StreamOutput::writeDouble);
             out.writeOptionalWriteable(calibration);
+            out.writeOptionalWriteable(contrastive);
+            out.writeOptionalInt(maxKernelCentres);
         }
 
         @Override
         public ActionRequestValidationException validate() {
             ActionRequestValidationException e = path.validate(null);
+            // options of a method the fit will not try would be silently ignored: refuse them instead
+            if (contrastive != null && method != null && method != Method.CONTRASTIVE) {
+                e = addValidationError(optionsConflict("contrastive", Method.CONTRASTIVE), e);
+            }
+            if (maxKernelCentres != null && method != null && method != Method.ORTHOGONAL_KERNEL) {
+                e = addValidationError(optionsConflict("kernel", Method.ORTHOGONAL_KERNEL), e);
+            }
             try {
                 fitOptions();
             } catch (IllegalArgumentException invalid) {
@@ -171,10 +244,19 @@ public final class PutTranslatorAction {
             return calibration == null ? e : calibration.validate(e);
         }
 
-        /** The fit's options (the caller adds cancellation); {@link FitOptions} checks their ranges. */
+        private String optionsConflict(String section, Method owner) {
+            return "[" + section + "] sets options of method [" + owner.apiName() + "], which a fit with [method] [" + method.apiName()
+                + "] does not run; remove [" + section + "] or set [method] to [" + owner.apiName() + "] or [auto]";
+        }
+
+        /**
+         * The fit's options (the caller adds cancellation); {@link FitOptions} and {@link ContrastiveSettings} check their
+         * ranges.
+         */
         public FitOptions fitOptions() {
             return FitOptions.defaults().withMethod(method).withPreprocessing(preprocessing).withHoldout(holdout).withSeed(seed)
-                .withMinQuality(minQuality);
+                .withMinQuality(minQuality).withContrastive(contrastive == null ? ContrastiveSettings.DEFAULT : contrastive.settings())
+                .withMaxKernelCentres(maxKernelCentres == null ? FitOptions.DEFAULT_MAX_KERNEL_CENTRES : maxKernelCentres);
         }
 
         public TranslatorPath path() {
@@ -203,12 +285,14 @@ public final class PutTranslatorAction {
         public boolean equals(Object o) {
             return o instanceof Request r && waitForCompletion() == r.waitForCompletion() && path.equals(r.path) && method == r.method
                 && preprocessing.equals(r.preprocessing) && Double.compare(holdout, r.holdout) == 0 && seed == r.seed
-                && minQuality.equals(r.minQuality) && Objects.equals(calibration, r.calibration);
+                && minQuality.equals(r.minQuality) && Objects.equals(calibration, r.calibration)
+                && Objects.equals(contrastive, r.contrastive) && Objects.equals(maxKernelCentres, r.maxKernelCentres);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(waitForCompletion(), path, method, preprocessing, holdout, seed, minQuality, calibration);
+            return Objects.hash(waitForCompletion(), path, method, preprocessing, holdout, seed, minQuality, calibration, contrastive,
+                maxKernelCentres);
         }
     }
 

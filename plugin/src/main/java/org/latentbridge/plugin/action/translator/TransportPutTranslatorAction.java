@@ -90,14 +90,14 @@ public final class TransportPutTranslatorAction extends LatentTransportAction<Pu
         }
         if (f.calibration() == null) {
             Map<String, Object> report = Reports.fit(fit, fit.translator(), fit.method() == Method.ORTHOGONAL_KERNEL ? fit.kernel() : null,
-                f.options().holdout(), f.options().seed());
+                f.options());
             storeChecked(f.pair(), Fitted.of(fit, fit.translator(), report), STORE_ATTEMPTS, listener);
             return;
         }
         CalibrationSearch.run(services, f.task(), f.calibration(), f.labelled(), candidates, f.callerContext(),
             listener.delegateFailureAndWrap((l, result) -> {
                 SpaceTranslator chosen = result.chosen().translator();
-                Map<String, Object> report = Reports.fit(fit, chosen, result.chosen().kernel(), f.options().holdout(), f.options().seed());
+                Map<String, Object> report = Reports.fit(fit, chosen, result.chosen().kernel(), f.options());
                 report.put("calibration", result.report(f.calibration()));
                 storeChecked(f.pair(), Fitted.of(fit, chosen, report), STORE_ATTEMPTS, l);
             }));

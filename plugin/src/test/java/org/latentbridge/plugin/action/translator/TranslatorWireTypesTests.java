@@ -4,6 +4,8 @@ import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.tasks.CancellableTask;
 import org.junit.jupiter.api.Test;
+import org.latentbridge.core.fit.ContrastiveSettings;
+import org.latentbridge.core.fit.FitOptions;
 import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.Preprocessing;
 import org.latentbridge.plugin.action.CalibrationSearch;
@@ -46,12 +48,19 @@ class TranslatorWireTypesTests {
         return new CalibrationSearch.Spec("docs", "emb", k, k + random.nextInt(100), 2 + random.nextInt(10), random.nextLong(), pairs);
     }
 
+    /** Options of any value, in range or not: the wire carries what was sent, validation judges it. */
+    static PutTranslatorAction.ContrastiveOptions randomContrastive(Random random) {
+        return new PutTranslatorAction.ContrastiveOptions(random.nextInt(), random.nextDouble(), random.nextDouble() * 1e-3,
+            random.nextInt(5000) - 10);
+    }
+
     static PutTranslatorAction.Request randomPutRequest(Random random) {
-        Method[] methods = {null, Method.ORTHOGONAL, Method.LINEAR, Method.AFFINE, Method.ORTHOGONAL_KERNEL};
+        Method[] methods = {null, Method.ORTHOGONAL, Method.LINEAR, Method.AFFINE, Method.ORTHOGONAL_KERNEL, Method.CONTRASTIVE};
         Map<String, Double> floors = random.nextBoolean() ? Map.of() : Map.of("top1", random.nextDouble());
         return new PutTranslatorAction.Request(randomPath(random), random.nextBoolean(), methods[random.nextInt(methods.length)],
             new Preprocessing(random.nextBoolean(), random.nextBoolean(), random.nextBoolean(), random.nextDouble()),
-            0.05 + random.nextDouble() * 0.4, random.nextLong(), floors, random.nextBoolean() ? null : randomCalibration(random));
+            0.05 + random.nextDouble() * 0.4, random.nextLong(), floors, random.nextBoolean() ? null : randomCalibration(random),
+            random.nextBoolean() ? null : randomContrastive(random), random.nextBoolean() ? null : random.nextInt(30_000) - 5);
     }
 
     static TranslatorInfo randomInfo(Random random) {
@@ -74,11 +83,22 @@ class TranslatorWireTypesTests {
              "preprocess": {"center": false, "mean_weight": 0.25}, "min_quality": {"top1": 0.5}}""");
         assertEquals(new PutTranslatorAction.Request(new TranslatorPath("s", "query", "t", "document"), true, Method.ORTHOGONAL,
             new Preprocessing(false, Preprocessing.DEFAULT.standardize(), Preprocessing.DEFAULT.normalize(), 0.25), 0.2, 9007199254740993L,
-            Map.of("top1", 0.5), null), r);
+            Map.of("top1", 0.5), null, null, null), r);
         assertEquals(9007199254740993L, r.seed(), "a seed is a long, not a double");
         assertNull(r.validate());
         assertEquals(PutTranslatorAction.Request.parse("s", "t", true, null), put("{}"));
         assertEquals(PutTranslatorAction.Request.parse("s", "t", true, null), put("{\"method\": \"auto\"}"));
+    }
+
+    @Test
+    void putTakesAFloorOnEveryHeldOutMetric() throws IOException {
+        PutTranslatorAction.Request r = put("{\"min_quality\": {\"neighbour_agreement\": 0.4, \"mrr\": 0.9}}");
+        assertEquals(Map.of("neighbour_agreement", 0.4, "mrr", 0.9), r.fitOptions().minQuality());
+        assertNull(r.validate());
+        assertInvalid(put("{\"min_quality\": {\"neighbour_agreement\": 1.5}}"), "[min_quality.neighbour_agreement] must be within [0, 1]");
+        assertInvalid(put("{\"min_quality\": {\"neighbour_agreement\": -0.1}}"), "[min_quality.neighbour_agreement] must be within [0, 1]");
+        assertInvalid(put("{\"min_quality\": {\"agreement\": 0.5}}"),
+            "expected one of [mean_cosine, top1, top10, mrr, neighbour_agreement]");
     }
 
     @Test
@@ -121,6 +141,20 @@ class TranslatorWireTypesTests {
             + "\"weight\": 2}]}}", "weight");
         bodies.put("{\"calibration\": {\"index\": \"docs\", \"pairs\": []}}", "field");
         bodies.put("{\"no_such_option\": 1}", "no_such_option");
+        bodies.put("{\"contrastive\": {\"max_steps\": 200, \"epochs\": 3}}", "epochs");
+        bodies.put("{\"contrastive\": {\"max_steps\": 2.5}}", "max_steps");
+        bodies.put("{\"contrastive\": {\"max_steps\": \"200\"}}", "max_steps");
+        bodies.put("{\"contrastive\": {\"max_steps\": 3000000000}}", "max_steps");
+        bodies.put("{\"contrastive\": {\"temperature\": \"0.05\"}}", "temperature");
+        bodies.put("{\"contrastive\": {\"temperature\": NaN}}", "temperature");
+        bodies.put("{\"contrastive\": {\"learning_rate\": true}}", "learning_rate");
+        bodies.put("{\"contrastive\": {\"batch_size\": 256.5}}", "batch_size");
+        bodies.put("{\"contrastive\": 3000}", "contrastive");
+        bodies.put("{\"contrastive\": [{\"max_steps\": 3000}]}", "contrastive");
+        bodies.put("{\"kernel\": {\"centres\": 500}}", "centres");
+        bodies.put("{\"kernel\": {\"max_centres\": \"500\"}}", "max_centres");
+        bodies.put("{\"kernel\": {\"max_centres\": 500.5}}", "max_centres");
+        bodies.put("{\"kernel\": 500}", "kernel");
         bodies.forEach((body, field) -> {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> put(body), body);
             assertTrue(messages(e).contains(field), body + ": " + messages(e));
@@ -133,21 +167,105 @@ class TranslatorWireTypesTests {
         assertNull(base.validate());
         String name = "x".repeat(128);
         ActionRequestValidationException tooLong = new PutTranslatorAction.Request(new TranslatorPath(name, name, name, name), true, null,
-            Preprocessing.DEFAULT, 0.1, 0, Map.of(), null).validate();
+            Preprocessing.DEFAULT, 0.1, 0, Map.of(), null, null, null).validate();
         assertNotNull(tooLong);
         assertTrue(tooLong.getMessage().contains("[527] bytes, over Elasticsearch's limit of [512] bytes"), tooLong.getMessage());
         assertNotNull(new PutTranslatorAction.Request(new TranslatorPath("s", "_x", "t", null), true, null, Preprocessing.DEFAULT, 0.1, 0,
-            Map.of(), null).validate());
+            Map.of(), null, null, null).validate());
         assertInvalid(new PutTranslatorAction.Request(new TranslatorPath("s", null, "t", null), true, null, Preprocessing.DEFAULT, 0.9, 0,
-            Map.of(), null), "[holdout]");
+            Map.of(), null, null, null), "[holdout]");
         assertInvalid(new PutTranslatorAction.Request(new TranslatorPath("s", null, "t", null), true, null, Preprocessing.DEFAULT, 0.1, 0,
-            Map.of("recall", 0.5), null), "[min_quality] has unknown metric [recall]");
+            Map.of("recall", 0.5), null, null, null), "[min_quality] has unknown metric [recall]");
         CalibrationSearch.Spec few = new CalibrationSearch.Spec("a,b", "emb", 0, 5, 1, 0, List.of());
         ActionRequestValidationException e = new PutTranslatorAction.Request(new TranslatorPath("s", null, "t", null), true, null,
-            Preprocessing.DEFAULT, 0.1, 0, Map.of(), few).validate();
+            Preprocessing.DEFAULT, 0.1, 0, Map.of(), few, null, null).validate();
         assertNotNull(e);
         for (String expected : List.of("[calibration.index]", "[calibration.k]", "[calibration.folds]", "[calibration.pairs] holds [0]")) {
             assertTrue(e.getMessage().contains(expected), e.getMessage());
+        }
+    }
+
+    @Test
+    void putParsesTheMethodOptionsAndFillsTheirDefaults() throws IOException {
+        PutTranslatorAction.Request r = put("""
+            {"method": "contrastive", "contrastive": {"max_steps": 200, "temperature": 0.1, "learning_rate": 5e-5, "batch_size": 64}}""");
+        assertNull(r.validate());
+        FitOptions options = r.fitOptions();
+        assertEquals(Method.CONTRASTIVE, options.method());
+        assertEquals(new ContrastiveSettings(200, 0.1, 5e-5, 64), options.contrastive());
+        assertEquals(FitOptions.DEFAULT_MAX_KERNEL_CENTRES, options.maxKernelCentres());
+
+        ContrastiveSettings d = ContrastiveSettings.DEFAULT;
+        assertEquals(new ContrastiveSettings(500, d.temperature(), d.learningRate(), d.batchSize()),
+            put("{\"contrastive\": {\"max_steps\": 500}}").fitOptions().contrastive(), "unset fields take the defaults");
+        assertEquals(d, put("{\"method\": \"contrastive\", \"contrastive\": {}}").fitOptions().contrastive());
+        assertEquals(d, put("{}").fitOptions().contrastive(), "no section: the defaults");
+
+        PutTranslatorAction.Request kernel = put("{\"method\": \"orthogonal_kernel\", \"kernel\": {\"max_centres\": 2000}}");
+        assertNull(kernel.validate());
+        assertEquals(2000, kernel.fitOptions().maxKernelCentres());
+        assertEquals(ContrastiveSettings.DEFAULT, kernel.fitOptions().contrastive());
+        assertEquals(FitOptions.DEFAULT_MAX_KERNEL_CENTRES, put("{\"kernel\": {}}").fitOptions().maxKernelCentres());
+
+        PutTranslatorAction.Request both = put("{\"contrastive\": {\"batch_size\": 128}, \"kernel\": {\"max_centres\": 500}}");
+        assertNull(both.validate(), "auto tries both methods, so both sections apply");
+        assertEquals(128, both.fitOptions().contrastive().batchSize());
+        assertEquals(500, both.fitOptions().maxKernelCentres());
+        assertNotEquals(put("{}"), put("{\"kernel\": {}}"), "a section sent at its defaults is still a section sent");
+    }
+
+    @Test
+    void putRefusesMethodOptionsOutOfRangeOrForAnotherMethod() throws IOException {
+        Map<String, String> bodies = new LinkedHashMap<>();
+        bodies.put("{\"contrastive\": {\"max_steps\": -1}}", "[contrastive.max_steps] must be within [0, 100000], got [-1]");
+        bodies.put("{\"contrastive\": {\"max_steps\": 100001}}", "[contrastive.max_steps] must be within [0, 100000]");
+        bodies.put("{\"contrastive\": {\"temperature\": 0.001}}", "[contrastive.temperature] must be within [0.01, 1], got [0.001]");
+        bodies.put("{\"contrastive\": {\"temperature\": 2}}", "[contrastive.temperature] must be within [0.01, 1]");
+        bodies.put("{\"contrastive\": {\"learning_rate\": 0}}", "[contrastive.learning_rate] must be within (0, 0.1], got [0.0]");
+        bodies.put("{\"contrastive\": {\"learning_rate\": 0.5}}", "[contrastive.learning_rate] must be within (0, 0.1]");
+        bodies.put("{\"contrastive\": {\"batch_size\": 1}}", "[contrastive.batch_size] must be within [2, 4096], got [1]");
+        bodies.put("{\"contrastive\": {\"batch_size\": 4097}}", "[contrastive.batch_size] must be within [2, 4096]");
+        bodies.put("{\"kernel\": {\"max_centres\": 9}}", "[kernel.max_centres] must be within [10, 20000], got [9]");
+        bodies.put("{\"kernel\": {\"max_centres\": 20001}}", "[kernel.max_centres] must be within [10, 20000]");
+        for (String method : List.of("orthogonal", "linear", "affine", "inverse_relative", "orthogonal_kernel")) {
+            bodies.put("{\"method\": \"" + method + "\", \"contrastive\": {\"max_steps\": 200}}", "[contrastive] sets options of method "
+                + "[contrastive], which a fit with [method] [" + method + "] does not run");
+        }
+        for (String method : List.of("orthogonal", "linear", "affine", "inverse_relative", "contrastive")) {
+            bodies.put("{\"method\": \"" + method + "\", \"kernel\": {}}", "[kernel] sets options of method [orthogonal_kernel], "
+                + "which a fit with [method] [" + method + "] does not run");
+        }
+        for (Map.Entry<String, String> body : bodies.entrySet()) {
+            assertInvalid(put(body.getKey()), body.getValue());
+        }
+        // every problem of one request is reported together
+        ActionRequestValidationException e = put("{\"method\": \"linear\", \"contrastive\": {\"batch_size\": 1}, "
+            + "\"kernel\": {\"max_centres\": 5}}").validate();
+        assertNotNull(e);
+        for (String expected : List.of("[contrastive] sets options", "[kernel] sets options", "[contrastive.batch_size]")) {
+            assertTrue(e.getMessage().contains(expected), e.getMessage());
+        }
+    }
+
+    @Test
+    void methodOptionsRoundTripThroughJsonAndTheWire() throws IOException {
+        for (int i = 0; i < 30; i++) {
+            PutTranslatorAction.ContrastiveOptions c = random.nextBoolean() ? null : randomContrastive(random);
+            Integer centres = random.nextBoolean() ? null : random.nextInt(30_000) - 5;
+            Method method = random.nextBoolean() ? Method.CONTRASTIVE : Method.ORTHOGONAL_KERNEL;
+            StringBuilder body = new StringBuilder("{\"method\": \"" + method.apiName() + "\"");
+            if (c != null) {
+                body.append(", \"contrastive\": {\"max_steps\": ").append(c.maxSteps()).append(", \"temperature\": ")
+                    .append(c.temperature()).append(", \"learning_rate\": ").append(c.learningRate()).append(", \"batch_size\": ")
+                    .append(c.batchSize()).append('}');
+            }
+            if (centres != null) {
+                body.append(", \"kernel\": {\"max_centres\": ").append(centres).append('}');
+            }
+            PutTranslatorAction.Request parsed = put(body.append('}').toString());
+            assertEquals(new PutTranslatorAction.Request(new TranslatorPath("s", null, "t", null), true, method, Preprocessing.DEFAULT,
+                FitOptions.DEFAULT_HOLDOUT, 0, Map.of(), null, c, centres), parsed, body.toString());
+            assertRoundTrip(parsed, PutTranslatorAction.Request::new);
         }
     }
 
