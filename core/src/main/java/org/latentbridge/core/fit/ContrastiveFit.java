@@ -27,7 +27,7 @@ final class ContrastiveFit {
      * Steps without a better validation loss after which the early-stopped run stops before its budget: the loss, once
      * past its minimum, rises steadily (the map over-fits the training pairs), so a later recovery has not been seen.
      */
-    static final int PATIENCE = 500;
+    static final int PATIENCE = 300;
     /**
      * Most rows the early-stopped run checks on. The check compares every checked row with every other, so its cost grows
      * with their square; a thousand rows already rank a held-out pair among a thousand candidates.
