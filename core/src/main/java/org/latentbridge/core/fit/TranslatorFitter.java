@@ -59,6 +59,9 @@ public final class TranslatorFitter {
      */
     static final double AUTO_CONTRASTIVE_MULTIPLY_ADDS = 2e11;
 
+    /** Orthogonal's held-out mean cosine from which a pair counts as a rotation, which {@code contrastive} cannot improve. */
+    static final double ROTATION_MEAN_COSINE = 0.99;
+
     private TranslatorFitter() {}
 
     /** Fits in {@link FitOptions#products()} (the caller's pool when that is null). */
@@ -418,11 +421,13 @@ public final class TranslatorFitter {
      * chose a step past the start). Held-out same-text MRR saturates on good pairs and {@code neighbour_agreement} falls
      * as the map leaves the rotation even where real queries gain (BENCHMARKS.md), so neither can ask for more; the
      * validation loss is the measurement that says the contrastive map generalises, and the MRR check keeps a map that
-     * loses anchors' own targets out.
+     * loses anchors' own targets out. A pair the rotation already maps onto its targets (held-out mean cosine at least
+     * {@link #ROTATION_MEAN_COSINE}) keeps the rotation: the loss can still fall there, by pushing close negatives apart,
+     * but only by bending an exact map (real encoder pairs sit near 0.5-0.7).
      */
     static boolean contrastivePreferred(Map<Method, HeldOutMetrics> metrics, boolean learnt) {
         HeldOutMetrics c = metrics.get(Method.CONTRASTIVE), o = metrics.get(Method.ORTHOGONAL);
-        return learnt && c != null && o != null && c.mrr() >= o.mrr() - MRR_TIE;
+        return learnt && c != null && o != null && o.meanCosine() < ROTATION_MEAN_COSINE && c.mrr() >= o.mrr() - MRR_TIE;
     }
 
     /** The best one-matrix method fitted in closed form, or null when none was tried. */

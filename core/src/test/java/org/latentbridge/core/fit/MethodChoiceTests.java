@@ -51,6 +51,9 @@ class MethodChoiceTests {
         assertEquals(Method.ORTHOGONAL, TranslatorFitter.choose(m, false), "a run that kept its start is orthogonal");
         m.put(Method.CONTRASTIVE, agreeing(0.99, 0.70));
         assertEquals(Method.ORTHOGONAL, TranslatorFitter.choose(m, true), "mrr lower by more than the tie");
+        m.put(Method.CONTRASTIVE, agreeing(1.0, 0.70));
+        m.put(Method.ORTHOGONAL, new HeldOutMetrics(0.995, 1, 1, 1, 0.6, 100));
+        assertEquals(Method.ORTHOGONAL, TranslatorFitter.choose(m, true), "a pair the rotation maps exactly keeps the rotation");
     }
 
     @Test
