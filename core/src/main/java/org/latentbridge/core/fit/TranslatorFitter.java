@@ -58,6 +58,8 @@ public final class TranslatorFitter {
      * steps at 1,024, so that {@code auto} keeps its fit-time targets at large shapes (BENCHMARKS.md §4).
      */
     static final double AUTO_CONTRASTIVE_MULTIPLY_ADDS = 2e11;
+    /** Fewest steps {@code auto} runs a contrastive candidate for; see {@link #autoAffordsContrastive}. */
+    static final int MIN_AUTO_CONTRASTIVE_STEPS = 300;
 
     /** Orthogonal's held-out mean cosine from which a pair counts as a rotation, which {@code contrastive} cannot improve. */
     static final double ROTATION_MEAN_COSINE = 0.99;
@@ -71,7 +73,7 @@ public final class TranslatorFitter {
 
     private static FitResult fitHere(AnchorSet source, AnchorSet target, FitOptions options) {
         long start = System.nanoTime();
-        List<Method> candidates = candidates(options);
+        List<Method> candidates = candidates(options, source.dims(), target.dims());
         int total = candidates.size() + 3, done = 0;
         options.progress().phase("prepare", done++, total);
         Rows rows = Rows.of(source, target, options);
@@ -172,7 +174,7 @@ public final class TranslatorFitter {
             translator = new LinearTranslator(chosen, sourceFrame, targetFrame, MatrixKernels.toFloat(finalMap.w()),
                 MatrixKernels.toFloat(finalMap.b()), n);
         }
-        String selection = selection(options, chosen, metrics, contrastive);
+        String selection = selection(options, chosen, metrics, contrastive, ds, dt);
         FitResult.KernelSettings kernel = kernelParams == null ? null
             : new FitResult.KernelSettings(kernelParams.temperature(), kernelParams.lambda(), kernelParams.centres());
 
@@ -223,11 +225,27 @@ public final class TranslatorFitter {
      * {@code contrastive} fit runs its whole budget.
      */
     static ContrastiveSettings autoBudget(ContrastiveSettings asked, int ds, int dt) {
-        double perStep = ContrastiveFit.multiplyAddsPerStep(asked.batchSize(), ds, dt);
-        int every = ContrastiveSettings.CHECK_EVERY;
-        int affordable = Math.max(every, (int) (AUTO_CONTRASTIVE_MULTIPLY_ADDS / perStep) / every * every);
+        int affordable = affordableSteps(asked, ds, dt);
         return affordable >= asked.maxSteps() ? asked
             : new ContrastiveSettings(affordable, asked.temperature(), asked.learningRate(), asked.batchSize());
+    }
+
+    /** The whole checks' worth of steps {@link #AUTO_CONTRASTIVE_MULTIPLY_ADDS} buy at these dimensions. */
+    private static int affordableSteps(ContrastiveSettings asked, int ds, int dt) {
+        double perStep = ContrastiveFit.multiplyAddsPerStep(asked.batchSize(), ds, dt);
+        int every = ContrastiveSettings.CHECK_EVERY;
+        return (int) Math.min(asked.maxSteps(), AUTO_CONTRASTIVE_MULTIPLY_ADDS / perStep) / every * every;
+    }
+
+    /**
+     * Whether {@code auto} weighs {@code contrastive} at all: only when its budget buys at least
+     * {@link #MIN_AUTO_CONTRASTIVE_STEPS} steps (or the whole asked budget, if smaller). Fewer steps rarely move the map,
+     * and at 1,024 dimensions even those would push {@code auto} past its fit-time target; an explicit {@code contrastive}
+     * fit is never limited.
+     */
+    static boolean autoAffordsContrastive(FitOptions options, int ds, int dt) {
+        ContrastiveSettings asked = options.contrastive();
+        return asked.maxSteps() > 0 && affordableSteps(asked, ds, dt) >= Math.min(MIN_AUTO_CONTRASTIVE_STEPS, asked.maxSteps());
     }
 
     /** Reports a contrastive run's steps as its phase, and stops it when the fit is cancelled. */
@@ -447,12 +465,17 @@ public final class TranslatorFitter {
 
     /** Why {@code auto} kept the method it kept, when the kernel correction was among the candidates; else null. */
     private static String selection(FitOptions options, Method chosen, Map<Method, HeldOutMetrics> metrics,
-                                    ContrastiveFit.Outcome contrastive) {
+                                    ContrastiveFit.Outcome contrastive, int ds, int dt) {
         if (options.method() != null) {
             return null;
         }
         List<String> reasons = new ArrayList<>();
         HeldOutMetrics c = metrics.get(Method.CONTRASTIVE), o = metrics.get(Method.ORTHOGONAL);
+        if (c == null && options.preprocessing().normalize()) {
+            reasons.add(String.format(Locale.ROOT, "contrastive not weighed: auto's %.0e multiply-adds buy %d steps at %d x %d "
+                + "dimensions, fewer than %d; fit it with [method] [contrastive]", AUTO_CONTRASTIVE_MULTIPLY_ADDS,
+                affordableSteps(options.contrastive(), ds, dt), ds, dt, MIN_AUTO_CONTRASTIVE_STEPS));
+        }
         if (c != null && o != null) {
             boolean preferred = contrastivePreferred(metrics, contrastive != null && contrastive.chosenStep() > 0);
             reasons.add(String.format(Locale.ROOT, preferred
@@ -484,7 +507,7 @@ public final class TranslatorFitter {
         return linear == Method.ORTHOGONAL && contrastivePreferred(metrics, contrastiveLearnt) ? Method.CONTRASTIVE : linear;
     }
 
-    private static List<Method> candidates(FitOptions options) {
+    private static List<Method> candidates(FitOptions options, int ds, int dt) {
         if (options.method() != null) {
             if ((options.method() == Method.INVERSE_RELATIVE || options.method() == Method.ORTHOGONAL_KERNEL
                 || options.method() == Method.CONTRASTIVE) && options.preprocessing().normalize() == false) {
@@ -497,7 +520,9 @@ public final class TranslatorFitter {
         if (options.preprocessing().normalize()) {
             all.add(Method.INVERSE_RELATIVE);
             all.add(Method.ORTHOGONAL_KERNEL);
-            all.add(Method.CONTRASTIVE);
+            if (autoAffordsContrastive(options, ds, dt)) {
+                all.add(Method.CONTRASTIVE);
+            }
         }
         return all;
     }

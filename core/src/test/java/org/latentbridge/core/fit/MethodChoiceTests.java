@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How {@code auto} picks among candidates. */
@@ -81,12 +82,20 @@ class MethodChoiceTests {
         ContrastiveSettings asked = ContrastiveSettings.DEFAULT;
         ContrastiveSettings small = TranslatorFitter.autoBudget(asked, 64, 64);
         assertEquals(asked, small, "small shapes run the whole budget");
-        ContrastiveSettings large = TranslatorFitter.autoBudget(asked, 1024, 1024);
+        ContrastiveSettings large = TranslatorFitter.autoBudget(asked, 768, 768);
         assertEquals(0, large.maxSteps() % ContrastiveSettings.CHECK_EVERY);
         assertTrue(large.maxSteps() >= ContrastiveSettings.CHECK_EVERY && large.maxSteps() < asked.maxSteps(), large.toString());
-        double spent = large.maxSteps() * ContrastiveFit.multiplyAddsPerStep(asked.batchSize(), 1024, 1024);
+        double spent = large.maxSteps() * ContrastiveFit.multiplyAddsPerStep(asked.batchSize(), 768, 768);
         assertTrue(spent <= TranslatorFitter.AUTO_CONTRASTIVE_MULTIPLY_ADDS, "spent " + spent);
         assertEquals(asked.temperature(), large.temperature());
         assertEquals(asked.learningRate(), large.learningRate());
+        FitOptions auto = FitOptions.defaults();
+        assertTrue(TranslatorFitter.autoAffordsContrastive(auto, 384, 384));
+        assertTrue(TranslatorFitter.autoAffordsContrastive(auto, 768, 768));
+        assertFalse(TranslatorFitter.autoAffordsContrastive(auto, 1024, 1024), "200 steps at 1,024 dimensions are not worth auto's time");
+        assertTrue(TranslatorFitter.autoAffordsContrastive(auto.withContrastive(new ContrastiveSettings(200, 0.05, 1e-4, 256)), 1024,
+            1024), "a smaller asked budget is affordable whole");
+        assertFalse(TranslatorFitter.autoAffordsContrastive(auto.withContrastive(new ContrastiveSettings(0, 0.05, 1e-4, 256)), 64, 64),
+            "no steps, no candidate");
     }
 }
