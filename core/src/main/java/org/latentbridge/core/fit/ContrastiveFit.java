@@ -58,7 +58,8 @@ final class ContrastiveFit {
      *
      * @param w          the map at the chosen step, row-major {@code d_s x d_t}
      * @param settings   the settings it ran with
-     * @param chosenStep the check with the lowest validation loss, counting only gains of {@link #MIN_RELATIVE_GAIN} (0 is the start)
+     * @param chosenStep the check with the lowest validation loss, counting only gains of {@link #MIN_RELATIVE_GAIN} (0 is
+     *                   the start)
      * @param trainRows  rows it trained on, to turn its steps into epochs
      * @param startLoss  the validation loss at the start
      * @param chosenLoss the validation loss at the chosen step
@@ -73,13 +74,14 @@ final class ContrastiveFit {
     /**
      * Trains on the first {@link #TRAIN_SHARE} of rows {@code [0, rows)} and checks the loss of the others every
      * {@link ContrastiveSettings#CHECK_EVERY} steps, for at most {@code settings.maxSteps()} steps (fewer after
-     * {@link #PATIENCE} steps without a check better by {@link #MIN_RELATIVE_GAIN}); returns the map at the best check. It starts at the orthogonal
-     * solution of its training rows alone: a start fitted on the checked rows too would score them in-sample, and the
-     * checks would favour it over every step.
+     * {@link #PATIENCE} steps without a check better by {@link #MIN_RELATIVE_GAIN}); returns the map at the best check.
+     * It starts at the orthogonal solution of its training rows alone: a start fitted on the checked rows too would
+     * score them in-sample, and the checks would favour it over every step.
      */
     static Outcome earlyStopped(float[] x, int ds, float[] y, int dt, int rows, ContrastiveSettings settings, long seed,
                                 int parallelism, Progress progress) {
-        int validationRows = Math.min(MAX_VALIDATION_ROWS, Math.max(MIN_SPLIT_ROWS, rows - (int) Math.round(TRAIN_SHARE * rows)));
+        int validationRows = Math.min(MAX_VALIDATION_ROWS,
+            Math.max(MIN_SPLIT_ROWS, rows - (int) Math.round(TRAIN_SHARE * rows)));
         int trainRows = rows - validationRows;
         if (trainRows < MIN_SPLIT_ROWS) {
             throw new IllegalArgumentException("[contrastive] needs at least [" + 2 * MIN_SPLIT_ROWS + "] anchors to train and check "
