@@ -137,7 +137,9 @@ class CalibrationIT {
         // auto weighs the kernel and says why it kept what it kept
         JsonNode auto = es.put("_latent/translator/s/t", Map.of()).ok();
         assertTrue(auto.path("metrics").has("orthogonal_kernel"), auto.toString());
-        assertTrue(auto.path("selection").asText().startsWith("orthogonal_kernel "), auto.toString());
+        String selection = auto.path("selection").asText();
+        assertTrue(selection.contains("orthogonal_kernel chosen") || selection.contains("orthogonal_kernel not chosen"), selection);
+        assertTrue(selection.contains("contrastive"), "auto says whether it preferred contrastive: " + selection);
     }
 
     @Test
