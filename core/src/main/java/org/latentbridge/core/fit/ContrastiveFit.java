@@ -21,13 +21,24 @@ import java.util.Random;
  * parallelism, so the same rows, start, settings and seed give the same matrix on any node with the same kernels.
  */
 final class ContrastiveFit {
-    /** Share of the rows the early-stopped run trains on; the rest judge its checkpoints. */
+    /** Share of the rows the early-stopped run trains on; the rest (at most {@link #MAX_VALIDATION_ROWS}) judge its checks. */
     static final double TRAIN_SHARE = 0.8;
     /**
      * Steps without a better validation loss after which the early-stopped run stops before its budget: the loss, once
      * past its minimum, rises steadily (the map over-fits the training pairs), so a later recovery has not been seen.
      */
-    static final int PATIENCE = 1000;
+    static final int PATIENCE = 300;
+    /**
+     * A check counts as better only when it lowers the best loss by this share: past that point the loss keeps creeping
+     * down for thousands of steps while real queries gain nothing (BENCHMARKS §18: the same recall after 400 steps as after
+     * 3,000 at 4,000 anchors), and every step costs the fit and its refit.
+     */
+    static final double MIN_RELATIVE_GAIN = 0.01;
+    /**
+     * Most rows the early-stopped run checks on. The check compares every checked row with every other, so its cost grows
+     * with their square; a thousand rows already rank a held-out pair among a thousand candidates.
+     */
+    static final int MAX_VALIDATION_ROWS = 1024;
     /** Fewest rows on either side of the split: a contrastive loss needs a negative. */
     private static final int MIN_SPLIT_ROWS = 2;
     private static final double BETA1 = 0.9, BETA2 = 0.999, EPSILON = 1e-8;
@@ -47,7 +58,8 @@ final class ContrastiveFit {
      *
      * @param w          the map at the chosen step, row-major {@code d_s x d_t}
      * @param settings   the settings it ran with
-     * @param chosenStep the checkpoint with the lowest validation loss (0 is the start)
+     * @param chosenStep the check with the lowest validation loss, counting only gains of {@link #MIN_RELATIVE_GAIN} (0 is
+     *                   the start)
      * @param trainRows  rows it trained on, to turn its steps into epochs
      * @param startLoss  the validation loss at the start
      * @param chosenLoss the validation loss at the chosen step
@@ -62,13 +74,14 @@ final class ContrastiveFit {
     /**
      * Trains on the first {@link #TRAIN_SHARE} of rows {@code [0, rows)} and checks the loss of the others every
      * {@link ContrastiveSettings#CHECK_EVERY} steps, for at most {@code settings.maxSteps()} steps (fewer after
-     * {@link #PATIENCE} steps without a better check); returns the map at the best check. It starts at the orthogonal
-     * solution of its training rows alone: a start fitted on the checked rows too would score them in-sample, and the
-     * checks would favour it over every step.
+     * {@link #PATIENCE} steps without a check better by {@link #MIN_RELATIVE_GAIN}); returns the map at the best check.
+     * It starts at the orthogonal solution of its training rows alone: a start fitted on the checked rows too would
+     * score them in-sample, and the checks would favour it over every step.
      */
     static Outcome earlyStopped(float[] x, int ds, float[] y, int dt, int rows, ContrastiveSettings settings, long seed,
                                 int parallelism, Progress progress) {
-        int validationRows = Math.max(MIN_SPLIT_ROWS, rows - (int) Math.round(TRAIN_SHARE * rows));
+        int validationRows = Math.min(MAX_VALIDATION_ROWS,
+            Math.max(MIN_SPLIT_ROWS, rows - (int) Math.round(TRAIN_SHARE * rows)));
         int trainRows = rows - validationRows;
         if (trainRows < MIN_SPLIT_ROWS) {
             throw new IllegalArgumentException("[contrastive] needs at least [" + 2 * MIN_SPLIT_ROWS + "] anchors to train and check "
@@ -89,7 +102,7 @@ final class ContrastiveFit {
             if (step % ContrastiveSettings.CHECK_EVERY == 0 || step == budget) {
                 progress.at(step, budget);
                 double loss = optimiser.loss(validationX, validationY, validationRows);
-                if (loss < bestLoss) {
+                if (loss < bestLoss * (1 - MIN_RELATIVE_GAIN)) {
                     bestLoss = loss;
                     bestStep = step;
                     best = optimiser.weights().clone();

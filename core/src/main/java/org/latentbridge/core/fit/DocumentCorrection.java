@@ -10,6 +10,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static org.latentbridge.core.fit.StoredValues.number;
+import static org.latentbridge.core.fit.StoredValues.string;
+
 /**
  * How documents translated at index time are translated, so that they compete with native documents of the target
  * field, and the evidence for it.
@@ -46,8 +49,11 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
     /** Gain in held-out MRR the correction must bring to be applied: below it, rank noise of a few documents in a thousand. */
     public static final double MRR_GAIN = 0.005;
 
-    /** Most held-out documents the fit compares: the mean of top similarities is stable long before, and the cost is bounded. */
-    public static final int MAX_DOCUMENTS = 1000;
+    /**
+     * Most held-out documents the fit compares: the mean of top similarities is stable long before, and the cost is bounded.
+     * The calibration's queries: both fits share one bank, where these rows come first.
+     */
+    public static final int MAX_DOCUMENTS = ScoreCalibrationFit.MAX_QUERIES;
     /** Grid of weights searched: steps of 1/8 up to the maximum. */
     private static final double GRID_STEP = 0.125;
     private static final int QUERY_BLOCK = 256;
@@ -99,20 +105,11 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
         if (m == null) {
             throw new IllegalArgumentException("a document correction is missing");
         }
-        if (m.get("method") instanceof String == false) {
-            throw new IllegalArgumentException("document correction [method] must be a string, got [" + m.get("method") + "]");
-        }
-        return new DocumentCorrection(Method.fromApiName((String) m.get("method")), number(m, "mean_weight"),
-            number(m, "default_mean_weight"), number(m, "top_gap_before"),
-            number(m, "top_gap_after"), (int) number(m, "documents"), (int) number(m, "top_ranks"), number(m, "mrr_before"),
-            number(m, "mrr_after"));
-    }
-
-    private static double number(Map<String, ?> m, String key) {
-        if (m.get(key) instanceof Number n) {
-            return n.doubleValue();
-        }
-        throw new IllegalArgumentException("document correction [" + key + "] must be a number, got [" + m.get(key) + "]");
+        String what = "document correction";
+        return new DocumentCorrection(Method.fromApiName(string(m, what, "method")), number(m, what, "mean_weight"),
+            number(m, what, "default_mean_weight"), number(m, what, "top_gap_before"), number(m, what, "top_gap_after"),
+            (int) number(m, what, "documents"), (int) number(m, what, "top_ranks"), number(m, what, "mrr_before"),
+            number(m, what, "mrr_after"));
     }
 
     /**
@@ -122,10 +119,12 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
      * @param sourceDocs  raw source vectors of held-out anchors, row-major
      * @param targetDocs  the same anchors' raw target vectors
      * @param selfRows    each held-out anchor's row in {@code bank}, left out of its own comparison
-     * @param bank        raw target vectors of the shared anchors: the native "queries" the documents are compared with
+     * @param bank        raw target vectors of the shared anchors, or of a sample of them: the natives the documents rank among
+     * @param anchors     how many shared anchors the bank stands for: a document's count of natives above it in a sample
+     *                    is scaled up to that many, so its rank, and the mean reciprocal rank, keep the scale of all anchors
      */
     public static DocumentCorrection fit(SpaceTranslator queryMap, SpaceTranslator documentMap, float[] sourceDocs, float[] targetDocs,
-                                         int[] selfRows, float[] bank, int topRanks, int parallelism) {
+                                         int[] selfRows, float[] bank, int anchors, int topRanks, int parallelism) {
         int dt = documentMap.targetDims();
         double own = documentMap.target().preprocessing().meanWeight();
         int h = Math.min(selfRows.length, MAX_DOCUMENTS);
@@ -139,8 +138,6 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
         int[] exclude = Arrays.copyOf(selfRows, h);
         float[] queryResiduals = residuals(queryMap, sourceDocs, h);
         float[] residuals = residuals(documentMap, sourceDocs, h);
-        double nativeMean = mean(ScoreCalibrationFit.topCosines(Arrays.copyOf(targetDocs, h * dt), exclude, bank, dt, topRanks,
-            parallelism));
         int steps = (int) Math.round(Preprocessing.MAX_MEAN_WEIGHT / GRID_STEP);
         double[] grid = new double[steps + 1];
         for (int g = 0; g <= steps; g++) {
@@ -149,72 +146,71 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
         float[] mean = documentMap.target().mean();
         Preprocessing queryPre = queryMap.target().preprocessing();
         double queryWeight = queryPre.center() ? queryPre.meanWeight() : 0;
+        // nothing is added back without centring: the map alone is the correction
+        boolean centred = documentMap.target().preprocessing().center();
+        double[] weights = centred ? grid : new double[] {0};
+        int nb = bank.length / dt;
+        double rankScale = anchors > nb ? (anchors - 1.0) / (nb - 1) : 1;
+        NativeRanking ranking = rankAmongNatives(Arrays.copyOf(targetDocs, h * dt), exclude, bank, dt, topRanks, rankScale,
+            new float[][] {queryResiduals, residuals}, new double[][] {{queryWeight}, weights}, mean, parallelism);
+        double nativeMean = ranking.meanTop();
         double before = meanTop(queryResiduals, mean, exclude, bank, dt, new double[] {queryWeight}, topRanks, parallelism)[0]
             - nativeMean;
-        float[] targets = Arrays.copyOf(targetDocs, h * dt);
-        double mrrBefore = mixedIndexMrr(queryResiduals, mean, new double[] {queryWeight}, targets, exclude, bank, dt, parallelism)[0];
+        double mrrBefore = ranking.mrr()[0][0];
+        double[] mrr = ranking.mrr()[1];
         int kept = Math.min(topRanks, bank.length / dt - 1);
-        if (documentMap.target().preprocessing().center() == false) {
-            // nothing is added back without centring: the map alone is the correction
-            double after = meanTop(residuals, mean, exclude, bank, dt, new double[] {0}, topRanks, parallelism)[0] - nativeMean;
-            return new DocumentCorrection(documentMap.method(), own, own, before, after, h, kept, mrrBefore,
-                mixedIndexMrr(residuals, mean, new double[] {0}, targets, exclude, bank, dt, parallelism)[0]);
-        }
-        double[] mrr = mixedIndexMrr(residuals, mean, grid, targets, exclude, bank, dt, parallelism);
         int best = 0;
-        for (int g = 1; g < grid.length; g++) {
+        for (int g = 1; g < weights.length; g++) {
             if (mrr[g] > mrr[best]) { // ties keep the smaller weight
                 best = g;
             }
         }
-        double w = grid[best];
-        double after = meanTop(residuals, mean, exclude, bank, dt, new double[] {w}, topRanks, parallelism)[0] - nativeMean;
+        double w = centred ? weights[best] : own;
+        double after = meanTop(residuals, mean, exclude, bank, dt, new double[] {weights[best]}, topRanks, parallelism)[0] - nativeMean;
         return new DocumentCorrection(documentMap.method(), w, own, before, after, h, kept, mrrBefore, mrr[best]);
     }
 
     /**
-     * For each weight {@code w}: the mean reciprocal rank of each translated document {@code r_j + w mean} for its own
-     * native vector as the query, among the native vectors of the bank but its own (how a native query finds a translated
-     * document among native ones). The native similarities do not depend on {@code w}: one product per block serves all.
+     * What the native side gives, from one product of the native targets with the bank per block: the mean over documents
+     * and ranks of each native target's top similarities against the bank but its own row, and for each set {@code s} of
+     * residuals and weights the mean reciprocal rank of each translated document {@code r_j + w mean} for its own native
+     * vector as the query, among the native vectors of the bank but its own (how a native query finds a translated
+     * document among native ones; each count of natives above it scaled by {@code rankScale}). The native similarities do
+     * not depend on {@code w}: one product and one sort serve all.
      */
-    private static double[] mixedIndexMrr(float[] residuals, float[] mean, double[] weights, float[] targets, int[] exclude,
-                                          float[] bank, int dims, int parallelism) {
-        int h = residuals.length / dims, nb = bank.length / dims;
+    private static NativeRanking rankAmongNatives(float[] targets, int[] exclude, float[] bank, int dims, int topRanks, double rankScale,
+                                                  float[][] residualSets, double[][] weightSets, float[] mean, int parallelism) {
+        int h = targets.length / dims, nb = bank.length / dims, kept = Math.min(topRanks, nb - 1);
         float[] translated = new float[dims], query = new float[dims];
-        double[][] own = new double[weights.length][h];
-        for (int j = 0; j < h; j++) {
-            System.arraycopy(targets, j * dims, query, 0, dims);
-            for (int g = 0; g < weights.length; g++) {
-                for (int c = 0; c < dims; c++) {
-                    translated[c] = (float) (residuals[j * dims + c] + weights[g] * mean[c]);
+        double[][][] own = new double[residualSets.length][][];
+        for (int s = 0; s < residualSets.length; s++) {
+            own[s] = new double[weightSets[s].length][h];
+            for (int j = 0; j < h; j++) {
+                System.arraycopy(targets, j * dims, query, 0, dims);
+                for (int g = 0; g < weightSets[s].length; g++) {
+                    for (int c = 0; c < dims; c++) {
+                        translated[c] = (float) (residualSets[s][j * dims + c] + weightSets[s][g] * mean[c]);
+                    }
+                    own[s][g][j] = Vectors.cosine(query, translated);
                 }
-                own[g][j] = Vectors.cosine(query, translated);
             }
         }
-        float[] bankT = new float[nb * dims];
-        float[] row = new float[dims];
-        for (int i = 0; i < nb; i++) {
-            System.arraycopy(bank, i * dims, row, 0, dims);
-            Vectors.normalizeInPlace(row);
-            for (int c = 0; c < dims; c++) {
-                bankT[c * nb + i] = row[c];
-            }
+        float[] bankT = ScoreCalibrationFit.unitRowsTransposed(bank, 0, nb, dims);
+        double[][] sums = new double[residualSets.length][];
+        for (int s = 0; s < sums.length; s++) {
+            sums[s] = new double[weightSets[s].length];
         }
-        double[] sums = new double[weights.length];
+        double topSum = 0;
         double[] sorted = new double[nb];
         for (int from = 0; from < h; from += QUERY_BLOCK) {
             int to = Math.min(h, from + QUERY_BLOCK), b = to - from;
-            float[] qt = new float[b * dims];
-            for (int j = 0; j < b; j++) {
-                System.arraycopy(targets, (from + j) * dims, row, 0, dims);
-                Vectors.normalizeInPlace(row);
-                for (int c = 0; c < dims; c++) {
-                    qt[c * b + j] = row[c];
-                }
-            }
             double[] sim = new double[b * nb];
-            MatrixKernels.transposeProduct(qt, b, bankT, nb, 0, dims, sim, parallelism);
+            MatrixKernels.transposeProduct(ScoreCalibrationFit.unitRowsTransposed(targets, from, to, dims), b, bankT, nb, 0, dims, sim,
+                parallelism);
             for (int j = 0; j < b; j++) {
+                for (double t : ScoreCalibrationFit.top(sim, j * nb, nb, exclude[from + j], kept)) {
+                    topSum += t;
+                }
                 int others = 0;
                 for (int i = 0; i < nb; i++) {
                     if (i != exclude[from + j]) {
@@ -222,18 +218,26 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
                     }
                 }
                 Arrays.sort(sorted, 0, others);
-                for (int g = 0; g < weights.length; g++) {
-                    // rank = 1 + natives scoring at least the translated document
-                    int below = lowerBound(sorted, others, own[g][from + j]);
-                    sums[g] += 1.0 / (1 + others - below);
+                for (int s = 0; s < sums.length; s++) {
+                    for (int g = 0; g < sums[s].length; g++) {
+                        // rank = 1 + natives scoring at least the translated document (an estimate of their number
+                        // among all anchors when the bank is a sample of them)
+                        int below = lowerBound(sorted, others, own[s][g][from + j]);
+                        sums[s][g] += 1.0 / (1 + (others - below) * rankScale);
+                    }
                 }
             }
         }
-        for (int g = 0; g < sums.length; g++) {
-            sums[g] /= h;
+        for (double[] set : sums) {
+            for (int g = 0; g < set.length; g++) {
+                set[g] /= h;
+            }
         }
-        return sums;
+        return new NativeRanking(topSum / ((long) h * kept), sums);
     }
+
+    /** The mean top native similarity, and the mean reciprocal ranks per residual set and weight. */
+    private record NativeRanking(double meanTop, double[][] mrr) {}
 
     /** Index of the first of {@code a[0 .. n)} (ascending) that is at least {@code key}. */
     private static int lowerBound(double[] a, int n, double key) {
@@ -265,18 +269,6 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
         return out;
     }
 
-    private static double mean(double[][] rows) {
-        double s = 0;
-        long c = 0;
-        for (double[] row : rows) {
-            for (double v : row) {
-                s += v;
-                c++;
-            }
-        }
-        return s / c;
-    }
-
     /**
      * For each weight {@code w}: the mean over documents and ranks of the top cosines of {@code r_j + w mean} against the
      * bank. The cosine's numerator is {@code r_j.a + w mean.a} and its denominator {@code |r_j + w mean| |a|}, so one
@@ -285,16 +277,14 @@ public record DocumentCorrection(Method method, double meanWeight, double defaul
     private static double[] meanTop(float[] residuals, float[] mean, int[] exclude, float[] bank, int dims, double[] weights, int topRanks,
                                     int parallelism) {
         int h = residuals.length / dims, nb = bank.length / dims, k = Math.min(topRanks, nb - 1);
-        float[] bankT = new float[nb * dims];
+        float[] bankT = ScoreCalibrationFit.unitRowsTransposed(bank, 0, nb, dims);
         double[] meanDot = new double[nb];
         float[] row = new float[dims];
         for (int i = 0; i < nb; i++) {
-            System.arraycopy(bank, i * dims, row, 0, dims);
-            Vectors.normalizeInPlace(row);
-            meanDot[i] = Vectors.dot(row, mean);
             for (int c = 0; c < dims; c++) {
-                bankT[c * nb + i] = row[c];
+                row[c] = bankT[c * nb + i];
             }
+            meanDot[i] = Vectors.dot(row, mean);
         }
         double mm = Vectors.dot(mean, mean);
         double[] sums = new double[weights.length];

@@ -39,7 +39,7 @@ public record FitOptions(Method method, Preprocessing preprocessing, double hold
     public static final double[] DEFAULT_LAMBDAS = {1e-4, 1e-3, 1e-2, 1e-1, 1};
     /**
      * Default cap on {@code orthogonal_kernel}'s centres: 1,000 centres cost about 7 % of a native kNN search per query,
-     * 2,000 about 12 % (BENCHMARKS.md).
+     * 2,000 about 12 % (BENCHMARKS.md §12).
      */
     public static final int DEFAULT_MAX_KERNEL_CENTRES = 1000;
     /** Fewest centres a cap may allow: below this the correction cannot cover the anchors' directions. */

@@ -2,9 +2,12 @@ package org.latentbridge.core.fit;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+
+import static org.latentbridge.core.fit.StoredValues.doubles;
+import static org.latentbridge.core.fit.StoredValues.number;
+import static org.latentbridge.core.fit.StoredValues.string;
 
 /**
  * A monotone map from a translated similarity (a source-model query translated into the target space, against target
@@ -120,37 +123,10 @@ public record ScoreCalibration(Form form, double[] x, double[] y, int topRanks, 
         if (m == null) {
             throw new IllegalArgumentException("a score calibration is missing");
         }
-        return new ScoreCalibration(Form.fromApiName(string(m, "form")), doubles(m, "x"), doubles(m, "y"), (int) number(m, "top_ranks"),
-            (int) number(m, "queries"), number(m, "held_out_error"), number(m, "uncalibrated_error"));
-    }
-
-    private static String string(Map<String, ?> m, String key) {
-        if (m.get(key) instanceof String s) {
-            return s;
-        }
-        throw new IllegalArgumentException("calibration [" + key + "] must be a string, got [" + m.get(key) + "]");
-    }
-
-    private static double number(Map<String, ?> m, String key) {
-        if (m.get(key) instanceof Number n) {
-            return n.doubleValue();
-        }
-        throw new IllegalArgumentException("calibration [" + key + "] must be a number, got [" + m.get(key) + "]");
-    }
-
-    private static double[] doubles(Map<String, ?> m, String key) {
-        if (m.get(key) instanceof List<?> list) {
-            double[] out = new double[list.size()];
-            for (int i = 0; i < out.length; i++) {
-                if (list.get(i) instanceof Number n) {
-                    out[i] = n.doubleValue();
-                } else {
-                    throw new IllegalArgumentException("calibration [" + key + "][" + i + "] must be a number, got [" + list.get(i) + "]");
-                }
-            }
-            return out;
-        }
-        throw new IllegalArgumentException("calibration [" + key + "] must be an array of numbers, got [" + m.get(key) + "]");
+        String what = "calibration";
+        return new ScoreCalibration(Form.fromApiName(string(m, what, "form")), doubles(m, what, "x"), doubles(m, what, "y"),
+            (int) number(m, what, "top_ranks"), (int) number(m, what, "queries"), number(m, what, "held_out_error"),
+            number(m, what, "uncalibrated_error"));
     }
 
     @Override

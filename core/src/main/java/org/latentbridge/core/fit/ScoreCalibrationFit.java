@@ -27,6 +27,16 @@ public final class ScoreCalibrationFit {
     public static final double ERROR_TIE = 1e-4;
     /** A range of similarities narrower than this is no spread to calibrate. */
     static final double MIN_SPREAD = 1e-9;
+    /**
+     * Most held-out queries a fit compares: the error of a calibration with a few dozen knots is stable long before, and
+     * the cost is bounded whatever the number of anchors.
+     */
+    public static final int MAX_QUERIES = 1000;
+    /**
+     * Most anchors the held-out queries are compared with (the bank): with more shared anchors, a seeded sample of this
+     * many stands for them, so the comparisons cost the same at 20,000 anchors as at 4,000.
+     */
+    public static final int MAX_BANK = 4000;
     /** Queries whose similarities to the bank are computed at once: bounds the block of similarities held in memory. */
     private static final int QUERY_BLOCK = 256;
 
@@ -82,7 +92,8 @@ public final class ScoreCalibrationFit {
         return out;
     }
 
-    private static float[] unitRowsTransposed(float[] m, int from, int to, int dims) {
+    /** Rows {@code from .. to} of {@code m} scaled to unit length, transposed ({@code dims x rows}) for {@link MatrixKernels}. */
+    static float[] unitRowsTransposed(float[] m, int from, int to, int dims) {
         int rows = to - from;
         float[] t = new float[rows * dims];
         float[] row = new float[dims];

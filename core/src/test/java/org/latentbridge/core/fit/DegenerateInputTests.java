@@ -181,7 +181,7 @@ class DegenerateInputTests {
         QualityGateException e = assertThrows(QualityGateException.class,
             () -> TranslatorFitter.fit(s, t, FitOptions.defaults().withMinQuality(Map.of("top1", 0.5))));
         assertMessage(e, "top1");
-        assertEquals(5, e.metrics().size(), "every candidate's metrics come with the refusal");
+        assertEquals(6, e.metrics().size(), "every candidate's metrics come with the refusal");
         assertTrue(e.metrics().get(e.method()).top1() < 0.5);
     }
 

@@ -92,9 +92,9 @@ class KernelCorrectionTests {
         var metrics = new LinkedHashMap<Method, HeldOutMetrics>();
         metrics.put(Method.ORTHOGONAL, linear);
         metrics.put(Method.ORTHOGONAL_KERNEL, kernelSmallGain);
-        assertEquals(Method.ORTHOGONAL, TranslatorFitter.choose(metrics));
+        assertEquals(Method.ORTHOGONAL, TranslatorFitter.choose(metrics, false));
         metrics.put(Method.ORTHOGONAL_KERNEL, kernelLargeGain);
-        assertEquals(Method.ORTHOGONAL_KERNEL, TranslatorFitter.choose(metrics));
+        assertEquals(Method.ORTHOGONAL_KERNEL, TranslatorFitter.choose(metrics, false));
     }
 
     @Test

@@ -180,6 +180,29 @@ class ScoreCalibrationFitTests {
         assertEquals(fit.translator(), fit.translatorForDocuments());
     }
 
+    /**
+     * More anchors than {@link ScoreCalibrationFit#MAX_BANK}, half of them held out: the fits compare at most
+     * {@link ScoreCalibrationFit#MAX_QUERIES} queries with a sample of the anchors, and each query must still be left out
+     * of its own comparison (its own native vector in the bank would outrank its exactly translated document: MRR 0.5).
+     */
+    @Test
+    void beyondTheBankEachQueryIsLeftOutOfItsOwnComparison() {
+        Random random = new Random(29);
+        int n = ScoreCalibrationFit.MAX_BANK + 500, d = 8;
+        float[] source = TestData.gaussian(n, d, random);
+        float[] target = TestData.times(source, d, TestData.orthogonal(d, d, random), d, 1);
+        FitResult fit = TranslatorFitter.fit(TestData.anchors(source, d), TestData.anchors(target, d), FitOptions.defaults()
+            .withMethod(Method.ORTHOGONAL).withPreprocessing(new Preprocessing(false, false, true, 0.5)).withHoldout(0.5)
+            .withParallelism(1));
+        ScoreCalibration c = fit.calibration();
+        assertEquals(ScoreCalibrationFit.MAX_QUERIES, c.queries(), c.toString());
+        assertTrue(c.uncalibratedError() < 1e-4, c.toString());
+        DocumentCorrection documents = fit.documents();
+        assertEquals(DocumentCorrection.MAX_DOCUMENTS, documents.documents(), documents.toMap().toString());
+        assertEquals(1, documents.mrrBefore(), 1e-9, documents.toMap().toString());
+        assertTrue(documents.applied() == false, documents.toMap().toString());
+    }
+
     /** Documents translated by a noisy map score below native ones; the correction closes most of the gap. */
     @Test
     void theDocumentCorrectionClosesTheTopSimilarityGap() {

@@ -136,12 +136,7 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         if (queryVector == null || queryVector.length == 0) {
             throw LatentExceptions.badRequest("[" + NAME + "] requires a non-empty [query_vector]");
         }
-        for (int i = 0; i < queryVector.length; i++) {
-            if (Float.isFinite(queryVector[i]) == false) {
-                throw LatentExceptions.badRequest("[" + NAME + "] [query_vector][" + i + "] must be a finite number, got ["
-                    + queryVector[i] + "]");
-            }
-        }
+        checkFinite(NAME, queryVector, "query_vector");
         checkBounds(NAME, k, numCandidates, similarity);
         if (method == null) {
             throw LatentExceptions.badRequest("[" + NAME + "] requires [method]");
@@ -247,6 +242,16 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         if (similarity != null && Float.isFinite(similarity) == false) {
             throw LatentExceptions.badRequest("[" + query + "] [similarity] must be a finite number (as a float), got [" + similarity
                 + "]");
+        }
+    }
+
+    /** Every component of {@code vector}, the option {@code name} of {@code query}, must be a finite number. */
+    static void checkFinite(String query, float[] vector, String name) {
+        for (int i = 0; i < vector.length; i++) {
+            if (Float.isFinite(vector[i]) == false) {
+                throw LatentExceptions.badRequest("[" + query + "] [" + name + "][" + i + "] must be a finite number, got [" + vector[i]
+                    + "]");
+            }
         }
     }
 

@@ -148,12 +148,7 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
         if (vector.length == 0) {
             throw LatentExceptions.badRequest("[" + NAME + "] [" + name + "] must not be empty");
         }
-        for (int i = 0; i < vector.length; i++) {
-            if (Float.isFinite(vector[i]) == false) {
-                throw LatentExceptions.badRequest("[" + NAME + "] [" + name + "][" + i + "] must be a finite number, got [" + vector[i]
-                    + "]");
-            }
-        }
+        LatentKnnQueryBuilder.checkFinite(NAME, vector, name);
     }
 
     /** {@code native_weight} is the share of the native cosine in a document's mix: within [0, 1]. */

@@ -60,11 +60,7 @@ public final class LatentTranslationQueryVectorBuilder implements QueryVectorBui
         if (vector.length == 0) {
             throw LatentExceptions.badRequest("[" + NAME + "] requires a non-empty [vector]");
         }
-        for (int i = 0; i < vector.length; i++) {
-            if (Float.isFinite(vector[i]) == false) {
-                throw LatentExceptions.badRequest("[" + NAME + "] [vector][" + i + "] must be a finite number, got [" + vector[i] + "]");
-            }
-        }
+        LatentKnnQueryBuilder.checkFinite(NAME, vector, "vector");
         this.vector = vector;
         this.model = model;
         this.targetModel = targetModel;

@@ -13,6 +13,7 @@ import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.Bits;
 import org.latentbridge.core.fit.ScoreCalibration;
+import org.latentbridge.core.linalg.Vectors;
 import org.latentbridge.plugin.compat.DocVectors;
 import org.latentbridge.plugin.compat.LineLucene;
 
@@ -74,16 +75,7 @@ final class MixedKnnQuery extends Query {
 
     /** The cosine of {@code q} and {@code d}, NaN when {@code d} is null, 0 when either is the zero vector. */
     static double cosine(float[] q, float[] d) {
-        if (d == null) {
-            return Double.NaN;
-        }
-        double dot = 0, qq = 0, dd = 0;
-        for (int i = 0; i < q.length; i++) {
-            dot += (double) q[i] * d[i];
-            qq += (double) q[i] * q[i];
-            dd += (double) d[i] * d[i];
-        }
-        return qq == 0 || dd == 0 ? 0 : dot / Math.sqrt(qq * dd);
+        return d == null ? Double.NaN : Vectors.cosine(q, d);
     }
 
     @Override
