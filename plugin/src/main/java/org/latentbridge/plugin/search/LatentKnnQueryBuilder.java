@@ -18,6 +18,7 @@ import org.latentbridge.core.fit.ScoreCalibration;
 import org.latentbridge.plugin.LatentExceptions;
 import org.latentbridge.plugin.compat.EsApi;
 import org.latentbridge.plugin.compat.LineQueryBuilder;
+import org.latentbridge.plugin.compat.LineTransportVersions;
 import org.latentbridge.plugin.store.ModelRecord;
 import org.latentbridge.plugin.translate.QueryMethod;
 import org.latentbridge.plugin.translate.TranslateSpec;
@@ -577,6 +578,6 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
 
     @Override
     public TransportVersion getMinimalSupportedVersion() {
-        return TransportVersion.minimumCompatible();
+        return LineTransportVersions.minimumCompatible();
     }
 }

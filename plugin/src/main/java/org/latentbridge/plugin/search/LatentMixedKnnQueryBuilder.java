@@ -18,6 +18,7 @@ import org.latentbridge.core.fit.ScoreCalibration;
 import org.latentbridge.plugin.LatentExceptions;
 import org.latentbridge.plugin.compat.EsApi;
 import org.latentbridge.plugin.compat.LineQueryBuilder;
+import org.latentbridge.plugin.compat.LineTransportVersions;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -420,6 +421,6 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
 
     @Override
     public TransportVersion getMinimalSupportedVersion() {
-        return TransportVersion.minimumCompatible();
+        return LineTransportVersions.minimumCompatible();
     }
 }

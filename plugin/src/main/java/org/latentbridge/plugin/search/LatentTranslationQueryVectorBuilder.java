@@ -10,6 +10,7 @@ import org.elasticsearch.xcontent.ConstructingObjectParser;
 import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.latentbridge.plugin.LatentExceptions;
+import org.latentbridge.plugin.compat.LineTransportVersions;
 import org.latentbridge.plugin.store.ModelRecord;
 import org.latentbridge.plugin.translate.QueryMethod;
 import org.latentbridge.plugin.translate.TranslateSpec;
@@ -114,7 +115,7 @@ public final class LatentTranslationQueryVectorBuilder implements QueryVectorBui
 
     @Override
     public TransportVersion getMinimalSupportedVersion() {
-        return TransportVersion.minimumCompatible();
+        return LineTransportVersions.minimumCompatible();
     }
 
     @Override

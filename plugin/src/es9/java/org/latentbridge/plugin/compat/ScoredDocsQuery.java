@@ -1,0 +1,62 @@
+package org.latentbridge.plugin.compat;
+
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.Explanation;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.ScorerSupplier;
+import org.apache.lucene.search.Weight;
+
+/** {@link ScoredDocs} through Lucene 10's {@code Weight.scorerSupplier} and argument-free {@code Scorer}. */
+final class ScoredDocsQuery extends ScoredDocs {
+
+    ScoredDocsQuery(ScoreDoc[] scoreDocs, IndexReader reader) {
+        super(scoreDocs, reader);
+    }
+
+    @Override
+    public Weight createWeight(IndexSearcher searcher, ScoreMode scoreMode, float boost) {
+        checkReader(searcher);
+        return new Weight(this) {
+            @Override
+            public Explanation explain(LeafReaderContext leaf, int doc) {
+                return ScoredDocsQuery.this.explain(leaf, doc, boost);
+            }
+
+            @Override
+            public ScorerSupplier scorerSupplier(LeafReaderContext leaf) {
+                Segment segment = segment(leaf, boost);
+                return segment == null ? null : new DefaultScorerSupplier(new Scorer() {
+                    @Override
+                    public DocIdSetIterator iterator() {
+                        return segment;
+                    }
+
+                    @Override
+                    public float getMaxScore(int upTo) {
+                        return segment.maxScore();
+                    }
+
+                    @Override
+                    public float score() {
+                        return segment.score();
+                    }
+
+                    @Override
+                    public int docID() {
+                        return segment.docID();
+                    }
+                });
+            }
+
+            @Override
+            public boolean isCacheable(LeafReaderContext leaf) {
+                return true;
+            }
+        };
+    }
+}
