@@ -158,6 +158,11 @@ class RetrieverIT {
         JsonNode nativeKnn = search(Map.of("retriever", retriever("standard", Map.of("query", Map.of("knn",
             knn(translated(SOURCE[11]), 10, Map.of())))), "size", 10));
         assertSameHits(nativeKnn, plugin);
+        // k per shard, then size: the same top hits as the knn retriever's k in all, which is why the standard retriever
+        // around latent_knn (per-index translation, native_field) needs no retriever of the plugin's own
+        JsonNode global = search(Map.of("retriever", retriever("knn", knn(latentTranslation(SOURCE[11], "new"), 5, Map.of()))));
+        assertSameHits(global, search(Map.of("retriever", retriever("standard", Map.of("query", latentKnn(SOURCE[11], Map.of("k", 5)))),
+            "size", 5)));
     }
 
     @Test
@@ -193,6 +198,11 @@ class RetrieverIT {
         assertSameHits(bodyKnn, aroundKnn);
         JsonNode unrescored = search(Map.of("knn", knn(translated(SOURCE[9]), 10, Map.of()), "size", 10));
         assertFalse(hitIds(unrescored).equals(hitIds(aroundKnn)), "the rescorer reorders the window: " + hitIds(aroundKnn));
+        JsonNode explained = search(Map.of("retriever", retriever("rescorer", Map.of("retriever", retriever("knn",
+            knn(latentTranslation(SOURCE[9], "new"), 10, Map.of())), "rescore", rescore(10))), "size", 3, "explain", true));
+        for (JsonNode hit : explained.path("hits").path("hits")) {
+            assertTrue(hit.path("_explanation").has("value"), "explained through the translated vector: " + hit);
+        }
 
         // around the standard retriever holding latent_knn: the same as the query plus the body's rescore
         JsonNode aroundStandard = search(Map.of("retriever", retriever("rescorer", Map.of("retriever", retriever("standard",
