@@ -273,6 +273,19 @@ class RetrieverIT {
     }
 
     @Test
+    void numCandidatesIsOptionalOnlyOn9x() {
+        Map<String, Object> knn = new LinkedHashMap<>(knn(latentTranslation(SOURCE[2], "new"), 5, Map.of()));
+        knn.remove("num_candidates");
+        EsResponse r = CLUSTER.http().post("docs/_search", Map.of("retriever", retriever("knn", knn)));
+        if (ItEnvironment.esMajor() >= 9) {
+            assertEquals("d2", hitIds(r.ok()).get(0), r.body());
+        } else {
+            // 8.19's knn retriever declares num_candidates required (the migration guide says so)
+            refused(r, 400, "num_candidates");
+        }
+    }
+
+    @Test
     void theCompoundRetrieversOfXPackAreNotInTheIntegTestDistribution() {
         // rrf, linear and text_similarity_reranker live in x-pack (rrf and linear need a license above basic): the node the
         // suite starts does not know them. If this fails, the distribution gained them and they deserve tests of their own.
