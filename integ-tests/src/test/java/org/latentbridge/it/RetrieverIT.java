@@ -200,6 +200,7 @@ class RetrieverIT {
         assertFalse(hitIds(unrescored).equals(hitIds(aroundKnn)), "the rescorer reorders the window: " + hitIds(aroundKnn));
         JsonNode explained = search(Map.of("retriever", retriever("rescorer", Map.of("retriever", retriever("knn",
             knn(latentTranslation(SOURCE[9], "new"), 10, Map.of())), "rescore", rescore(10))), "size", 3, "explain", true));
+        assertEquals(hitIds(aroundKnn).subList(0, 3), hitIds(explained));
         for (JsonNode hit : explained.path("hits").path("hits")) {
             assertTrue(hit.path("_explanation").has("value"), "explained through the translated vector: " + hit);
         }
