@@ -226,6 +226,7 @@ class NestedQueryVectorBuilderIT {
         refused(es.post("docs-old/_search", knn(Map.of("latent_translation", Map.of("model", "new", "target_model", "old")), false)), 400,
             "[latent_translation] requires one of [vector] or [query_vector_builder]");
         refused(es.post("docs-old/_search", knn(Map.of("latent_translation", Map.of("query_vector_builder", Map.of(), "model", "new",
-            "target_model", "old")), false)), 400, "[latent_translation] [query_vector_builder] must name one query vector builder, got none");
+            "target_model", "old")), false)), 400,
+            "[latent_translation] [query_vector_builder] must name one query vector builder, got none");
     }
 }

@@ -361,7 +361,8 @@ public class LatentTranslationQueryVectorBuilderTests extends AbstractXContentSe
         @Override
         public void buildVector(Client client, ActionListener<float[]> listener) {
             if (fail != null) {
-                listener.onFailure(new ElasticsearchStatusException(NAME + " asked to fail with [" + fail + "]", RestStatus.fromCode(fail)));
+                listener.onFailure(new ElasticsearchStatusException(NAME + " asked to fail with [" + fail + "]",
+                    RestStatus.fromCode(fail)));
             } else {
                 listener.onResponse(vector);
             }
