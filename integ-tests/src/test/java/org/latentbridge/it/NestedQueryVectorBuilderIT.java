@@ -174,12 +174,12 @@ class NestedQueryVectorBuilderIT {
         EsHttp es = CLUSTER.http();
         if (hasLookup() == false) {
             refused(es.post("docs-old/_search", knn(translation(lookup("d11")), false)), 400,
-                "unable to parse QueryVectorBuilder with name [lookup]: parser not found");
+                "unknown field [lookup]");
             return;
         }
         // the vector as lookup reads it (doc values), translated by _translate
         JsonNode stored = es.post("docs-new/_search", Map.of("query", Map.of("ids", Map.of("values", List.of("d11"))), "_source", false,
-            "docvalue_fields", List.of("emb"))).ok().path("hits").path("hits").get(0).path("fields").path("emb");
+            "docvalue_fields", List.of("emb"))).ok().path("hits").path("hits").get(0).path("fields").path("emb").get(0);
         float[] vector = toFloats(stored);
         assertEquals(DIMS, vector.length, stored.toString());
         for (boolean query : List.of(false, true)) {
@@ -205,7 +205,9 @@ class NestedQueryVectorBuilderIT {
         }
         // no inference plugin in the integ-test distribution: text_embedding is a builder this node does not know
         refused(es.post("docs-old/_search", knn(translation(Map.of("text_embedding", Map.of("model_id", "b-endpoint", "model_text",
-            "hello"))), false)), 400, "with name [text_embedding]: parser not found");
+            "hello"))), false)), 400, "[latent_translation] failed to parse field [query_vector_builder]");
+        refused(es.post("docs-old/_search", knn(translation(Map.of("text_embedding", Map.of("model_id", "b-endpoint", "model_text",
+            "hello"))), false)), 400, "unknown field [text_embedding]");
     }
 
     @Test
