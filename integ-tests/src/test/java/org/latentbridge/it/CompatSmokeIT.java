@@ -20,9 +20,9 @@ import static org.latentbridge.it.SyntheticAnchors.toFloats;
 /**
  * One pass through everything a user does, on whichever Elasticsearch release the run names: {@code bin/es-releases smoke}
  * runs it on the newest patch of every supported minor with that release's own zip (the default suite leaves it out:
- * the other ITs test all of this at length on its two lines). Register two models, upload anchors, fit, {@code _translate}, then {@code latent_knn} (the same hits and scores as
- * Elasticsearch's {@code knn} on the translated vector; the mixed search over a native field, whose Lucene query differs
- * between releases), and one ingest pipeline. Each call touches a part of the API that differs between releases.
+ * the other ITs test all of this at length on its two lines). Register two models, upload anchors, fit,
+ * {@code _translate}, then {@code latent_knn} (the same hits and scores as Elasticsearch's {@code knn} on the translated
+ * vector; the mixed search over a native field, whose Lucene query differs between releases), and one ingest pipeline. Each call touches a part of the API that differs between releases.
  */
 class CompatSmokeIT {
     private static final int DIMS = 16, N = 200, DOCS = 60;
@@ -52,7 +52,8 @@ class CompatSmokeIT {
         es.put("docs", Map.of("mappings", Map.of("properties", Map.of(
             "emb", Map.of("type", "dense_vector", "dims", DIMS, "similarity", "cosine", "index_options", Map.of("type", "hnsw"),
                 "meta", Map.of("latent_model", "old")),
-            "emb_new", Map.of("type", "dense_vector", "dims", DIMS, "similarity", "cosine", "index_options", Map.of("type", "hnsw")))))).ok();
+            "emb_new", Map.of("type", "dense_vector", "dims", DIMS, "similarity", "cosine", "index_options",
+                Map.of("type", "hnsw")))))).ok();
         StringBuilder bulk = new StringBuilder();
         for (int i = 0; i < DOCS; i++) {
             // every third document is re-embedded: it carries the new model's vector as well
