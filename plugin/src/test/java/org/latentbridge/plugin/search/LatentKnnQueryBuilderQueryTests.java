@@ -585,8 +585,8 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
             instanceOf(MixedKnnQuery.class));
         QueryBuilder calibrated = rewriteAndFetch(migrating("model-a", vector, null, true, NO_SERVICE), coordinatorContext());
         assertThat(calibrated, equalTo(new LatentMixedKnnQueryBuilder("emb_cosine", null, null, LatentKnnQueryBuilder.DEFAULT_NATIVE_WEIGHT,
-            4, 40, List.of(), null, null, null, Map.of("model-a|unit", new LatentMixedKnnQueryBuilder.Translated(vector, ScoreCalibration.IDENTITY)),
-            Map.of())));
+            4, 40, List.of(), null, null, null,
+            Map.of("model-a|unit", new LatentMixedKnnQueryBuilder.Translated(vector, ScoreCalibration.IDENTITY)), Map.of())));
         assertThat("an index without the native field is searched through the translated field alone",
             rewriteAndFetch(migrating("model-a", vector, "emb_nowhere", null, NO_SERVICE), coordinatorContext()),
             instanceOf(LatentMixedKnnQueryBuilder.class));
