@@ -118,8 +118,8 @@ class QuantizedIndexIT {
 
     @Test
     void theDefaultMappingIsTheVersionsQuantizedType() {
-        JsonNode options = CLUSTER.http().get(DEFAULT_INDEX + "/_mapping?include_defaults=true").ok().path(DEFAULT_INDEX)
-            .path("mappings").path("properties").path("emb").path("index_options");
+        JsonNode options = CLUSTER.http().get(DEFAULT_INDEX + "/_mapping/field/emb?include_defaults=true").ok().path(DEFAULT_INDEX)
+            .path("mappings").path("emb").path("mapping").path("emb").path("index_options");
         if (ItEnvironment.esMajor() >= 9) {
             assertEquals("bbq_hnsw", options.path("type").asText(), options.toString());
             assertEquals(3.0, options.path("rescore_vector").path("oversample").asDouble(), 0.0, options.toString());

@@ -137,8 +137,8 @@ public final class QuantizedRecallBenchmark {
 
     /** The index options as the mapping states them (with defaults), for the default mapping especially. */
     private String mapping(String index) {
-        return es.get(index + "/_mapping?include_defaults=true").ok().path(index).path("mappings").path("properties").path("emb")
-            .path("index_options").toString();
+        return es.get(index + "/_mapping/field/emb?include_defaults=true").ok().path(index).path("mappings").path("emb").path("mapping")
+            .path("emb").path("index_options").toString();
     }
 
     private void measure(String index, String type, Map<String, Object> options) throws Exception {
