@@ -30,7 +30,8 @@ import java.util.Random;
  * type, 1,000 queries (other documents' summaries or terms) embedded by bge-small-en-v1.5 and searched through
  * {@code latent_knn} (translator bge-small -> MiniLM fitted on 1,500 anchors), against the same queries embedded by
  * MiniLM in native {@code knn}; k = 10, num_candidates = 100. Each quantized type is measured with the mapping's own
- * rescoring and again with {@code rescore_vector.oversample} given in the query, passed through by {@code latent_knn}.
+ * rescoring and again with each {@code rescore_vector.oversample} of a list given in the query (0 turns rescoring off),
+ * which {@code latent_knn} passes through.
  *
  * <p>{@code bin/mvn -B -ntp -q -Pdemo -Dlatent.main=org.latentbridge.it.bench.QuantizedRecallBenchmark -DskipTests -pl integ-tests -am
  * verify} (add {@code -Pes8} for 8.19).
@@ -44,7 +45,7 @@ public final class QuantizedRecallBenchmark {
     private record Row(String type, String options, Ranking nativeKnn, Ranking latentKnn) {}
 
     private final List<Row> rows = new ArrayList<>();
-    private final float oversample;
+    private final float[] oversamples;
     private EsHttp es;
     private List<ManPage> pages;
     private List<Integer> queryRows;
@@ -52,10 +53,14 @@ public final class QuantizedRecallBenchmark {
     private List<Integer> anchorRows;
 
     private QuantizedRecallBenchmark(Map<String, String> options) {
-        oversample = Float.parseFloat(options.getOrDefault("oversample", "3"));
+        String[] values = options.getOrDefault("oversamples", "0,5").split(",");
+        oversamples = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            oversamples[i] = Float.parseFloat(values[i]);
+        }
     }
 
-    /** Arguments ({@code -Dlatent.args="..."}): {@code oversample=3}, the query-time oversample of the second row per type. */
+    /** Arguments ({@code -Dlatent.args="..."}): {@code oversamples=0,5}, the query-time oversamples measured per quantized type. */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>();
         for (String arg : args) {
@@ -114,7 +119,9 @@ public final class QuantizedRecallBenchmark {
             say("== %s: index_options %s; indexed and force-merged in %.0f s", type, mapping(index), (System.nanoTime() - t0) / 1e9);
             measure(index, type, Map.of());
             if (QUANTIZED.contains(type)) {
-                measure(index, type, Map.of("rescore_vector", Map.of("oversample", oversample)));
+                for (float oversample : oversamples) {
+                    measure(index, type, Map.of("rescore_vector", Map.of("oversample", oversample)));
+                }
             }
             es.delete(index).ok();
         }
@@ -147,7 +154,7 @@ public final class QuantizedRecallBenchmark {
             "query_vector", minilmQueries[i])))), done -> {});
         Ranking latent = KnnEvaluation.rank(es, index, relevant, i -> Map.of("query", Map.of("latent_knn", with(options, Map.of("field",
             "emb", "query_vector", bgeQueries[i], "model", "bge-small")))), done -> {});
-        String label = options.isEmpty() ? "mapping's own" : "oversample " + oversample;
+        String label = options.isEmpty() ? "mapping's own" : "oversample " + ((Map<?, ?>) options.get("rescore_vector")).get("oversample");
         rows.add(new Row(type, label, nativeKnn, latent));
         say("  %-10s %-16s native recall@10 %.3f MRR %.3f | latent_knn recall@10 %.3f MRR %.3f | ratio %.3f", type, label,
             nativeKnn.recall(), nativeKnn.mrr(), latent.recall(), latent.mrr(), latent.recall() / nativeKnn.recall());
