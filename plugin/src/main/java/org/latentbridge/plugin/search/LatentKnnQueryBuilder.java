@@ -42,7 +42,10 @@ import java.util.function.Supplier;
  * query vector once per distinct model (asynchronously, through the node's cache; for a relative field, into the query
  * model's relative space), and then rewrites to
  * Elasticsearch's own {@code knn} query: on the coordinator when every index wants the same vector, otherwise on each
- * shard with that index's vector. Nothing is evaluated per document by this plugin.
+ * shard with that index's vector. Nothing is evaluated per document by this plugin. Elasticsearch's options for
+ * quantized fields, {@code rescore_vector} and (9.x) {@code visit_percentage}, reach its knn query as given, so each
+ * index applies them as its mapping does (an oversample is ignored on a float field, {@code visit_percentage} used by
+ * IVF fields only).
  *
  * <p>With {@code native_field} (the query model's own vectors, in the re-embedded documents of a migrating index) or
  * {@code calibrated: true}, it rewrites instead to {@link LatentMixedKnnQueryBuilder}, carrying each field model's
