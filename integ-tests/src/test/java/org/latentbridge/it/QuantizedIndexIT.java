@@ -24,7 +24,8 @@ import static org.latentbridge.it.SyntheticAnchors.toFloats;
  * is {@code bbq_hnsw} with {@code rescore_vector.oversample: 3} on 9.x and {@code int8_hnsw} on 8.19). On each,
  * {@code latent_knn} gives exactly the hits and scores of Elasticsearch's own {@code knn} on the {@code _translate}d vector
  * with the same {@code k}, {@code num_candidates}, {@code rescore_vector} (and {@code visit_percentage} on 9.x), also in one
- * search across two index types; and the options' bad input is refused with a 400 that names it.
+ * search across two index types; the mixed path ({@code calibrated}) takes the options too; and the options' bad input is
+ * refused with a 400 that names it.
  */
 class QuantizedIndexIT {
     /** The smallest dimension count Elasticsearch 9.x maps to {@code bbq_hnsw} by default. */
@@ -169,6 +170,25 @@ class QuantizedIndexIT {
             if (options.containsKey("filter") == false) {
                 assertTrue(expected.stream().anyMatch(h -> h.startsWith("docs-bbq_hnsw/d42@")), expected.toString());
                 assertTrue(expected.stream().anyMatch(h -> h.startsWith("docs-flat/d42@")), expected.toString());
+            }
+        }
+    }
+
+    /**
+     * The mixed path ({@code calibrated}, which rewrites to the mixed query) passes the options to its knn query too: on
+     * {@code bbq_hnsw} with rescoring off the candidates come from the 1-bit estimate alone, and with an oversample they
+     * are rescored; either way each item's own document is found first (the mixed query scores candidates exactly).
+     */
+    @Test
+    void theMixedPathTakesTheOptions() {
+        EsHttp es = CLUSTER.http();
+        for (Object oversample : List.of(0, 4.0)) {
+            for (int item : new int[] {5, 77}) {
+                Map<String, Object> body = new LinkedHashMap<>(Map.of("field", "emb", "query_vector", SOURCE[item], "model", "new",
+                    "k", 5, "num_candidates", 20, "calibrated", true, "rescore_vector", Map.of("oversample", oversample)));
+                List<String> hits = hits(search(es, "docs-bbq_hnsw", "latent_knn", body, 5));
+                assertEquals(5, hits.size(), hits.toString());
+                assertTrue(hits.get(0).startsWith("docs-bbq_hnsw/d" + item + "@"), oversample + ": " + hits);
             }
         }
     }
