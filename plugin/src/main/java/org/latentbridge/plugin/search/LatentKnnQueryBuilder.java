@@ -10,6 +10,7 @@ import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
+import org.elasticsearch.search.vectors.RescoreVectorBuilder;
 import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
@@ -42,7 +43,10 @@ import java.util.function.Supplier;
  * query vector once per distinct model (asynchronously, through the node's cache; for a relative field, into the query
  * model's relative space), and then rewrites to
  * Elasticsearch's own {@code knn} query: on the coordinator when every index wants the same vector, otherwise on each
- * shard with that index's vector. Nothing is evaluated per document by this plugin.
+ * shard with that index's vector. Nothing is evaluated per document by this plugin. Elasticsearch's options for
+ * quantized fields, {@code rescore_vector} and (9.x) {@code visit_percentage}, reach its knn query as given, so each
+ * index applies them as its mapping does (an oversample is ignored on a float field, {@code visit_percentage} used by
+ * IVF fields only).
  *
  * <p>With {@code native_field} (the query model's own vectors, in the re-embedded documents of a migrating index) or
  * {@code calibrated: true}, it rewrites instead to {@link LatentMixedKnnQueryBuilder}, carrying each field model's
@@ -73,6 +77,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     private static final ParseField NATIVE_FIELD_FIELD = new ParseField("native_field");
     private static final ParseField NATIVE_WEIGHT_FIELD = new ParseField("native_weight");
     private static final ParseField CALIBRATED_FIELD = new ParseField("calibrated");
+    private static final ParseField RESCORE_VECTOR_FIELD = new ParseField("rescore_vector");
+    private static final ParseField VISIT_PERCENTAGE_FIELD = new ParseField("visit_percentage");
 
     private final String field;
     private final float[] queryVector;
@@ -90,6 +96,10 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     private final Float nativeWeight;
     /** Whether scores are calibrated ({@code calibrated}); null when not given. */
     private final Boolean calibrated;
+    /** Elasticsearch's {@code rescore_vector}, passed to its knn query as given; null when not given. */
+    private final RescoreVectorBuilder rescoreVector;
+    /** Elasticsearch's {@code visit_percentage} (9.x only), passed to its knn query as given; null when not given. */
+    private final Float visitPercentage;
     /** Translated vectors by {@link #vectorKey}, once fetched; null before the coordinator's rewrite. */
     private final Map<String, float[]> vectors;
     /** The rewritten query once the coordinator's translations are fetched, else null; null when nothing is pending. */
@@ -120,13 +130,25 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
                                  Float nativeWeight, Boolean calibrated, Supplier<TranslationService> translation,
                                  FieldModelCache fieldModels) {
         this(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, nativeField, nativeWeight,
-            calibrated, null, null, translation, fieldModels);
+            calibrated, null, null, null, null, translation, fieldModels);
+    }
+
+    /**
+     * @param rescoreVector   Elasticsearch's {@code rescore_vector} for its knn query, or null
+     * @param visitPercentage Elasticsearch's {@code visit_percentage} for its knn query (9.x only), or null
+     */
+    public LatentKnnQueryBuilder(String field, float[] queryVector, String model, String role, Integer k, Integer numCandidates,
+                                 QueryMethod method, List<QueryBuilder> filters, Float similarity, String fieldModel, String nativeField,
+                                 Float nativeWeight, Boolean calibrated, RescoreVectorBuilder rescoreVector, Float visitPercentage,
+                                 Supplier<TranslationService> translation, FieldModelCache fieldModels) {
+        this(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel, nativeField, nativeWeight,
+            calibrated, rescoreVector, visitPercentage, null, null, translation, fieldModels);
     }
 
     private LatentKnnQueryBuilder(String field, float[] queryVector, String model, String role, Integer k, Integer numCandidates,
                                   QueryMethod method, List<QueryBuilder> filters, Float similarity, String fieldModel,
-                                  String nativeField, Float nativeWeight, Boolean calibrated,
-                                  Map<String, float[]> vectors, Supplier<QueryBuilder> pending,
+                                  String nativeField, Float nativeWeight, Boolean calibrated, RescoreVectorBuilder rescoreVector,
+                                  Float visitPercentage, Map<String, float[]> vectors, Supplier<QueryBuilder> pending,
                                   Supplier<TranslationService> translation, FieldModelCache fieldModels) {
         if (field == null || field.isEmpty()) {
             throw LatentExceptions.badRequest("[" + NAME + "] requires [field]");
@@ -139,6 +161,7 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         }
         checkFinite(NAME, queryVector, "query_vector");
         checkBounds(NAME, k, numCandidates, similarity);
+        checkKnnOptions(NAME, rescoreVector, visitPercentage);
         if (method == null) {
             throw LatentExceptions.badRequest("[" + NAME + "] requires [method]");
         }
@@ -173,6 +196,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         this.nativeField = nativeField;
         this.nativeWeight = nativeWeight;
         this.calibrated = calibrated;
+        this.rescoreVector = rescoreVector;
+        this.visitPercentage = visitPercentage;
         this.vectors = vectors;
         this.pending = pending;
         this.translation = Objects.requireNonNull(translation);
@@ -195,6 +220,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         nativeField = in.readOptionalString();
         nativeWeight = in.readOptionalFloat();
         calibrated = in.readOptionalBoolean();
+        rescoreVector = in.readOptionalWriteable(RescoreVectorBuilder::new);
+        visitPercentage = in.readOptionalFloat();
         vectors = in.readBoolean() ? in.readMap(StreamInput::readFloatArray) : null;
         pending = null;
         this.translation = Objects.requireNonNull(translation);
@@ -220,6 +247,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         out.writeOptionalString(nativeField);
         out.writeOptionalFloat(nativeWeight);
         out.writeOptionalBoolean(calibrated);
+        out.writeOptionalWriteable(rescoreVector);
+        out.writeOptionalFloat(visitPercentage);
         out.writeBoolean(vectors != null);
         if (vectors != null) {
             out.writeMap(new TreeMap<>(vectors), StreamOutput::writeFloatArray);
@@ -243,6 +272,28 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         if (similarity != null && Float.isFinite(similarity) == false) {
             throw LatentExceptions.badRequest("[" + query + "] [similarity] must be a finite number (as a float), got [" + similarity
                 + "]");
+        }
+    }
+
+    /**
+     * The checks of the options passed to Elasticsearch's knn query, which {@link LatentMixedKnnQueryBuilder} shares: its own
+     * ranges ({@code oversample} at least 1, or 0 for no rescoring; {@code visit_percentage} within [0, 100]), finite
+     * numbers (Elasticsearch lets NaN through), and {@code visit_percentage} only where Elasticsearch's knn query has it.
+     */
+    static void checkKnnOptions(String query, RescoreVectorBuilder rescoreVector, Float visitPercentage) {
+        if (rescoreVector != null && Float.isFinite(rescoreVector.oversample()) == false) {
+            throw LatentExceptions.badRequest("[" + query + "] [rescore_vector] [oversample] must be a finite number, got ["
+                + rescoreVector.oversample() + "]");
+        }
+        if (visitPercentage == null) {
+            return;
+        }
+        if (EsApi.KNN_HAS_VISIT_PERCENTAGE == false) {
+            throw LatentExceptions.badRequest("[" + query + "] [visit_percentage] needs Elasticsearch 9.x: the knn query of this "
+                + "Elasticsearch line has no such option");
+        }
+        if ((visitPercentage >= 0f && visitPercentage <= 100f) == false) {
+            throw LatentExceptions.badRequest("[" + query + "] [visit_percentage] must be within [0, 100], got [" + visitPercentage + "]");
         }
     }
 
@@ -280,7 +331,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         }
         if (filtersChanged) {
             return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, rewrittenFilters, similarity,
-                fieldModel, nativeField, nativeWeight, calibrated, vectors, null, translation, fieldModels).boost(boost)
+                fieldModel, nativeField, nativeWeight, calibrated, rescoreVector, visitPercentage, vectors, null, translation, fieldModels)
+                .boost(boost)
                 .queryName(queryName);
         }
         SearchExecutionContext shard = ctx.convertToSearchExecutionContext();
@@ -348,7 +400,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         }
         Supplier<QueryBuilder> supplier = () -> fetched.size() == expected ? translated(fetched, needed, indexKeys) : null;
         return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel,
-            nativeField, nativeWeight, calibrated, null, supplier, translation, fieldModels).boost(boost).queryName(queryName);
+            nativeField, nativeWeight, calibrated, rescoreVector, visitPercentage, null, supplier, translation, fieldModels).boost(boost)
+            .queryName(queryName);
     }
 
     /**
@@ -419,8 +472,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
                 translations.put(e.getKey(), new LatentMixedKnnQueryBuilder.Translated(e.getValue().vectors()[0], calibration));
             }
             return new LatentMixedKnnQueryBuilder(field, nativeField, nativeField == null ? null : queryVector,
-                nativeWeight == null ? DEFAULT_NATIVE_WEIGHT : nativeWeight, k, numCandidates, filters, similarity, translations,
-                translations.size() == 1 ? Map.of() : indexKeys).boost(boost).queryName(queryName);
+                nativeWeight == null ? DEFAULT_NATIVE_WEIGHT : nativeWeight, k, numCandidates, filters, similarity, rescoreVector,
+                visitPercentage, translations, translations.size() == 1 ? Map.of() : indexKeys).boost(boost).queryName(queryName);
         }
         if (fetched.size() == 1) {
             return knn(fetched.values().iterator().next().vectors()[0]);
@@ -428,12 +481,14 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         Map<String, float[]> vectorsByKey = new TreeMap<>();
         fetched.forEach((key, t) -> vectorsByKey.put(key, t.vectors()[0]));
         return new LatentKnnQueryBuilder(field, queryVector, model, role, k, numCandidates, method, filters, similarity, fieldModel,
-            nativeField, nativeWeight, calibrated, Map.copyOf(vectorsByKey), null, translation, fieldModels).boost(boost)
+            nativeField, nativeWeight, calibrated, rescoreVector, visitPercentage, Map.copyOf(vectorsByKey), null, translation, fieldModels)
+            .boost(boost)
             .queryName(queryName);
     }
 
     private QueryBuilder knn(float[] vector) {
-        return EsApi.knn(field, vector, k, numCandidates, similarity, filters).boost(boost).queryName(queryName);
+        return EsApi.knn(field, vector, k, numCandidates, visitPercentage, rescoreVector, similarity, filters).boost(boost)
+            .queryName(queryName);
     }
 
     @Override
@@ -477,6 +532,12 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         if (calibrated != null) {
             builder.field(CALIBRATED_FIELD.getPreferredName(), calibrated);
         }
+        if (rescoreVector != null) {
+            builder.field(RESCORE_VECTOR_FIELD.getPreferredName(), rescoreVector);
+        }
+        if (visitPercentage != null) {
+            builder.field(VISIT_PERCENTAGE_FIELD.getPreferredName(), visitPercentage);
+        }
         boostAndQueryNameToXContent(builder);
         builder.endObject();
     }
@@ -496,6 +557,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         private String nativeField;
         private Float nativeWeight;
         private Boolean calibrated;
+        private RescoreVectorBuilder rescoreVector;
+        private Float visitPercentage;
         private float boost = DEFAULT_BOOST;
         private String queryName;
     }
@@ -518,6 +581,10 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         PARSER.declareString((p, v) -> p.nativeField = v, NATIVE_FIELD_FIELD);
         PARSER.declareFloat((p, v) -> p.nativeWeight = v, NATIVE_WEIGHT_FIELD);
         PARSER.declareBoolean((p, v) -> p.calibrated = v, CALIBRATED_FIELD);
+        // Elasticsearch's own parser of the object, so that its range check and message are the knn query's
+        PARSER.declareObject((p, v) -> p.rescoreVector = v, (parser, c) -> RescoreVectorBuilder.fromXContent(parser),
+            RESCORE_VECTOR_FIELD);
+        PARSER.declareFloat((p, v) -> p.visitPercentage = v, VISIT_PERCENTAGE_FIELD);
         PARSER.declareFloat((p, v) -> p.boost = v, BOOST_FIELD);
         PARSER.declareString((p, v) -> p.queryName = v, NAME_FIELD);
     }
@@ -541,7 +608,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
                 throw LatentExceptions.badRequest("[" + NAME + "] " + e.getMessage());
             }
             return new LatentKnnQueryBuilder(p.field, p.queryVector, p.model, p.role, p.k, p.numCandidates, queryMethod, p.filters,
-                p.similarity, p.fieldModel, p.nativeField, p.nativeWeight, p.calibrated, translation, fieldModels).boost(p.boost)
+                p.similarity, p.fieldModel, p.nativeField, p.nativeWeight, p.calibrated, p.rescoreVector, p.visitPercentage, translation,
+                fieldModels).boost(p.boost)
                 .queryName(p.queryName);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
@@ -554,7 +622,8 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
             && Objects.equals(k, o.k) && Objects.equals(numCandidates, o.numCandidates) && method == o.method && filters.equals(o.filters)
             && Objects.equals(similarity, o.similarity) && Objects.equals(fieldModel, o.fieldModel)
             && Objects.equals(nativeField, o.nativeField) && Objects.equals(nativeWeight, o.nativeWeight)
-            && Objects.equals(calibrated, o.calibrated) && vectorsEqual(vectors, o.vectors)
+            && Objects.equals(calibrated, o.calibrated) && Objects.equals(rescoreVector, o.rescoreVector)
+            && Objects.equals(visitPercentage, o.visitPercentage) && vectorsEqual(vectors, o.vectors)
             && Objects.equals(pending, o.pending);
     }
 
@@ -568,7 +637,7 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     @Override
     protected int doHashCode() {
         return Objects.hash(field, Arrays.hashCode(queryVector), model, role, k, numCandidates, method.apiName(), filters, similarity,
-            fieldModel, nativeField, nativeWeight, calibrated);
+            fieldModel, nativeField, nativeWeight, calibrated, rescoreVector, visitPercentage);
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.search.SearchService;
+import org.elasticsearch.search.vectors.RescoreVectorBuilder;
 import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
@@ -50,6 +51,8 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
     private static final ParseField SIMILARITY_FIELD = new ParseField("similarity");
     private static final ParseField TRANSLATIONS_FIELD = new ParseField("translations");
     private static final ParseField INDEX_KEYS_FIELD = new ParseField("index_keys");
+    private static final ParseField RESCORE_VECTOR_FIELD = new ParseField("rescore_vector");
+    private static final ParseField VISIT_PERCENTAGE_FIELD = new ParseField("visit_percentage");
 
     /** One field model's translated query vector and the map of its similarities onto the query model's scale. */
     record Translated(float[] vector, ScoreCalibration calibration) {
@@ -95,18 +98,25 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
     private final Integer numCandidates;
     private final List<QueryBuilder> filters;
     private final Float similarity;
+    /** Elasticsearch's {@code rescore_vector} for both knn queries; null when not given. */
+    private final RescoreVectorBuilder rescoreVector;
+    /** Elasticsearch's {@code visit_percentage} for both knn queries (9.x only); null when not given. */
+    private final Float visitPercentage;
     private final Map<String, Translated> translations;
     private final Map<String, String> indexKeys;
 
     /**
      * @param nativeField  the field of the query model's own vectors, or null to search {@code field} alone with calibrated scores
      * @param nativeVector the query vector as the user gave it, searched in {@code nativeField}; null without it
+     * @param rescoreVector   Elasticsearch's {@code rescore_vector} for both knn queries, or null
+     * @param visitPercentage Elasticsearch's {@code visit_percentage} for both knn queries (9.x only), or null
      * @param translations per field model key, the translated vector and its calibration
      * @param indexKeys    per index name, its key in {@code translations}; may be empty when there is one translation
      */
     public LatentMixedKnnQueryBuilder(String field, String nativeField, float[] nativeVector, float nativeWeight, Integer k,
                                       Integer numCandidates, List<QueryBuilder> filters, Float similarity,
-                                      Map<String, Translated> translations, Map<String, String> indexKeys) {
+                                      RescoreVectorBuilder rescoreVector, Float visitPercentage, Map<String, Translated> translations,
+                                      Map<String, String> indexKeys) {
         if (field == null || field.isEmpty()) {
             throw LatentExceptions.badRequest("[" + NAME + "] requires [field]");
         }
@@ -121,6 +131,7 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
         }
         checkNativeWeight(NAME, nativeWeight);
         LatentKnnQueryBuilder.checkBounds(NAME, k, numCandidates, similarity);
+        LatentKnnQueryBuilder.checkKnnOptions(NAME, rescoreVector, visitPercentage);
         if (translations == null || translations.isEmpty()) {
             throw LatentExceptions.badRequest("[" + NAME + "] requires [translations]");
         }
@@ -141,6 +152,8 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
         this.numCandidates = numCandidates;
         this.filters = List.copyOf(filters);
         this.similarity = similarity;
+        this.rescoreVector = rescoreVector;
+        this.visitPercentage = visitPercentage;
         this.translations = Map.copyOf(translations);
         this.indexKeys = Map.copyOf(indexKeys);
     }
@@ -169,6 +182,8 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
         numCandidates = in.readOptionalVInt();
         filters = in.readNamedWriteableCollectionAsList(QueryBuilder.class);
         similarity = in.readOptionalFloat();
+        rescoreVector = in.readOptionalWriteable(RescoreVectorBuilder::new);
+        visitPercentage = in.readOptionalFloat();
         translations = Map.copyOf(in.readMap(Translated::readFrom));
         indexKeys = Map.copyOf(in.readMap(StreamInput::readString));
     }
@@ -186,6 +201,8 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
         out.writeOptionalVInt(numCandidates);
         out.writeNamedWriteableCollection(filters);
         out.writeOptionalFloat(similarity);
+        out.writeOptionalWriteable(rescoreVector);
+        out.writeOptionalFloat(visitPercentage);
         out.writeMap(new TreeMap<>(translations), (o, t) -> t.writeTo(o));
         out.writeMap(new TreeMap<>(indexKeys), StreamOutput::writeString);
     }
@@ -204,7 +221,7 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
         }
         if (changed) {
             return new LatentMixedKnnQueryBuilder(field, nativeField, nativeVector, nativeWeight, k, numCandidates, rewritten, similarity,
-                translations, indexKeys).boost(boost).queryName(queryName);
+                rescoreVector, visitPercentage, translations, indexKeys).boost(boost).queryName(queryName);
         }
         return this;
     }
@@ -228,10 +245,12 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
                 resolvedK = Math.min(resolvedK, numCandidates);
             }
         }
-        Query translatedKnn = EsApi.knn(field, translated.vector(), resolvedK, numCandidates, null, filters).toQuery(context);
+        Query translatedKnn = EsApi.knn(field, translated.vector(), resolvedK, numCandidates, visitPercentage, rescoreVector, null, filters)
+            .toQuery(context);
         Query nativeKnn = null;
         if (nativeField != null && context.getFieldType(nativeField) != null) {
-            nativeKnn = EsApi.knn(nativeField, nativeVector, resolvedK, numCandidates, null, filters).toQuery(context);
+            nativeKnn = EsApi.knn(nativeField, nativeVector, resolvedK, numCandidates, visitPercentage, rescoreVector, null, filters)
+                .toQuery(context);
         }
         return new MixedKnnQuery(translatedKnn, field, translated.vector(), translated.calibration(), nativeKnn,
             nativeKnn == null ? null : nativeField, nativeKnn == null ? null : nativeVector, nativeWeight, resolvedK, similarity);
@@ -274,6 +293,12 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
         if (similarity != null) {
             builder.field(SIMILARITY_FIELD.getPreferredName(), similarity);
         }
+        if (rescoreVector != null) {
+            builder.field(RESCORE_VECTOR_FIELD.getPreferredName(), rescoreVector);
+        }
+        if (visitPercentage != null) {
+            builder.field(VISIT_PERCENTAGE_FIELD.getPreferredName(), visitPercentage);
+        }
         builder.startObject(TRANSLATIONS_FIELD.getPreferredName());
         for (Map.Entry<String, Translated> e : new TreeMap<>(translations).entrySet()) {
             builder.startObject(e.getKey());
@@ -299,6 +324,8 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
         private Integer numCandidates;
         private List<QueryBuilder> filters = List.of();
         private Float similarity;
+        private RescoreVectorBuilder rescoreVector;
+        private Float visitPercentage;
         private Map<String, Translated> translations = Map.of();
         private Map<String, String> indexKeys = Map.of();
         private float boost = DEFAULT_BOOST;
@@ -317,6 +344,9 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
         PARSER.declareFieldArray((p, v) -> p.filters = v, (p, c) -> parseInnerQueryBuilder(p), FILTER_FIELD,
             ObjectParser.ValueType.OBJECT_ARRAY);
         PARSER.declareFloat((p, v) -> p.similarity = v, SIMILARITY_FIELD);
+        PARSER.declareObject((p, v) -> p.rescoreVector = v, (parser, c) -> RescoreVectorBuilder.fromXContent(parser),
+            RESCORE_VECTOR_FIELD);
+        PARSER.declareFloat((p, v) -> p.visitPercentage = v, VISIT_PERCENTAGE_FIELD);
         PARSER.declareObject((p, v) -> p.translations = v, (parser, c) -> parseTranslations(parser), TRANSLATIONS_FIELD);
         PARSER.declareObject((p, v) -> p.indexKeys = v, (parser, c) -> parser.mapStrings(), INDEX_KEYS_FIELD);
         PARSER.declareFloat((p, v) -> p.boost = v, BOOST_FIELD);
@@ -354,7 +384,7 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
         Parsed p = PARSER.parse(parser, null);
         try {
             return new LatentMixedKnnQueryBuilder(p.field, p.nativeField, p.nativeVector, p.nativeWeight, p.k, p.numCandidates, p.filters,
-                p.similarity, p.translations, p.indexKeys).boost(p.boost).queryName(p.queryName);
+                p.similarity, p.rescoreVector, p.visitPercentage, p.translations, p.indexKeys).boost(p.boost).queryName(p.queryName);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
         }
@@ -364,14 +394,15 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
     protected boolean doEquals(LatentMixedKnnQueryBuilder o) {
         return field.equals(o.field) && Objects.equals(nativeField, o.nativeField) && Arrays.equals(nativeVector, o.nativeVector)
             && Float.compare(nativeWeight, o.nativeWeight) == 0 && Objects.equals(k, o.k) && Objects.equals(numCandidates, o.numCandidates)
-            && filters.equals(o.filters) && Objects.equals(similarity, o.similarity) && translations.equals(o.translations)
+            && filters.equals(o.filters) && Objects.equals(similarity, o.similarity) && Objects.equals(rescoreVector, o.rescoreVector)
+            && Objects.equals(visitPercentage, o.visitPercentage) && translations.equals(o.translations)
             && indexKeys.equals(o.indexKeys);
     }
 
     @Override
     protected int doHashCode() {
         return Objects.hash(field, nativeField, Arrays.hashCode(nativeVector), nativeWeight, k, numCandidates, filters, similarity,
-            translations, indexKeys);
+            rescoreVector, visitPercentage, translations, indexKeys);
     }
 
     String field() {
@@ -404,6 +435,14 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
 
     Float similarity() {
         return similarity;
+    }
+
+    RescoreVectorBuilder rescoreVector() {
+        return rescoreVector;
+    }
+
+    Float visitPercentage() {
+        return visitPercentage;
     }
 
     Map<String, Translated> translations() {

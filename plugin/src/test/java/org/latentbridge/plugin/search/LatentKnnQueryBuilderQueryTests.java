@@ -23,6 +23,7 @@ import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.index.query.TermQueryBuilder;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
+import org.elasticsearch.search.vectors.RescoreVectorBuilder;
 import org.elasticsearch.test.AbstractQueryTestCase;
 import org.elasticsearch.xcontent.XContentParseException;
 import org.elasticsearch.xcontent.XContentParserConfiguration;
@@ -71,7 +72,7 @@ import static org.hamcrest.Matchers.not;
 public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<LatentKnnQueryBuilder> {
     private static final int DIMS = 3;
     /** Fields by the model their mapping names. */
-    private static final Map<String, String> FIELD_MODELS = Map.of("emb_cosine", "model-a", "emb_l2", "model-b");
+    private static final Map<String, String> FIELD_MODELS = Map.of("emb_cosine", "model-a", "emb_l2", "model-b", "emb_int8", "model-c");
     /** Random instances never translate: a builder that asked for the service would fail the test. */
     private static final Supplier<TranslationService> NO_SERVICE = () -> {
         throw new AssertionError("the same model needs no translation service");
@@ -103,8 +104,10 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
               "emb_l2": {"type": "dense_vector", "dims": %d, "index": true, "similarity": "l2_norm", "index_options": {"type": "hnsw"},
                          "meta": {"latent_model": "model-b"}},
               "emb_plain": {"type": "dense_vector", "dims": %d, "index": true, "similarity": "cosine", "index_options": {"type": "hnsw"}},
-              "emb_wide": {"type": "dense_vector", "dims": %d, "index": true, "similarity": "cosine", "index_options": {"type": "hnsw"}}
-            }}""", DIMS, DIMS, DIMS, DIMS + 1)), MapperService.MergeReason.MAPPING_UPDATE);
+              "emb_wide": {"type": "dense_vector", "dims": %d, "index": true, "similarity": "cosine", "index_options": {"type": "hnsw"}},
+              "emb_int8": {"type": "dense_vector", "dims": %d, "index": true, "similarity": "cosine",
+                           "index_options": {"type": "int8_hnsw"}, "meta": {"latent_model": "model-c"}}
+            }}""", DIMS, DIMS, DIMS, DIMS + 1, DIMS)), MapperService.MergeReason.MAPPING_UPDATE);
     }
 
     @Override
@@ -124,8 +127,9 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
             filters.add(new TermQueryBuilder(KEYWORD_FIELD_NAME, randomAlphaOfLength(5)));
         }
         return new LatentKnnQueryBuilder(field, vector, model, randomFrom("query", "document"), k, numCandidates,
-            randomFrom(QueryMethod.values()), filters, randomBoolean() ? null : randomFloat(), overrideFieldModel ? model : null,
-            NO_SERVICE, new FieldModelCache());
+            randomFrom(QueryMethod.values()), filters, randomBoolean() ? null : randomFloat(), overrideFieldModel ? model : null, null,
+            null, null, LatentMixedKnnQueryBuilderQueryTests.randomRescoreVector(),
+            LatentMixedKnnQueryBuilderQueryTests.randomVisitPercentage(), NO_SERVICE, new FieldModelCache());
     }
 
     /**
@@ -168,7 +172,11 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
             vector[i] = values.get(i).floatValue();
         }
         Number similarity = (Number) o.get("similarity");
+        Number visitPercentage = (Number) o.get("visit_percentage");
+        Map<String, Object> rescore = (Map<String, Object>) o.get("rescore_vector");
         KnnVectorQueryBuilder expected = EsApi.knn((String) o.get("field"), vector, (Integer) o.get("k"), (Integer) o.get("num_candidates"),
+            visitPercentage == null ? null : visitPercentage.floatValue(),
+            rescore == null ? null : new RescoreVectorBuilder(((Number) rescore.get("oversample")).floatValue()),
             similarity == null ? null : similarity.floatValue(), filtersOf(queryBuilder));
         Query expectedQuery = rewriteAndFetch(expected, new SearchExecutionContext(context)).toQuery(new SearchExecutionContext(context));
         assertThat(query, equalTo(expectedQuery));
@@ -246,6 +254,91 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
             {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "method": "linear"}}""", "[method]");
         assertRefusal("""
             {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "colour": "red"}}""", "unknown field [colour]");
+    }
+
+    public void testKnnOptionsParseAndRoundTrip() throws IOException {
+        String visit = EsApi.KNN_HAS_VISIT_PERCENTAGE ? ", \"visit_percentage\": 12.5" : "";
+        LatentKnnQueryBuilder q = (LatentKnnQueryBuilder) parseQuery("""
+            {"latent_knn": {"field": "emb", "query_vector": [1, 2], "model": "m", "k": 3, "num_candidates": 30,
+              "rescore_vector": {"oversample": 2.5}%s}}""".formatted(visit));
+        assertThat(q.toString(), containsString("\"rescore_vector\" : {\n      \"oversample\" : 2.5\n    }"));
+        if (EsApi.KNN_HAS_VISIT_PERCENTAGE) {
+            assertThat(q.toString(), containsString("\"visit_percentage\" : 12.5"));
+        }
+        assertThat(copyQuery(q), equalTo(q));
+        assertThat(parseQuery(Strings.toString(q)), equalTo(q));
+        assertThat("the oversample takes part in equality", q, not(equalTo(parseQuery("""
+            {"latent_knn": {"field": "emb", "query_vector": [1, 2], "model": "m", "k": 3, "num_candidates": 30,
+              "rescore_vector": {"oversample": 3}%s}}""".formatted(visit)))));
+        LatentKnnQueryBuilder off = (LatentKnnQueryBuilder) parseQuery("""
+            {"latent_knn": {"field": "emb", "query_vector": [1, 2], "model": "m", "rescore_vector": {"oversample": 0}}}""");
+        assertThat("0 turns the field's default rescoring off, as in Elasticsearch's knn query", copyQuery(off), equalTo(off));
+    }
+
+    public void testBadKnnOptionsNameTheProblem() {
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "rescore_vector": {"oversample": 0.5}}}""",
+            "[oversample] must be >= 1.0 or 0");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "rescore_vector": {"oversample": -2}}}""",
+            "[oversample] must be >= 1.0 or 0");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "rescore_vector": {"oversample": "NaN"}}}""",
+            "[rescore_vector] [oversample] must be a finite number");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "rescore_vector": {}}}""", "oversample");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "rescore_vector": {"oversample": 2, "x": 1}}}""",
+            "unknown field [x]");
+        assertRefusal("""
+            {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "rescore_vector": 2}}""", "rescore_vector");
+        for (String bad : new String[] {"-0.5", "100.5", "\"NaN\""}) {
+            assertRefusal("""
+                {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "visit_percentage": %s}}""".formatted(bad),
+                EsApi.KNN_HAS_VISIT_PERCENTAGE ? "[latent_knn] [visit_percentage] must be within [0, 100]"
+                    : "[latent_knn] [visit_percentage] needs Elasticsearch 9.x");
+        }
+        if (EsApi.KNN_HAS_VISIT_PERCENTAGE == false) {
+            assertRefusal("""
+                {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "visit_percentage": 10}}""",
+                "[latent_knn] [visit_percentage] needs Elasticsearch 9.x");
+        }
+    }
+
+    /**
+     * The options reach Elasticsearch's knn query as given. On a quantized field ({@code int8_hnsw}) an oversample changes
+     * the shard's Lucene query (more candidates, rescored on the raw vectors); on a float HNSW field Elasticsearch ignores
+     * it, and so does the Lucene query this query becomes.
+     */
+    public void testTheRewrittenKnnQueryCarriesTheOptions() throws IOException {
+        float[] vector = randomQueryVector();
+        Float visitPercentage = LatentMixedKnnQueryBuilderQueryTests.randomVisitPercentage();
+        for (String field : new String[] {"emb_int8", "emb_cosine"}) {
+            LatentKnnQueryBuilder rescored = new LatentKnnQueryBuilder(field, vector, FIELD_MODELS.get(field), ModelRecord.QUERY_ROLE, 5,
+                50, QueryMethod.AUTO, List.of(), null, null, null, null, null, new RescoreVectorBuilder(4f), visitPercentage, NO_SERVICE,
+                new FieldModelCache());
+            QueryBuilder expected = EsApi.knn(field, vector, 5, 50, visitPercentage, new RescoreVectorBuilder(4f), null, List.of());
+            assertThat(rewriteAndFetch(rescored, coordinatorContext()), equalTo(expected));
+            LatentKnnQueryBuilder plain = new LatentKnnQueryBuilder(field, vector, FIELD_MODELS.get(field), ModelRecord.QUERY_ROLE, 5,
+                50, QueryMethod.AUTO, List.of(), null, null, null, null, null, null, visitPercentage, NO_SERVICE, new FieldModelCache());
+            SearchExecutionContext shard = createSearchExecutionContext();
+            Query withRescore = rewriteQuery(rescored, shard).toQuery(shard);
+            Query without = rewriteQuery(plain, createSearchExecutionContext()).toQuery(createSearchExecutionContext());
+            assertThat(field + ": rescore_vector changes the knn query of a quantized field only", withRescore.equals(without),
+                equalTo(field.equals("emb_cosine")));
+        }
+    }
+
+    /** A mixed search passes the options on to the mixed query, which gives them to both of its knn queries. */
+    public void testAMixedSearchCarriesTheOptions() throws IOException {
+        float[] vector = randomQueryVector();
+        Float visitPercentage = LatentMixedKnnQueryBuilderQueryTests.randomVisitPercentage();
+        LatentKnnQueryBuilder query = new LatentKnnQueryBuilder("emb_cosine", vector, "model-a", ModelRecord.QUERY_ROLE, 4, 40,
+            QueryMethod.AUTO, List.of(), null, null, "emb_plain", 0.6f, null, new RescoreVectorBuilder(2f), visitPercentage, NO_SERVICE,
+            new FieldModelCache());
+        assertThat(rewriteAndFetch(query, coordinatorContext()), equalTo(new LatentMixedKnnQueryBuilder("emb_cosine", "emb_plain", vector,
+            0.6f, 4, 40, List.of(), null, new RescoreVectorBuilder(2f), visitPercentage,
+            Map.of("model-a|unit", new LatentMixedKnnQueryBuilder.Translated(vector, ScoreCalibration.IDENTITY)), Map.of())));
     }
 
     /** Parsing {@code json} fails as a parsing error (400) whose message, or its cause's, holds {@code fragment}. */
@@ -375,16 +468,19 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
         Float similarity = randomBoolean() ? null : randomFloat();
         float boost = randomFloatBetween(0.5f, 4f, true);
         String name = randomBoolean() ? null : randomAlphaOfLength(6);
+        RescoreVectorBuilder rescore = LatentMixedKnnQueryBuilderQueryTests.randomRescoreVector();
+        Float visitPercentage = LatentMixedKnnQueryBuilderQueryTests.randomVisitPercentage();
         LatentKnnQueryBuilder query = (LatentKnnQueryBuilder) new LatentKnnQueryBuilder("emb_cosine", vector, SOURCE_MODEL,
             randomFrom(ModelRecord.QUERY_ROLE, ModelRecord.DOCUMENT_ROLE), k, numCandidates, QueryMethod.AUTO, filters, similarity, null,
-            () -> service, new FieldModelCache()).boost(boost).queryName(name);
+            null, null, null, rescore, visitPercentage, () -> service, new FieldModelCache()).boost(boost).queryName(name);
 
         // the field's similarity is cosine: the translated vector is unit length
         float[] translated = translator.translate(vector, true);
         float[] rotated = rotate(rotation, vector);
         Vectors.normalizeInPlace(rotated);
         assertArrayEquals("the fitted translator recovers the rotation", rotated, translated, 1e-4f);
-        QueryBuilder expected = EsApi.knn("emb_cosine", translated, k, numCandidates, similarity, filters).boost(boost).queryName(name);
+        QueryBuilder expected = EsApi.knn("emb_cosine", translated, k, numCandidates, visitPercentage, rescore, similarity, filters)
+            .boost(boost).queryName(name);
 
         QueryRewriteContext miss = coordinatorContext();
         QueryBuilder pending = query.rewrite(miss);
@@ -398,7 +494,8 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
         assertThat(Rewriteable.rewrite(pending, miss, true), equalTo(expected));
 
         LatentKnnQueryBuilder again = new LatentKnnQueryBuilder("emb_cosine", vector, SOURCE_MODEL, ModelRecord.QUERY_ROLE, k,
-            numCandidates, QueryMethod.AUTO, filters, similarity, null, () -> service, new FieldModelCache());
+            numCandidates, QueryMethod.AUTO, filters, similarity, null, null, null, null, rescore, visitPercentage, () -> service,
+            new FieldModelCache());
         again.boost(boost).queryName(name);
         QueryRewriteContext hit = coordinatorContext();
         assertThat("everything is cached: the coordinator rewrites at once", Rewriteable.rewrite(again, hit, true), equalTo(expected));
@@ -482,14 +579,14 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
         float[] vector = randomQueryVector();
         QueryBuilder rewritten = rewriteAndFetch(migrating("model-a", vector, "emb_plain", null, NO_SERVICE), coordinatorContext());
         assertThat(rewritten, equalTo(new LatentMixedKnnQueryBuilder("emb_cosine", "emb_plain", vector, 0.6f, 4, 40, List.of(), null,
-            Map.of("model-a|unit", new LatentMixedKnnQueryBuilder.Translated(vector, ScoreCalibration.IDENTITY)), Map.of())));
+            null, null, Map.of("model-a|unit", new LatentMixedKnnQueryBuilder.Translated(vector, ScoreCalibration.IDENTITY)), Map.of())));
         SearchExecutionContext shard = createSearchExecutionContext();
         assertThat(rewriteQuery(migrating("model-a", vector, "emb_plain", null, NO_SERVICE), shard).toQuery(shard),
             instanceOf(MixedKnnQuery.class));
         QueryBuilder calibrated = rewriteAndFetch(migrating("model-a", vector, null, true, NO_SERVICE), coordinatorContext());
         assertThat(calibrated, equalTo(new LatentMixedKnnQueryBuilder("emb_cosine", null, null, LatentKnnQueryBuilder.DEFAULT_NATIVE_WEIGHT,
-            4, 40, List.of(), null, Map.of("model-a|unit", new LatentMixedKnnQueryBuilder.Translated(vector, ScoreCalibration.IDENTITY)),
-            Map.of())));
+            4, 40, List.of(), null, null, null,
+            Map.of("model-a|unit", new LatentMixedKnnQueryBuilder.Translated(vector, ScoreCalibration.IDENTITY)), Map.of())));
         assertThat("an index without the native field is searched through the translated field alone",
             rewriteAndFetch(migrating("model-a", vector, "emb_nowhere", null, NO_SERVICE), coordinatorContext()),
             instanceOf(LatentMixedKnnQueryBuilder.class));

@@ -11,6 +11,7 @@ import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.index.query.TermQueryBuilder;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.search.SearchService;
+import org.elasticsearch.search.vectors.RescoreVectorBuilder;
 import org.elasticsearch.test.AbstractQueryTestCase;
 import org.elasticsearch.xcontent.XContentParseException;
 import org.latentbridge.core.fit.ScoreCalibration;
@@ -33,7 +34,9 @@ import static org.hamcrest.Matchers.instanceOf;
  * {@code latent_mixed_knn}, what {@code latent_knn} with {@code native_field} or {@code calibrated} becomes on its way to
  * the shards, under Elasticsearch's query tests: random instances (one translation or several keyed by index, with and
  * without a native field, mapped or not in the test index), XContent and wire round trips, equality, and the shard's
- * Lucene query: a {@link MixedKnnQuery} over Elasticsearch's own knn queries for both fields.
+ * Lucene query: a {@link MixedKnnQuery} over Elasticsearch's own knn queries for both fields, with the query's
+ * {@code rescore_vector} and {@code visit_percentage}. The translated field is quantized ({@code int8_hnsw}), so that
+ * {@code rescore_vector} changes its knn query.
  */
 public class LatentMixedKnnQueryBuilderQueryTests extends AbstractQueryTestCase<LatentMixedKnnQueryBuilder> {
     private static final int DIMS = 3;
@@ -47,7 +50,8 @@ public class LatentMixedKnnQueryBuilderQueryTests extends AbstractQueryTestCase<
     protected void initializeAdditionalMappings(MapperService mapperService) throws IOException {
         mapperService.merge("_doc", new CompressedXContent(Strings.format("""
             {"properties": {
-              "emb_old": {"type": "dense_vector", "dims": %d, "index": true, "similarity": "cosine", "index_options": {"type": "hnsw"},
+              "emb_old": {"type": "dense_vector", "dims": %d, "index": true, "similarity": "cosine",
+                          "index_options": {"type": "int8_hnsw"},
                           "meta": {"latent_model": "model-a"}},
               "emb_new": {"type": "dense_vector", "dims": %d, "index": true, "similarity": "cosine", "index_options": {"type": "hnsw"},
                           "meta": {"latent_model": "model-b"}}
@@ -99,7 +103,22 @@ public class LatentMixedKnnQueryBuilderQueryTests extends AbstractQueryTestCase<
             filters.add(new TermQueryBuilder(KEYWORD_FIELD_NAME, randomAlphaOfLength(5)));
         }
         return new LatentMixedKnnQueryBuilder("emb_old", nativeField, nativeField == null ? null : randomVector(), randomFloat(), k,
-            numCandidates, filters, randomBoolean() ? null : randomFloatBetween(-1f, 1f, true), translations, indexKeys);
+            numCandidates, filters, randomBoolean() ? null : randomFloatBetween(-1f, 1f, true), randomRescoreVector(),
+            randomVisitPercentage(), translations, indexKeys);
+    }
+
+    /** Elasticsearch's {@code rescore_vector}: none, off (0), or an oversample of at least 1. */
+    static RescoreVectorBuilder randomRescoreVector() {
+        return switch (randomIntBetween(0, 3)) {
+            case 0 -> null;
+            case 1 -> new RescoreVectorBuilder(0f);
+            default -> new RescoreVectorBuilder(randomFloatBetween(1f, 10f, true));
+        };
+    }
+
+    /** Elasticsearch's {@code visit_percentage}, on the line whose knn query takes it. */
+    static Float randomVisitPercentage() {
+        return EsApi.KNN_HAS_VISIT_PERCENTAGE && randomBoolean() ? randomFloatBetween(0f, 100f, true) : null;
     }
 
     /** The Lucene query mixes Elasticsearch's own knn queries of this index's translated vector and of the native vector. */
@@ -117,11 +136,12 @@ public class LatentMixedKnnQueryBuilderQueryTests extends AbstractQueryTestCase<
         if (queryBuilder.k() == null && queryBuilder.numCandidates() != null) {
             resolvedK = Math.min(resolvedK, queryBuilder.numCandidates());
         }
-        Query oldKnn = EsApi.knn("emb_old", ours.vector(), resolvedK, queryBuilder.numCandidates(), null, queryBuilder.filters())
-            .toQuery(new SearchExecutionContext(context));
+        Query oldKnn = EsApi.knn("emb_old", ours.vector(), resolvedK, queryBuilder.numCandidates(), queryBuilder.visitPercentage(),
+            queryBuilder.rescoreVector(), null, queryBuilder.filters()).toQuery(new SearchExecutionContext(context));
         boolean mapped = "emb_new".equals(queryBuilder.nativeField());
-        Query newKnn = mapped ? EsApi.knn("emb_new", queryBuilder.nativeVector(), resolvedK, queryBuilder.numCandidates(), null,
-            queryBuilder.filters()).toQuery(new SearchExecutionContext(context)) : null;
+        Query newKnn = mapped ? EsApi.knn("emb_new", queryBuilder.nativeVector(), resolvedK, queryBuilder.numCandidates(),
+            queryBuilder.visitPercentage(), queryBuilder.rescoreVector(), null, queryBuilder.filters())
+            .toQuery(new SearchExecutionContext(context)) : null;
         assertThat(query, equalTo(new MixedKnnQuery(oldKnn, "emb_old", ours.vector(), ours.calibration(), newKnn,
             mapped ? "emb_new" : null, mapped ? queryBuilder.nativeVector() : null, queryBuilder.nativeWeight(), resolvedK,
             queryBuilder.similarity())));
@@ -144,6 +164,35 @@ public class LatentMixedKnnQueryBuilderQueryTests extends AbstractQueryTestCase<
             {"latent_mixed_knn": {"field": "emb_old", "translations": {"k": {"vector": [1], "calibration": {"form": "affine"}}}}}""",
             "[translations][k]");
         assertRefusal("{\"latent_mixed_knn\": {\"field\": \"emb_old\", \"k\": 0, " + translations + "}}", "[k] must be at least 1");
+        assertRefusal("{\"latent_mixed_knn\": {\"field\": \"emb_old\", \"rescore_vector\": {\"oversample\": 0.5}, " + translations
+            + "}}", "[oversample] must be >= 1.0 or 0");
+        assertRefusal("{\"latent_mixed_knn\": {\"field\": \"emb_old\", \"visit_percentage\": 101, " + translations + "}}",
+            EsApi.KNN_HAS_VISIT_PERCENTAGE ? "[visit_percentage] must be within [0, 100]" : "[visit_percentage] needs Elasticsearch 9.x");
+    }
+
+    /**
+     * On the quantized field, {@code rescore_vector} reaches Elasticsearch's knn query and changes it (the candidates are
+     * oversampled and rescored on the raw vectors); it takes part in equality and in the wire and XContent forms.
+     */
+    public void testRescoreVectorReachesTheKnnQueryOfTheQuantizedField() throws IOException {
+        float[] vector = randomVector();
+        Map<String, LatentMixedKnnQueryBuilder.Translated> translations = Map.of("model-a|unit",
+            new LatentMixedKnnQueryBuilder.Translated(vector, ScoreCalibration.IDENTITY));
+        LatentMixedKnnQueryBuilder plain = new LatentMixedKnnQueryBuilder("emb_old", null, null, 0.7f, 5, 50, List.of(), null, null,
+            null, translations, Map.of());
+        LatentMixedKnnQueryBuilder rescored = new LatentMixedKnnQueryBuilder("emb_old", null, null, 0.7f, 5, 50, List.of(), null,
+            new RescoreVectorBuilder(3f), null, translations, Map.of());
+        assertThat(rescored.equals(plain), equalTo(false));
+        assertThat(copyQuery(rescored), equalTo(rescored));
+        assertThat(parseQuery(Strings.toString(rescored)), equalTo(rescored));
+        assertThat(Strings.toString(rescored), containsString("\"rescore_vector\":{\"oversample\":3.0}"));
+        MixedKnnQuery withRescore = (MixedKnnQuery) rescored.toQuery(createSearchExecutionContext());
+        MixedKnnQuery without = (MixedKnnQuery) plain.toQuery(createSearchExecutionContext());
+        assertThat("the oversampled knn query is not the plain one", withRescore.equals(without), equalTo(false));
+        Query expected = EsApi.knn("emb_old", vector, 5, 50, null, new RescoreVectorBuilder(3f), null, List.of())
+            .toQuery(createSearchExecutionContext());
+        assertThat(withRescore, equalTo(new MixedKnnQuery(expected, "emb_old", vector, ScoreCalibration.IDENTITY, null, null, null,
+            0.7f, 5, null)));
     }
 
     private void assertRefusal(String json, String fragment) {
@@ -157,8 +206,8 @@ public class LatentMixedKnnQueryBuilderQueryTests extends AbstractQueryTestCase<
     }
 
     public void testAShardOfAnIndexWithoutATranslationFails() {
-        LatentMixedKnnQueryBuilder query = new LatentMixedKnnQueryBuilder("emb_old", null, null, 0.7f, 5, null, List.of(), null,
-            Map.of("a", new LatentMixedKnnQueryBuilder.Translated(randomVector(), ScoreCalibration.IDENTITY),
+        LatentMixedKnnQueryBuilder query = new LatentMixedKnnQueryBuilder("emb_old", null, null, 0.7f, 5, null, List.of(), null, null,
+            null, Map.of("a", new LatentMixedKnnQueryBuilder.Translated(randomVector(), ScoreCalibration.IDENTITY),
                 "b", new LatentMixedKnnQueryBuilder.Translated(randomVector(), ScoreCalibration.IDENTITY)),
             Map.of("elsewhere", "a"));
         IllegalStateException e = expectThrows(IllegalStateException.class, () -> query.toQuery(createSearchExecutionContext()));
