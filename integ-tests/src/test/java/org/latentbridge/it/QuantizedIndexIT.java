@@ -205,11 +205,11 @@ class QuantizedIndexIT {
         visit.put("visit_percentage", 150);
         refused(es.post("docs-bbq_hnsw/_search", Map.of("query", Map.of("latent_knn", visit))), 400, ItEnvironment.esMajor() >= 9
             ? "[latent_knn] [visit_percentage] must be within [0, 100], got [150.0]"
-            : "[latent_knn] [visit_percentage] needs Elasticsearch 9.x");
+            : "[latent_knn] [visit_percentage] needs Elasticsearch 9.2 or later");
         if (ItEnvironment.esMajor() < 9) {
             visit.put("visit_percentage", 10);
             refused(es.post("docs-bbq_hnsw/_search", Map.of("query", Map.of("latent_knn", visit))), 400,
-                "[latent_knn] [visit_percentage] needs Elasticsearch 9.x");
+                "[latent_knn] [visit_percentage] needs Elasticsearch 9.2 or later");
         }
     }
 

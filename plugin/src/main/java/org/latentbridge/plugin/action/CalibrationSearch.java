@@ -18,7 +18,7 @@ import org.elasticsearch.search.builder.SearchSourceBuilder;
 import org.elasticsearch.tasks.Task;
 import org.latentbridge.core.fit.Calibration;
 import org.latentbridge.plugin.LatentExceptions;
-import org.latentbridge.plugin.compat.EsApi;
+import org.latentbridge.plugin.compat.LineKnn;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -236,7 +236,7 @@ public final class CalibrationSearch {
                 int c = i / pairs.size(), p = i % pairs.size();
                 float[] translated = candidates.get(c).translator().translate(pairs.get(p).vector(), true);
                 msearch.add(new SearchRequest(spec.index()).source(new SearchSourceBuilder()
-                    .query(EsApi.knn(spec.field(), translated, spec.k(), spec.numCandidates(), null, List.of()))
+                    .query(LineKnn.knn(spec.field(), translated, spec.k(), spec.numCandidates(), null, List.of()))
                     .size(spec.k()).fetchSource(false).trackTotalHits(false)));
             }
             try (ThreadContext.StoredContext ignored = callerContext.get()) {

@@ -17,7 +17,7 @@ import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
 import org.latentbridge.core.fit.ScoreCalibration;
 import org.latentbridge.plugin.LatentExceptions;
-import org.latentbridge.plugin.compat.EsApi;
+import org.latentbridge.plugin.compat.LineKnn;
 import org.latentbridge.plugin.compat.LineQueryBuilder;
 import org.latentbridge.plugin.compat.LineTransportVersions;
 import org.latentbridge.plugin.store.ModelRecord;
@@ -288,9 +288,9 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
         if (visitPercentage == null) {
             return;
         }
-        if (EsApi.KNN_HAS_VISIT_PERCENTAGE == false) {
-            throw LatentExceptions.badRequest("[" + query + "] [visit_percentage] needs Elasticsearch 9.x: the knn query of this "
-                + "Elasticsearch line has no such option");
+        if (LineKnn.HAS_VISIT_PERCENTAGE == false) {
+            throw LatentExceptions.badRequest("[" + query + "] [visit_percentage] needs Elasticsearch 9.2 or later: the knn query of this "
+                + "release has no such option");
         }
         if ((visitPercentage >= 0f && visitPercentage <= 100f) == false) {
             throw LatentExceptions.badRequest("[" + query + "] [visit_percentage] must be within [0, 100], got [" + visitPercentage + "]");
@@ -487,7 +487,7 @@ public final class LatentKnnQueryBuilder extends LineQueryBuilder<LatentKnnQuery
     }
 
     private QueryBuilder knn(float[] vector) {
-        return EsApi.knn(field, vector, k, numCandidates, visitPercentage, rescoreVector, similarity, filters).boost(boost)
+        return LineKnn.knn(field, vector, k, numCandidates, visitPercentage, rescoreVector, similarity, filters).boost(boost)
             .queryName(queryName);
     }
 

@@ -17,7 +17,7 @@ import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
 import org.latentbridge.core.fit.ScoreCalibration;
 import org.latentbridge.plugin.LatentExceptions;
-import org.latentbridge.plugin.compat.EsApi;
+import org.latentbridge.plugin.compat.LineKnn;
 import org.latentbridge.plugin.compat.LineQueryBuilder;
 import org.latentbridge.plugin.compat.LineTransportVersions;
 
@@ -245,11 +245,11 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
                 resolvedK = Math.min(resolvedK, numCandidates);
             }
         }
-        Query translatedKnn = EsApi.knn(field, translated.vector(), resolvedK, numCandidates, visitPercentage, rescoreVector, null, filters)
+        Query translatedKnn = LineKnn.knn(field, translated.vector(), resolvedK, numCandidates, visitPercentage, rescoreVector, null, filters)
             .toQuery(context);
         Query nativeKnn = null;
         if (nativeField != null && context.getFieldType(nativeField) != null) {
-            nativeKnn = EsApi.knn(nativeField, nativeVector, resolvedK, numCandidates, visitPercentage, rescoreVector, null, filters)
+            nativeKnn = LineKnn.knn(nativeField, nativeVector, resolvedK, numCandidates, visitPercentage, rescoreVector, null, filters)
                 .toQuery(context);
         }
         return new MixedKnnQuery(translatedKnn, field, translated.vector(), translated.calibration(), nativeKnn,

@@ -37,7 +37,7 @@ import org.latentbridge.core.linalg.Vectors;
 import org.latentbridge.core.translate.Method;
 import org.latentbridge.core.translate.Translator;
 import org.latentbridge.plugin.LatentBridgePlugin;
-import org.latentbridge.plugin.compat.EsApi;
+import org.latentbridge.plugin.compat.LineKnn;
 import org.latentbridge.plugin.compat.TestRewriteContexts;
 import org.latentbridge.plugin.store.ModelRecord;
 import org.latentbridge.plugin.store.StoredDocuments;
@@ -174,7 +174,7 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
         Number similarity = (Number) o.get("similarity");
         Number visitPercentage = (Number) o.get("visit_percentage");
         Map<String, Object> rescore = (Map<String, Object>) o.get("rescore_vector");
-        KnnVectorQueryBuilder expected = EsApi.knn((String) o.get("field"), vector, (Integer) o.get("k"), (Integer) o.get("num_candidates"),
+        KnnVectorQueryBuilder expected = LineKnn.knn((String) o.get("field"), vector, (Integer) o.get("k"), (Integer) o.get("num_candidates"),
             visitPercentage == null ? null : visitPercentage.floatValue(),
             rescore == null ? null : new RescoreVectorBuilder(((Number) rescore.get("oversample")).floatValue()),
             similarity == null ? null : similarity.floatValue(), filtersOf(queryBuilder));
@@ -257,12 +257,12 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
     }
 
     public void testKnnOptionsParseAndRoundTrip() throws IOException {
-        String visit = EsApi.KNN_HAS_VISIT_PERCENTAGE ? ", \"visit_percentage\": 12.5" : "";
+        String visit = LineKnn.HAS_VISIT_PERCENTAGE ? ", \"visit_percentage\": 12.5" : "";
         LatentKnnQueryBuilder q = (LatentKnnQueryBuilder) parseQuery("""
             {"latent_knn": {"field": "emb", "query_vector": [1, 2], "model": "m", "k": 3, "num_candidates": 30,
               "rescore_vector": {"oversample": 2.5}%s}}""".formatted(visit));
         assertThat(q.toString(), containsString("\"rescore_vector\" : {\n      \"oversample\" : 2.5\n    }"));
-        if (EsApi.KNN_HAS_VISIT_PERCENTAGE) {
+        if (LineKnn.HAS_VISIT_PERCENTAGE) {
             assertThat(q.toString(), containsString("\"visit_percentage\" : 12.5"));
         }
         assertThat(copyQuery(q), equalTo(q));
@@ -295,13 +295,13 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
         for (String bad : new String[] {"-0.5", "100.5", "\"NaN\""}) {
             assertRefusal("""
                 {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "visit_percentage": %s}}""".formatted(bad),
-                EsApi.KNN_HAS_VISIT_PERCENTAGE ? "[latent_knn] [visit_percentage] must be within [0, 100]"
-                    : "[latent_knn] [visit_percentage] needs Elasticsearch 9.x");
+                LineKnn.HAS_VISIT_PERCENTAGE ? "[latent_knn] [visit_percentage] must be within [0, 100]"
+                    : "[latent_knn] [visit_percentage] needs Elasticsearch 9.2 or later");
         }
-        if (EsApi.KNN_HAS_VISIT_PERCENTAGE == false) {
+        if (LineKnn.HAS_VISIT_PERCENTAGE == false) {
             assertRefusal("""
                 {"latent_knn": {"field": "emb", "model": "m", "query_vector": [1], "visit_percentage": 10}}""",
-                "[latent_knn] [visit_percentage] needs Elasticsearch 9.x");
+                "[latent_knn] [visit_percentage] needs Elasticsearch 9.2 or later");
         }
     }
 
@@ -317,7 +317,7 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
             LatentKnnQueryBuilder rescored = new LatentKnnQueryBuilder(field, vector, FIELD_MODELS.get(field), ModelRecord.QUERY_ROLE, 5,
                 50, QueryMethod.AUTO, List.of(), null, null, null, null, null, new RescoreVectorBuilder(4f), visitPercentage, NO_SERVICE,
                 new FieldModelCache());
-            QueryBuilder expected = EsApi.knn(field, vector, 5, 50, visitPercentage, new RescoreVectorBuilder(4f), null, List.of());
+            QueryBuilder expected = LineKnn.knn(field, vector, 5, 50, visitPercentage, new RescoreVectorBuilder(4f), null, List.of());
             assertThat(rewriteAndFetch(rescored, coordinatorContext()), equalTo(expected));
             LatentKnnQueryBuilder plain = new LatentKnnQueryBuilder(field, vector, FIELD_MODELS.get(field), ModelRecord.QUERY_ROLE, 5,
                 50, QueryMethod.AUTO, List.of(), null, null, null, null, null, null, visitPercentage, NO_SERVICE, new FieldModelCache());
@@ -479,7 +479,7 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
         float[] rotated = rotate(rotation, vector);
         Vectors.normalizeInPlace(rotated);
         assertArrayEquals("the fitted translator recovers the rotation", rotated, translated, 1e-4f);
-        QueryBuilder expected = EsApi.knn("emb_cosine", translated, k, numCandidates, visitPercentage, rescore, similarity, filters)
+        QueryBuilder expected = LineKnn.knn("emb_cosine", translated, k, numCandidates, visitPercentage, rescore, similarity, filters)
             .boost(boost).queryName(name);
 
         QueryRewriteContext miss = coordinatorContext();

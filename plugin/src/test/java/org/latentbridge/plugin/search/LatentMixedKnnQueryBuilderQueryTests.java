@@ -16,7 +16,7 @@ import org.elasticsearch.test.AbstractQueryTestCase;
 import org.elasticsearch.xcontent.XContentParseException;
 import org.latentbridge.core.fit.ScoreCalibration;
 import org.latentbridge.plugin.LatentBridgePlugin;
-import org.latentbridge.plugin.compat.EsApi;
+import org.latentbridge.plugin.compat.LineKnn;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -118,7 +118,7 @@ public class LatentMixedKnnQueryBuilderQueryTests extends AbstractQueryTestCase<
 
     /** Elasticsearch's {@code visit_percentage}, on the line whose knn query takes it. */
     static Float randomVisitPercentage() {
-        return EsApi.KNN_HAS_VISIT_PERCENTAGE && randomBoolean() ? randomFloatBetween(0f, 100f, true) : null;
+        return LineKnn.HAS_VISIT_PERCENTAGE && randomBoolean() ? randomFloatBetween(0f, 100f, true) : null;
     }
 
     /** The Lucene query mixes Elasticsearch's own knn queries of this index's translated vector and of the native vector. */
@@ -136,10 +136,10 @@ public class LatentMixedKnnQueryBuilderQueryTests extends AbstractQueryTestCase<
         if (queryBuilder.k() == null && queryBuilder.numCandidates() != null) {
             resolvedK = Math.min(resolvedK, queryBuilder.numCandidates());
         }
-        Query oldKnn = EsApi.knn("emb_old", ours.vector(), resolvedK, queryBuilder.numCandidates(), queryBuilder.visitPercentage(),
+        Query oldKnn = LineKnn.knn("emb_old", ours.vector(), resolvedK, queryBuilder.numCandidates(), queryBuilder.visitPercentage(),
             queryBuilder.rescoreVector(), null, queryBuilder.filters()).toQuery(new SearchExecutionContext(context));
         boolean mapped = "emb_new".equals(queryBuilder.nativeField());
-        Query newKnn = mapped ? EsApi.knn("emb_new", queryBuilder.nativeVector(), resolvedK, queryBuilder.numCandidates(),
+        Query newKnn = mapped ? LineKnn.knn("emb_new", queryBuilder.nativeVector(), resolvedK, queryBuilder.numCandidates(),
             queryBuilder.visitPercentage(), queryBuilder.rescoreVector(), null, queryBuilder.filters())
             .toQuery(new SearchExecutionContext(context)) : null;
         assertThat(query, equalTo(new MixedKnnQuery(oldKnn, "emb_old", ours.vector(), ours.calibration(), newKnn,
@@ -167,7 +167,7 @@ public class LatentMixedKnnQueryBuilderQueryTests extends AbstractQueryTestCase<
         assertRefusal("{\"latent_mixed_knn\": {\"field\": \"emb_old\", \"rescore_vector\": {\"oversample\": 0.5}, " + translations
             + "}}", "[oversample] must be >= 1.0 or 0");
         assertRefusal("{\"latent_mixed_knn\": {\"field\": \"emb_old\", \"visit_percentage\": 101, " + translations + "}}",
-            EsApi.KNN_HAS_VISIT_PERCENTAGE ? "[visit_percentage] must be within [0, 100]" : "[visit_percentage] needs Elasticsearch 9.x");
+            LineKnn.HAS_VISIT_PERCENTAGE ? "[visit_percentage] must be within [0, 100]" : "[visit_percentage] needs Elasticsearch 9.2 or later");
     }
 
     /**
@@ -189,7 +189,7 @@ public class LatentMixedKnnQueryBuilderQueryTests extends AbstractQueryTestCase<
         MixedKnnQuery withRescore = (MixedKnnQuery) rescored.toQuery(createSearchExecutionContext());
         MixedKnnQuery without = (MixedKnnQuery) plain.toQuery(createSearchExecutionContext());
         assertThat("the oversampled knn query is not the plain one", withRescore.equals(without), equalTo(false));
-        Query expected = EsApi.knn("emb_old", vector, 5, 50, null, new RescoreVectorBuilder(3f), null, List.of())
+        Query expected = LineKnn.knn("emb_old", vector, 5, 50, null, new RescoreVectorBuilder(3f), null, List.of())
             .toQuery(createSearchExecutionContext());
         assertThat(withRescore, equalTo(new MixedKnnQuery(expected, "emb_old", vector, ScoreCalibration.IDENTITY, null, null, null,
             0.7f, 5, null)));
