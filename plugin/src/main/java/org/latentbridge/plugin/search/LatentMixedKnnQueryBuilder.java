@@ -245,8 +245,8 @@ public final class LatentMixedKnnQueryBuilder extends LineQueryBuilder<LatentMix
                 resolvedK = Math.min(resolvedK, numCandidates);
             }
         }
-        Query translatedKnn = LineKnn.knn(field, translated.vector(), resolvedK, numCandidates, visitPercentage, rescoreVector, null, filters)
-            .toQuery(context);
+        Query translatedKnn = LineKnn.knn(field, translated.vector(), resolvedK, numCandidates, visitPercentage, rescoreVector, null,
+            filters).toQuery(context);
         Query nativeKnn = null;
         if (nativeField != null && context.getFieldType(nativeField) != null) {
             nativeKnn = LineKnn.knn(nativeField, nativeVector, resolvedK, numCandidates, visitPercentage, rescoreVector, null, filters)

@@ -174,7 +174,8 @@ public class LatentKnnQueryBuilderQueryTests extends AbstractQueryTestCase<Laten
         Number similarity = (Number) o.get("similarity");
         Number visitPercentage = (Number) o.get("visit_percentage");
         Map<String, Object> rescore = (Map<String, Object>) o.get("rescore_vector");
-        KnnVectorQueryBuilder expected = LineKnn.knn((String) o.get("field"), vector, (Integer) o.get("k"), (Integer) o.get("num_candidates"),
+        KnnVectorQueryBuilder expected = LineKnn.knn((String) o.get("field"), vector, (Integer) o.get("k"),
+            (Integer) o.get("num_candidates"),
             visitPercentage == null ? null : visitPercentage.floatValue(),
             rescore == null ? null : new RescoreVectorBuilder(((Number) rescore.get("oversample")).floatValue()),
             similarity == null ? null : similarity.floatValue(), filtersOf(queryBuilder));

@@ -167,7 +167,8 @@ public class LatentMixedKnnQueryBuilderQueryTests extends AbstractQueryTestCase<
         assertRefusal("{\"latent_mixed_knn\": {\"field\": \"emb_old\", \"rescore_vector\": {\"oversample\": 0.5}, " + translations
             + "}}", "[oversample] must be >= 1.0 or 0");
         assertRefusal("{\"latent_mixed_knn\": {\"field\": \"emb_old\", \"visit_percentage\": 101, " + translations + "}}",
-            LineKnn.HAS_VISIT_PERCENTAGE ? "[visit_percentage] must be within [0, 100]" : "[visit_percentage] needs Elasticsearch 9.2 or later");
+            LineKnn.HAS_VISIT_PERCENTAGE ? "[visit_percentage] must be within [0, 100]"
+                : "[visit_percentage] needs Elasticsearch 9.2 or later");
     }
 
     /**
