@@ -22,7 +22,8 @@ import static org.latentbridge.it.SyntheticAnchors.toFloats;
  * runs it on the newest patch of every supported minor with that release's own zip (the default suite leaves it out:
  * the other ITs test all of this at length on its two lines). Register two models, upload anchors, fit,
  * {@code _translate}, then {@code latent_knn} (the same hits and scores as Elasticsearch's {@code knn} on the translated
- * vector; the mixed search over a native field, whose Lucene query differs between releases), and one ingest pipeline. Each call touches a part of the API that differs between releases.
+ * vector; the mixed search over a native field, whose Lucene query differs between releases), and one ingest pipeline.
+ * Each call touches a part of the API that differs between releases.
  */
 class CompatSmokeIT {
     private static final int DIMS = 16, N = 200, DOCS = 60;
