@@ -262,6 +262,21 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
     }
 
     /**
+     * Starts every node stopped with {@link #stopNode(int)} again, all at once, as a full cluster restart does: one after
+     * another, the first could not form a cluster until the others come up. Returns once their start scripts returned;
+     * call {@link #waitForGreen()} to wait for the cluster.
+     */
+    public synchronized void startStoppedNodes() {
+        List<ClusterNode> stopped = nodes.stream().filter(n -> n.pid() <= 0 || RUNNING.contains(n) == false).toList();
+        if (stopped.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        startNodes(stopped);
+        Timings.record("cluster " + name + ": restart " + stopped.size() + " node(s) (-d returned)", System.nanoTime() - t0);
+    }
+
+    /**
      * Moves a node stopped with {@link #stopNode(int)} to another Elasticsearch line, the step a rolling upgrade takes on
      * each node: its data, ports and settings stay; its binaries (with the plugins installed for {@code to}), the
      * distribution's own config files (JVM options, logging) and its JDK become {@code to}'s. {@link #startNode(int)}
@@ -462,12 +477,16 @@ public final class ElasticsearchCluster implements BeforeAllCallback, AfterAllCa
     // Starting, health, stopping
 
     private void startNodes() {
+        startNodes(nodes);
+    }
+
+    private void startNodes(List<ClusterNode> toStart) {
         NodeUser user = NodeUser.current();
         // Started one after another, the first node of a multi-node cluster would wait for the others to form a
         // cluster before `-d` returns; in parallel they find each other.
-        try (ExecutorService pool = Executors.newFixedThreadPool(nodeCount)) {
+        try (ExecutorService pool = Executors.newFixedThreadPool(toStart.size())) {
             List<Future<String>> results = new ArrayList<>();
-            for (ClusterNode node : nodes) {
+            for (ClusterNode node : toStart) {
                 results.add(pool.submit(() -> startNode(user, node)));
             }
             StringBuilder failures = new StringBuilder();

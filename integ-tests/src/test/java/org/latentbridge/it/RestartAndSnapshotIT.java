@@ -77,9 +77,7 @@ class RestartAndSnapshotIT {
         for (int i = 0; i < 3; i++) {
             CLUSTER.stopNode(i);
         }
-        for (int i = 0; i < 3; i++) {
-            CLUSTER.startNode(i);
-        }
+        CLUSTER.startStoppedNodes();
         CLUSTER.waitForGreen();
         for (int i = 0; i < 3; i++) {
             assertEquals(before, translations(CLUSTER.http(i)), "node " + i + " after the restart");
