@@ -73,6 +73,13 @@ public final class RetrievalExperiment {
         return AnchorSet.of(encoder.dims(), ids, List.of(v));
     }
 
+    /** The evaluation pages' descriptions embedded by the target model, as indexed (not normalised); ids = page ids. */
+    public AnchorSet indexDocuments() {
+        float[][] v = slice(EmbeddingCache.shared().embed(target, Role.DOCUMENT, corpus.descriptions()), evalRows);
+        List<String> ids = Arrays.stream(evalRows).mapToObj(r -> corpus.pages().get(r).id()).toList();
+        return AnchorSet.of(target.dims(), ids, List.of(v));
+    }
+
     public Encoder source() {
         return source;
     }

@@ -25,11 +25,36 @@ import java.util.Map;
  *                     on all shared anchors; null when there is no correction or it was not {@linkplain DocumentCorrection#applied
  *                     applied} (documents then take {@code translator})
  * @param contrastive  what the {@code contrastive} candidate's optimisation did, when it was a candidate; else null
+ * @param pools        how a fit from unpaired pools went ({@code functional_map}, {@code gromov_wasserstein}); else null
  */
 public record FitResult(SpaceTranslator translator, Method method, Map<Method, HeldOutMetrics> metrics, Map<Method, Double> lambdas,
                         KernelSettings kernel, String selection, PairDiagnostics diagnostics, int sharedAnchors, int fitAnchors,
                         int heldOut, long tookMillis, ScoreCalibration calibration, DocumentCorrection documents,
-                        SpaceTranslator documentTranslator, ContrastiveRun contrastive) {
+                        SpaceTranslator documentTranslator, ContrastiveRun contrastive, PoolRun pools) {
+
+    /** A fit from paired anchors alone. */
+    public FitResult(SpaceTranslator translator, Method method, Map<Method, HeldOutMetrics> metrics, Map<Method, Double> lambdas,
+                     KernelSettings kernel, String selection, PairDiagnostics diagnostics, int sharedAnchors, int fitAnchors,
+                     int heldOut, long tookMillis, ScoreCalibration calibration, DocumentCorrection documents,
+                     SpaceTranslator documentTranslator, ContrastiveRun contrastive) {
+        this(translator, method, metrics, lambdas, kernel, selection, diagnostics, sharedAnchors, fitAnchors, heldOut, tookMillis,
+            calibration, documents, documentTranslator, contrastive, null);
+    }
+
+    /**
+     * What a fit from unpaired pools did.
+     *
+     * @param sourcePool       unpaired source vectors used (after the cap on the work per round)
+     * @param targetPool       unpaired target vectors used
+     * @param pairWeight       the share of the Procrustes weight the known pairs carried, chosen by cross-validation on them
+     * @param rounds           refinement rounds run
+     * @param recoveredPairs   pool vectors whose translation and nearest target are each other's nearest neighbours under
+     *                         the final map: correspondences the pools agree on
+     * @param mutualMatchShare {@code recoveredPairs} over the smaller pool
+     * @param recovered        whether that share says the pools were aligned; when false the report warns
+     */
+    public record PoolRun(int sourcePool, int targetPool, double pairWeight, int rounds, int recoveredPairs, double mutualMatchShare,
+                          boolean recovered) {}
 
     /** The kernel correction's settings, chosen on the validation split. */
     public record KernelSettings(double temperature, double lambda, int centres) {}

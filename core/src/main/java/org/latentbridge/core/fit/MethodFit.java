@@ -35,6 +35,8 @@ interface MethodFit {
                 "[orthogonal_kernel] is not one matrix: it is fitted by KernelCorrectionFit");
             case CONTRASTIVE -> throw new IllegalArgumentException(
                 "[contrastive] is fitted by gradient steps on the anchors, not from moments: it is fitted by ContrastiveFit");
+            case FUNCTIONAL_MAP, GROMOV_WASSERSTEIN -> throw new IllegalArgumentException(
+                "[" + method.apiName() + "] is fitted from pools of unpaired vectors, not from moments: it is fitted by PoolFit");
             case RELATIVE -> throw new IllegalArgumentException(
                 "[relative] is a projection, not a fitted translator: use the relative projection of each model instead");
         };

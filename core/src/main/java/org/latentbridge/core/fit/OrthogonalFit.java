@@ -24,9 +24,13 @@ final class OrthogonalFit implements MethodFit {
 
     @Override
     public LinearMap fit(Moments m, double ignored, int parallelism) {
-        int ds = m.ds, dt = m.dt;
+        return LinearMap.withoutBias(polar(m.cxy, m.ds, m.dt, parallelism), m.ds, m.dt);
+    }
+
+    /** The orthogonal factor {@code U V^T} of a row-major {@code ds x dt} cross-covariance (not modified). */
+    static double[] polar(double[] cxy, int ds, int dt, int parallelism) {
         SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(ds, dt, true, true, true);
-        if (svd.decompose(DMatrixRMaj.wrap(ds, dt, m.cxy.clone())) == false) {
+        if (svd.decompose(DMatrixRMaj.wrap(ds, dt, cxy.clone())) == false) {
             throw new IllegalArgumentException("the anchors' cross-covariance could not be decomposed (non-finite values?)");
         }
         DMatrixRMaj u = svd.getU(null, true); // r x ds, rows are left singular vectors
@@ -35,6 +39,6 @@ final class OrthogonalFit implements MethodFit {
         double[] w = new double[ds * dt];
         // W = U V^T = sum_k u_k v_k^T: (U^T)^T (V^T) over the r singular pairs
         MatrixKernels.transposeProduct(MatrixKernels.toFloat(u.data), ds, MatrixKernels.toFloat(v.data), dt, 0, r, w, parallelism);
-        return LinearMap.withoutBias(w, ds, dt);
+        return w;
     }
 }

@@ -66,8 +66,42 @@ public final class TranslatorFitter {
 
     private TranslatorFitter() {}
 
+    /**
+     * {@code auto} fits from pools of unpaired vectors ({@code functional_map}) when the models share fewer anchors than
+     * this, and pools were given: below it, Procrustes has more unknowns per dimension than anchors.
+     */
+    public static int poolPairLimit(int ds, int dt) {
+        return Math.max(ds, dt);
+    }
+
     /** Fits in {@link FitOptions#products()} (the caller's pool when that is null). */
     public static FitResult fit(AnchorSet source, AnchorSet target, FitOptions options) {
+        return fit(source, target, null, options);
+    }
+
+    /**
+     * As {@link #fit(AnchorSet, AnchorSet, FitOptions)}, with pools of unpaired vectors of each model (null when there are
+     * none): {@code functional_map} and {@code gromov_wasserstein} need them, and {@code auto} uses {@code functional_map}
+     * when the models share fewer than {@link #poolPairLimit} anchors.
+     */
+    public static FitResult fit(AnchorSet source, AnchorSet target, UnpairedPools pools, FitOptions options) {
+        Method method = options.method();
+        if (method != null && method.usesPools()) {
+            if (pools == null) {
+                throw new IllegalArgumentException("[method] [" + method.apiName() + "] fits from pools of unpaired vectors of both "
+                    + "models, and there are none");
+            }
+            return PoolFit.fit(source, target, pools, options, null);
+        }
+        if (method == null && pools != null) {
+            int shared = sharedIds(source, target).size(), limit = poolPairLimit(source.dims(), target.dims());
+            if (shared < limit && shared >= PoolFit.MIN_PAIRS) {
+                String why = String.format(Locale.ROOT, "functional_map chosen: the models share %d anchors, fewer than the %d "
+                    + "dimensions Procrustes needs, and both have pools of unpaired vectors (%d source, %d target)", shared, limit,
+                    pools.source().size(), pools.target().size());
+                return PoolFit.fit(source, target, pools, options.withMethod(Method.FUNCTIONAL_MAP), why);
+            }
+        }
         return MatrixKernels.inPool(options.products(), () -> fitHere(source, target, options));
     }
 
@@ -509,6 +543,10 @@ public final class TranslatorFitter {
 
     private static List<Method> candidates(FitOptions options, int ds, int dt) {
         if (options.method() != null) {
+            if (options.method().usesPools()) {
+                throw new IllegalArgumentException("[method] [" + options.method().apiName() + "] fits from pools of unpaired vectors "
+                    + "of both models, and there are none");
+            }
             if ((options.method() == Method.INVERSE_RELATIVE || options.method() == Method.ORTHOGONAL_KERNEL
                 || options.method() == Method.CONTRASTIVE) && options.preprocessing().normalize() == false) {
                 throw new IllegalArgumentException("[method] [" + options.method().apiName() + "] works on normalised anchors: it "

@@ -25,7 +25,24 @@ public enum Method {
      * (InfoNCE) loss over in-batch negatives: it learns to rank each anchor's own target above the others rather than to
      * land on it. Declared last so that the wire and stored orders of the other methods do not move.
      */
-    CONTRASTIVE;
+    CONTRASTIVE,
+    /**
+     * One matrix fitted from a handful of paired anchors plus pools of unpaired vectors on each side: Laplacian eigenbases
+     * of each pool's k-NN graph, a functional map between them estimated from the pairs, then Procrustes refits on soft
+     * correspondences between the pools. Declared after {@link #CONTRASTIVE} for the same reason.
+     */
+    FUNCTIONAL_MAP,
+    /**
+     * One matrix fitted from a handful of paired anchors plus pools of the same items on each side whose pairing is
+     * unknown: a Gromov-Wasserstein matching of the pools, solved as a sequence of linear assignment problems seeded with
+     * the known pairs, then Procrustes on every recovered pair.
+     */
+    GROMOV_WASSERSTEIN;
+
+    /** Whether the method fits from unpaired pools as well as paired anchors. */
+    public boolean usesPools() {
+        return this == FUNCTIONAL_MAP || this == GROMOV_WASSERSTEIN;
+    }
 
     public String apiName() {
         return name().toLowerCase(Locale.ROOT);

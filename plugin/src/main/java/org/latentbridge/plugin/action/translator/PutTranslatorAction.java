@@ -192,7 +192,7 @@ public final class PutTranslatorAction {
                 }
             }
             throw LatentExceptions.badRequest("[method] [" + name + "] is not a fit method; expected one of [auto, orthogonal, linear, "
-                + "affine, inverse_relative, orthogonal_kernel, contrastive]");
+                + "affine, inverse_relative, orthogonal_kernel, contrastive, functional_map, gromov_wasserstein]");
         }
 
         private static Map<String, Double> minQuality(XContentParser p) throws IOException {
