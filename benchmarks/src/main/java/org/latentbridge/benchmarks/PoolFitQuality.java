@@ -6,16 +6,20 @@ import org.latentbridge.core.fit.FitResult;
 import org.latentbridge.core.fit.TranslatorFitter;
 import org.latentbridge.core.fit.UnpairedPools;
 import org.latentbridge.core.translate.Method;
+import org.latentbridge.testing.Charts;
 import org.latentbridge.testing.Encoder;
 import org.latentbridge.testing.ManPageCorpus;
 import org.latentbridge.testing.RetrievalExperiment;
 import org.latentbridge.testing.Role;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Fits from a handful of pairs plus unpaired pools, on real encoders and the large corpus: recall@10 ratio to native of
@@ -36,49 +40,97 @@ public final class PoolFitQuality {
             String[] kv = arg.split("=", 2);
             a.put(kv[0], kv.length > 1 ? kv[1] : "");
         }
-        int[] ks = Arrays.stream(a.getOrDefault("k", "5,20,100").split(",")).mapToInt(Integer::parseInt).toArray();
-        int[] us = Arrays.stream(a.getOrDefault("u", "2000").split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] ks = ints(a.getOrDefault("k", "5,20,50,100,250,1000"));
+        int[] us = ints(a.getOrDefault("u", "2000,5000"));
         List<String> settings = List.of(a.getOrDefault("settings", "different,same").split(","));
-        List<Method> methods = Arrays.stream(a.getOrDefault("methods", "functional_map").split(",")).map(Method::fromApiName).toList();
+        List<Method> methods = Arrays.stream(a.getOrDefault("methods", "functional_map,gromov_wasserstein").split(","))
+            .map(Method::fromApiName).toList();
+        String pairs = a.getOrDefault("pairs", "bge-small:minilm,minilm:bge-small,e5-small:minilm,minilm:e5-small,bge-small:e5-small,"
+            + "e5-small:bge-small");
+        Path results = Path.of(System.getProperty("latent.results.dir", "target/results"));
         ManPageCorpus corpus = ManPageCorpus.large();
         int n = corpus.size();
-        for (String pair : a.getOrDefault("pairs", "bge-small:minilm").split(",")) {
+        System.out.printf(Locale.ROOT, "corpus: %d documents; evaluation queries and index %d; seed 0%n%n", n, EVAL);
+        System.out.println("| pair | setting | U | pairs | procrustes | functional_map | gromov_wasserstein | fit (s) | mutual | weight |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        Map<String, Charts.Lines> charts = new LinkedHashMap<>();
+        for (String pair : pairs.split(",")) {
             String[] st = pair.split(":");
             RetrievalExperiment ex = new RetrievalExperiment(corpus, Encoder.byId(st[0]), Encoder.byId(st[1]), n - EVAL, EVAL, 0);
             double nat = ex.nativeScores().hitAt10();
             AnchorSet sourceAll = ex.anchors(ex.source(), Role.QUERY), targetAll = ex.anchors(ex.target(), Role.DOCUMENT);
             AnchorSet index = ex.indexDocuments();
             for (int u : us) {
+                int[] kAtU = a.containsKey("k@" + u) ? ints(a.get("k@" + u)) : ks;
                 for (String setting : settings) {
+                    boolean same = setting.equals("same");
                     AnchorSet sourcePool = rows(sourceAll, 0, u, "s");
-                    AnchorSet targetPool = setting.equals("same") ? rows(targetAll, 0, u, "t")
-                        : concat(index, rows(targetAll, u, Math.min(targetAll.size(), 2 * u - EVAL), "t"));
-                    for (int k : ks) {
+                    AnchorSet targetPool = same ? rows(targetAll, 0, u, "t")
+                        : AnchorSet.mergeAll(List.of(index, rows(targetAll, u, Math.min(targetAll.size(), 2 * u - EVAL), "t")));
+                    Map<String, double[]> lines = new LinkedHashMap<>();
+                    double[] x = Arrays.stream(kAtU).asDoubleStream().toArray();
+                    for (int c = 0; c < kAtU.length; c++) {
+                        int k = kAtU[c];
                         AnchorSet source = rows(sourceAll, 0, k, ""), target = rows(targetAll, 0, k, "");
-                        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "| %s -> %s | %s | %d | %d |", st[0], st[1], setting,
-                            u, k));
+                        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "| %s -> %s | %s | %,d | %,d |", st[0], st[1],
+                            setting, u, k));
+                        double procrustes = Double.NaN;
                         if (k >= TranslatorFitter.MIN_SHARED_ANCHORS) {
                             FitResult o = TranslatorFitter.fit(source, target, FitOptions.defaults().withMethod(Method.ORTHOGONAL));
-                            line.append(String.format(Locale.ROOT, " %.3f |", ex.score(v -> o.translator().translate(v, true)).hitAt10() / nat));
-                        } else {
-                            line.append(" - |");
+                            procrustes = ex.score(v -> o.translator().translate(v, true)).hitAt10() / nat;
                         }
-                        for (Method m : methods) {
-                            if (m == Method.GROMOV_WASSERSTEIN && setting.equals("same") == false) {
+                        line.append(Double.isNaN(procrustes) ? " - |" : String.format(Locale.ROOT, " %.3f |", procrustes));
+                        series(lines, "procrustes", kAtU.length)[c] = procrustes;
+                        StringBuilder details = new StringBuilder();
+                        for (Method m : List.of(Method.FUNCTIONAL_MAP, Method.GROMOV_WASSERSTEIN)) {
+                            if (methods.contains(m) == false || (m == Method.GROMOV_WASSERSTEIN && same == false)) {
                                 line.append(" - |");
                                 continue;
                             }
                             FitResult f = TranslatorFitter.fit(source, target, new UnpairedPools(sourcePool, targetPool),
                                 FitOptions.defaults().withMethod(m));
                             double ratio = ex.score(v -> f.translator().translate(v, true)).hitAt10() / nat;
-                            line.append(String.format(Locale.ROOT, " %.3f (w %.2f, mutual %.2f, cv mrr %.3f, %.1f s) |", ratio,
-                                f.pools().pairWeight(), f.pools().mutualMatchShare(), f.chosenMetrics().mrr(), f.tookMillis() / 1000.0));
+                            series(lines, m.apiName(), kAtU.length)[c] = ratio;
+                            line.append(String.format(Locale.ROOT, " %.3f |", ratio));
+                            details.append(String.format(Locale.ROOT, "%s%.1f", details.isEmpty() ? "" : " / ", f.tookMillis() / 1000.0));
+                            if (m == Method.FUNCTIONAL_MAP || same == false) {
+                                details.append(String.format(Locale.ROOT, "|%.2f|%.2f", f.pools().mutualMatchShare(),
+                                    f.pools().pairWeight()));
+                            }
                         }
+                        String[] d = details.toString().split("\\|", -1);
+                        line.append(" ").append(d[0]).append(" | ").append(d.length > 1 ? d[1] : "-").append(" | ")
+                            .append(d.length > 2 ? d[2] : "-").append(" |");
                         System.out.println(line);
                     }
+                    Charts.Lines chart = charts.computeIfAbsent(setting + "-u" + u, key -> new Charts.Lines());
+                    // the points a method has (procrustes needs 10 pairs, gromov_wasserstein the same items)
+                    lines.forEach((name, y) -> {
+                        int[] has = IntStream.range(0, y.length).filter(i -> Double.isFinite(y[i])).toArray();
+                        if (has.length > 0) {
+                            chart.add(st[0] + " -> " + st[1] + " " + name, Arrays.stream(has).mapToDouble(i -> x[i]).toArray(),
+                                Arrays.stream(has).mapToDouble(i -> y[i]).toArray());
+                        }
+                    });
                 }
             }
         }
+        charts.forEach((key, lines) -> Charts.lines(results, "pool-fit-" + key, "recall@10 / native from k pairs plus unpaired pools ("
+            + key.replace("-u", ", U = ") + ")", "pairs", "recall@10 ratio to native", true, lines));
+        System.out.println();
+        System.out.println("charts and their data: " + results.toAbsolutePath());
+    }
+
+    private static double[] series(Map<String, double[]> lines, String name, int size) {
+        return lines.computeIfAbsent(name, key -> {
+            double[] y = new double[size];
+            Arrays.fill(y, Double.NaN);
+            return y;
+        });
+    }
+
+    private static int[] ints(String csv) {
+        return Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
     }
 
     private static AnchorSet rows(AnchorSet set, int from, int to, String prefix) {
@@ -90,7 +142,4 @@ public final class PoolFitQuality {
         return AnchorSet.ofMatrix(d, ids, Arrays.copyOfRange(set.matrix(), from * d, to * d));
     }
 
-    private static AnchorSet concat(AnchorSet a, AnchorSet b) {
-        return AnchorSet.mergeAll(List.of(a, b));
-    }
 }

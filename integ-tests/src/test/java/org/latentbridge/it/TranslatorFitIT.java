@@ -69,7 +69,8 @@ class TranslatorFitIT {
 
         EsResponse badMethod = es.put("_latent/translator/s/t", Map.of("method", "relative")).expectStatus(400);
         assertTrue(badMethod.body().contains(
-            "expected one of [auto, orthogonal, linear, affine, inverse_relative, orthogonal_kernel, contrastive, functional_map, gromov_wasserstein]"), badMethod.body());
+            "expected one of [auto, orthogonal, linear, affine, inverse_relative, orthogonal_kernel, contrastive, functional_map, "
+                + "gromov_wasserstein]"), badMethod.body());
 
         JsonNode kept = es.get("_latent/translator/s/t").ok();
         assertEquals(1, kept.path("version").asLong(), "the previous translator is kept");

@@ -50,7 +50,8 @@ public record FitOptions(Method method, Preprocessing preprocessing, double hold
         Objects.requireNonNull(preprocessing, "preprocessing");
         if (method == Method.RELATIVE) {
             throw new IllegalArgumentException("[method] [relative] is a projection, not a fitted translator; expected one of "
-                + "[auto, orthogonal, linear, affine, inverse_relative, orthogonal_kernel, contrastive, functional_map, gromov_wasserstein]");
+                + "[auto, orthogonal, linear, affine, inverse_relative, orthogonal_kernel, contrastive, functional_map, "
+                + "gromov_wasserstein]");
         }
         if (Double.isNaN(holdout) || holdout <= 0 || holdout > 0.5) {
             throw new IllegalArgumentException("[holdout] must be in (0, 0.5], got [" + holdout + "]");

@@ -51,10 +51,11 @@ public record FitResult(SpaceTranslator translator, Method method, Map<Method, H
      * @param recoveredPairs   pool vectors whose translation and nearest target are each other's nearest neighbours under
      *                         the final map: correspondences the pools agree on
      * @param mutualMatchShare {@code recoveredPairs} over the smaller pool
-     * @param recovered        whether that share says the pools were aligned; when false the report warns
+     * @param chanceMatchShare the same share under a random rotation: mutual neighbours that hubs make by chance
+     * @param recovered        whether those shares say the pools were aligned; when false the report warns
      */
     public record PoolRun(int sourcePool, int targetPool, double pairWeight, int rounds, int recoveredPairs, double mutualMatchShare,
-                          boolean recovered) {}
+                          double chanceMatchShare, boolean recovered) {}
 
     /** The kernel correction's settings, chosen on the validation split. */
     public record KernelSettings(double temperature, double lambda, int centres) {}

@@ -2,6 +2,7 @@ package org.latentbridge.core.fit;
 
 import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.linalg.MatrixKernels;
+import org.latentbridge.core.linalg.Spectrum;
 import org.latentbridge.core.linalg.Vectors;
 import org.latentbridge.core.match.FunctionalMap;
 import org.latentbridge.core.match.GraphBasis;
@@ -16,23 +17,25 @@ import org.latentbridge.core.translate.SpaceFrame;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 
 /**
  * Fits one matrix from a handful of paired anchors plus pools of unpaired vectors on each side
- * ({@link Method#FUNCTIONAL_MAP}, {@link Method#GROMOV_WASSERSTEIN}); docs/architecture.md §3.6.
+ * ({@link Method#FUNCTIONAL_MAP}, {@link Method#GROMOV_WASSERSTEIN}); docs/architecture.md §3.7.
  *
  * <p>Both methods work on unit rows in each model's frame (centred on its pool) and end in an orthogonal map, stored as an
  * ordinary {@link LinearTranslator}.
  * <ul>
  *   <li>{@code functional_map}: a k-NN graph and its Laplacian eigenbasis on each side (pool and anchors), a functional
  *       map between the bases estimated from the pairs' similarity profiles and refined by spectral upsampling, and the
- *       point map it gives as the first correspondence. Then {@link #ROUNDS} damped Procrustes refits on soft targets:
+ *       point map it gives as the first correspondence. Then {@link #ROUNDS} Procrustes refits on soft targets:
  *       each source pool vector's target is the softmax-weighted mean (temperature {@link #TEMPERATURE}) of its nearest
  *       target-pool vectors under the current map; the known pairs carry a share of the weight chosen by
  *       {@link #FOLDS}-fold cross-validation on them. Soft targets, because the pools need not hold the same items.</li>
@@ -54,23 +57,26 @@ public final class PoolFit {
     public static final int MAX_WORK_POOL = 5_000;
     /** Pool vectors per side the assignment route uses: each round solves a dense assignment problem of this size. */
     public static final int MAX_ASSIGNMENT_POOL = 3_000;
+    /** Share of the dimensions a pool's vectors must span. */
+    public static final double MIN_RANK_SHARE = 0.5;
     /** Mutual-match share below which the report says the pools were not aligned. */
     public static final double RECOVERED_SHARE = 0.2;
+    /** How many times the share under a random rotation the fitted map's share must be. */
+    public static final double CHANCE_FACTOR = 1.5;
 
-    static final int GRAPH_NEIGHBOURS = Integer.getInteger("x.GRAPH_NEIGHBOURS", 10);
-    static final int BASIS_SIZE = Integer.getInteger("x.BASIS_SIZE", 40);
-    static final int BASIS_START = Integer.getInteger("x.BASIS_START", 10);
+    static final int GRAPH_NEIGHBOURS = 10;
+    static final int BASIS_SIZE = 40;
+    static final int BASIS_START = 10;
     static final int ZOOM_STEP = 2;
-    static final double COMMUTATIVITY = Double.parseDouble(System.getProperty("x.COMMUTATIVITY", "1.0"));
-    static final int ROUNDS = Integer.getInteger("x.ROUNDS", 20);
-    static final int SOFT_NEIGHBOURS = Integer.getInteger("x.SOFT_NEIGHBOURS", 10);
-    static final double TEMPERATURE = Double.parseDouble(System.getProperty("x.TEMPERATURE", "0.1"));
-    static final double DAMPING = Double.parseDouble(System.getProperty("x.DAMPING", "0.5"));
+    static final double COMMUTATIVITY = 1.0;
+    static final int ROUNDS = 40;
+    static final int SOFT_NEIGHBOURS = 60;
+    static final double TEMPERATURE = 0.1;
     static final int FOLDS = 5;
-    static final double[] PAIR_WEIGHTS = java.util.Arrays.stream(System.getProperty("x.W", "0.05,0.2,0.5").split(",")).mapToDouble(Double::parseDouble).toArray();
+    static final double[] PAIR_WEIGHTS = {0.05, 0.2, 0.5};
     /** Pool vectors per side, and rounds, of each cross-validation fit: the choice needs a ranking, not the final map. */
-    static final int CV_POOL = 2_000;
-    static final int CV_ROUNDS = Integer.getInteger("x.CV_ROUNDS", 10);
+    static final int CV_POOL = 1_000;
+    static final int CV_ROUNDS = 5;
     static final int ASSIGNMENT_ROUNDS = 10;
     static final int CANDIDATE_POOL = 2_000;
 
@@ -170,14 +176,17 @@ public final class PoolFit {
         }
         options.progress().phase("report", 3, total);
         int mutual = mutualMatches(p, w, par);
-        double share = (double) mutual / Math.min(p.sourcePool(), p.targetPool());
-        boolean recovered = share >= RECOVERED_SHARE;
+        int smaller = Math.min(p.sourcePool(), p.targetPool());
+        double share = (double) mutual / smaller;
+        // mutual nearest neighbours also occur by chance (hubs): the share under a random rotation is the baseline
+        double chance = (double) mutualMatches(p, randomOrthogonal(p.ds, p.dt, options.seed()), par) / smaller;
+        boolean recovered = share >= RECOVERED_SHARE && share >= CHANCE_FACTOR * chance;
         LinearTranslator translator = translator(method, p, w, k);
         List<String> warnings = new ArrayList<>();
         if (recovered == false) {
-            warnings.add(String.format(Locale.ROOT, "the pools were not aligned: only %.1f%% of pool vectors are mutual nearest "
-                + "neighbours under the fitted map (below %.0f%%); add paired anchors, or pools that cover the same subjects", 100 * share,
-                100 * RECOVERED_SHARE));
+            warnings.add(String.format(Locale.ROOT, "the pools were not aligned: %.1f%% of pool vectors are mutual nearest neighbours "
+                + "under the fitted map, against %.1f%% under a random rotation (it needs %.0f%% and %.1f times chance); add paired "
+                + "anchors, or pools that cover the same subjects", 100 * share, 100 * chance, 100 * RECOVERED_SHARE, CHANCE_FACTOR));
         }
         warnings.add("no score calibration and no document correction: they are fitted on held-out pairs, and [" + k
             + "] pairs are too few");
@@ -187,7 +196,7 @@ public final class PoolFit {
             Double.NaN, Double.NaN, Double.NaN, List.copyOf(warnings));
         long took = (System.nanoTime() - start) / 1_000_000;
         FitResult.PoolRun run = new FitResult.PoolRun(p.sourcePool(), p.targetPool(), pairWeight, assignment ? ASSIGNMENT_ROUNDS : ROUNDS,
-            mutual, share, recovered);
+            mutual, share, chance, recovered);
         return new FitResult(translator, method, metrics, Map.of(), null, selection, diagnostics, k, k, k, took, ScoreCalibration.IDENTITY,
             null, null, null, run);
     }
@@ -211,6 +220,8 @@ public final class PoolFit {
                     + pools.target().size() + "] in the target's");
             }
         }
+        checkDistinct("source", pools.source());
+        checkDistinct("target", pools.target());
         SpaceFrame sf = SpaceFrame.of(pools.source(), options.preprocessing());
         SpaceFrame tf = SpaceFrame.of(pools.target(), options.preprocessing());
         List<String> order = new ArrayList<>(shared);
@@ -226,7 +237,51 @@ public final class PoolFit {
         }
         float[] xpRaw = sampleRows(pools.source().matrix(), ds, cap, options.seed() + 3);
         float[] ypRaw = sampleRows(pools.target().matrix(), dt, cap, options.seed() + 4);
-        return new Problem(sf, tf, ds, dt, List.copyOf(order), x, y, xr, yr, enterAll(sf, xpRaw, ds), enterAll(tf, ypRaw, dt), ypRaw);
+        float[] xp = enterAll(sf, xpRaw, ds), yp = enterAll(tf, ypRaw, dt);
+        checkRank("source", xp, ds, options.parallelism());
+        checkRank("target", yp, dt, options.parallelism());
+        return new Problem(sf, tf, ds, dt, List.copyOf(order), x, y, xr, yr, xp, yp, ypRaw);
+    }
+
+    /** A pool of copies has fewer points than its size: its graph would have no shape. */
+    private static void checkDistinct(String side, AnchorSet pool) {
+        int d = pool.dims();
+        float[] m = pool.matrix();
+        Set<FloatRow> distinct = new HashSet<>();
+        for (int i = 0; i < pool.size() && distinct.size() < MIN_POOL; i++) {
+            distinct.add(new FloatRow(Arrays.copyOfRange(m, i * d, (i + 1) * d)));
+        }
+        if (distinct.size() < MIN_POOL) {
+            throw new IllegalArgumentException("the " + side + " pool holds [" + pool.size() + "] vectors but only [" + distinct.size()
+                + "] distinct ones; a pool needs at least [" + MIN_POOL + "] distinct vectors");
+        }
+    }
+
+    private record FloatRow(float[] values) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FloatRow r && Arrays.equals(values, r.values);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(values);
+        }
+    }
+
+    /**
+     * A pool confined to a subspace says nothing about the map on the rest of the space, and the pairs are too few to:
+     * its centred unit rows must span at least {@link #MIN_RANK_SHARE} of the dimensions.
+     */
+    private static void checkRank(String side, float[] rows, int d, int par) {
+        double[] scatter = new double[d * d];
+        MatrixKernels.transposeProduct(rows, d, rows, d, 0, rows.length / d, scatter, par);
+        int rank = Spectrum.numericalRank(Spectrum.singularValues(scatter, d));
+        int needed = (int) Math.ceil(MIN_RANK_SHARE * d);
+        if (rank < needed) {
+            throw new IllegalArgumentException("the " + side + " pool spans [" + rank + "] of [" + d + "] dimensions (duplicate or "
+                + "linearly dependent vectors); a pool must span at least [" + needed + "]");
+        }
     }
 
     /** The Laplacian eigenbasis of each side's graph over its pairs and pool (pairs first), shared by every fold. */
@@ -302,10 +357,9 @@ public final class PoolFit {
     }
 
     /**
-     * Damped Procrustes refits on soft targets from {@code start}: each round every source pool vector's target is the
+     * Procrustes refits on soft targets from {@code start}: each round every source pool vector's target is the
      * softmax-weighted mean of its {@link #SOFT_NEIGHBOURS} nearest target-pool vectors under the current map, the
-     * training pairs carry {@code pairWeight} of the total weight, and the new map is the orthogonal factor of the
-     * damped mean of the old and the refitted map.
+     * training pairs carry {@code pairWeight} of the total weight, and the new map is Procrustes on those targets.
      */
     private static double[] refine(Problem p, double[] start, boolean[] train, double pairWeight, int rounds, FitOptions options,
                                    RoundListener listener) {
@@ -339,16 +393,7 @@ public final class PoolFit {
             double[] cross = new double[ds * dt];
             MatrixKernels.transposeProduct(p.xPool, ds, soft, dt, 0, us, cross, par);
             addPairs(p, train, pairWeight, cross);
-            // proximal damping: the orthogonal map nearest to both the refit and the current map, |X W - Y|^2 + rho |W - W_r|^2,
-            // with rho scaled to the cross-covariance so that DAMPING is the current map's share
-            double aligned = 0;
-            for (int i = 0; i < cross.length; i++) {
-                aligned += cross[i] * w[i];
-            }
-            double rho = DAMPING / (1 - DAMPING) * Math.abs(aligned) / Math.min(ds, dt);
-            for (int i = 0; i < cross.length; i++) {
-                cross[i] += rho * w[i];
-            }
+            // undamped: a refit that keeps part of the previous map (damping 0.25 or 0.5) converged more slowly and no better
             w = OrthogonalFit.polar(cross, ds, dt, par);
         }
         return w;
@@ -450,24 +495,16 @@ public final class PoolFit {
         return mutual;
     }
 
-    /** Held-out pairs ranked among every pair's target and the pool candidates, in the target's raw space. */
+    /**
+     * Held-out pairs ranked among every pair's target and the pool candidates, in the target's raw space. A candidate equal
+     * to the held-out target (the same item in a pool of the same items) is not a competitor.
+     */
     private static HeldOutMetrics heldOut(float[] translated, float[] targets, float[] candidates, int dt, int par) {
         int k = targets.length / dt;
         float[] t = unitRows(translated, dt), y = unitRows(targets, dt), c = unitRows(candidates, dt);
+        double[][] toPairs = rowsOf(t, y, dt, par), toPool = rowsOf(t, c, dt, par), targetToPool = rowsOf(y, c, dt, par);
         int[] ranks = new int[k];
         double cosine = 0;
-        double[][] toPairs = new double[k][];
-        double[][] toPool = new double[k][];
-        Neighbours.scores(t, y, dt, null, par, (from, to, block, n) -> {
-            for (int i = from; i < to; i++) {
-                toPairs[i] = Arrays.copyOfRange(block, (i - from) * n, (i - from + 1) * n);
-            }
-        });
-        Neighbours.scores(t, c, dt, null, par, (from, to, block, n) -> {
-            for (int i = from; i < to; i++) {
-                toPool[i] = Arrays.copyOfRange(block, (i - from) * n, (i - from + 1) * n);
-            }
-        });
         for (int i = 0; i < k; i++) {
             double own = toPairs[i][i];
             cosine += own;
@@ -477,16 +514,30 @@ public final class PoolFit {
                     rank++;
                 }
             }
-            for (double s : toPool[i]) {
-                if (s >= own) {
+            for (int j = 0; j < toPool[i].length; j++) {
+                if (toPool[i][j] >= own && targetToPool[i][j] < SAME_ITEM_COSINE) {
                     rank++;
                 }
             }
             ranks[i] = rank;
         }
         double agreement = k < 2 ? 0 : RetrievalMetrics.neighbourAgreement(t, y, dt, RetrievalMetrics.AGREEMENT_NEIGHBOURS, par);
-        return new HeldOutMetrics(cosine / k, RetrievalMetrics.topK(ranks, 1), RetrievalMetrics.topK(ranks, 10), RetrievalMetrics.mrr(ranks),
-            agreement, k);
+        return new HeldOutMetrics(cosine / k, RetrievalMetrics.topK(ranks, 1), RetrievalMetrics.topK(ranks, 10),
+            RetrievalMetrics.mrr(ranks), agreement, k);
+    }
+
+    /** Cosines at or above this are one item twice (float rounding of identical vectors stays far above it). */
+    static final double SAME_ITEM_COSINE = 1 - 1e-6;
+
+    /** {@code A B^T} as one array per row of {@code A}. */
+    private static double[][] rowsOf(float[] a, float[] b, int d, int par) {
+        double[][] out = new double[a.length / d][];
+        Neighbours.scores(a, b, d, null, par, (from, to, block, n) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = Arrays.copyOfRange(block, (i - from) * n, (i - from + 1) * n);
+            }
+        });
+        return out;
     }
 
     private static void checkQuality(FitOptions options, Method method, HeldOutMetrics m) {
@@ -501,6 +552,16 @@ public final class PoolFit {
             throw new QualityGateException("translator refused by [min_quality]: method [" + method.apiName() + "] held-out "
                 + String.join(", ", failures) + "; metrics " + m.asMap(), method, Map.of(method, m));
         }
+    }
+
+    /** A seeded random {@code ds x dt} map with orthonormal rows or columns. */
+    private static double[] randomOrthogonal(int ds, int dt, long seed) {
+        Random random = new Random(seed);
+        double[] g = new double[ds * dt];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = random.nextGaussian();
+        }
+        return OrthogonalFit.polar(g, ds, dt, 1);
     }
 
     private static LinearTranslator translator(Method method, Problem p, double[] w, int anchors) {
