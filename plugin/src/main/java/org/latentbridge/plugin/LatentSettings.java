@@ -94,7 +94,7 @@ public final class LatentSettings {
     }
 
     public static List<Setting<?>> all() {
-        return List.of(CACHE_SIZE, METADATA_TTL, MAX_ANCHORS_PER_REQUEST, MAX_POOL_VECTORS, MAX_TRANSLATE_VECTORS, MAX_RELATIVE_VALUES, FIT_THREADS,
-            FIT_PROCESSORS);
+        return List.of(CACHE_SIZE, METADATA_TTL, MAX_ANCHORS_PER_REQUEST, MAX_POOL_VECTORS, MAX_TRANSLATE_VECTORS, MAX_RELATIVE_VALUES,
+            FIT_THREADS, FIT_PROCESSORS);
     }
 }

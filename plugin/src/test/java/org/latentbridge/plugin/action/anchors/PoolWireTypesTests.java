@@ -146,7 +146,8 @@ class PoolWireTypesTests {
     void responsesRoundTripCompareByValueAndWriteTheirFields() throws IOException {
         for (int i = 0; i < 30; i++) {
             assertRoundTrip(new PutPoolAction.Response("m" + random.nextInt(5), "document", 1 + random.nextInt(100), random.nextInt(20_000),
-                random.nextLong(), random.nextInt(1000), random.nextInt(1000), diagnostics(random.nextDouble())), PutPoolAction.Response::new);
+                random.nextLong(), random.nextInt(1000), random.nextInt(1000), diagnostics(random.nextDouble())),
+                PutPoolAction.Response::new);
             assertRoundTrip(new DeletePoolAction.Response("m", "query", 1 + random.nextInt(100), random.nextInt(20_000)),
                 DeletePoolAction.Response::new);
         }
