@@ -76,7 +76,7 @@ public final class TransportPutTranslatorAction extends LatentTransportAction<Pu
                 callerContext, withPools(pair, options.method()));
             services.cache().anchors(pair.source(), pair.sourceRole(), l.delegateFailureAndWrap((l2, sourceAnchors) ->
                 services.cache().anchors(pair.target(), pair.targetRole(), l2.delegateFailureAndWrap((l3, targetAnchors) ->
-                    loadPools(fit, l3.delegateFailureAndWrap((l4, pools) -> services.fitPool().execute(
+                    loadPools(fit, sourceAnchors, targetAnchors, l3.delegateFailureAndWrap((l4, pools) -> services.fitPool().execute(
                         ActionRunnable.wrap(l4, l5 -> fitAndStore(fit, sourceAnchors, targetAnchors, pools, l5)))))))));
         }));
     }
@@ -100,9 +100,12 @@ public final class TransportPutTranslatorAction extends LatentTransportAction<Pu
         return method == null && sourcePool && targetPool;
     }
 
-    /** Both pools, read from the store (only fits read them: they do not take room in the node cache); null without pools. */
-    private void loadPools(Fit fit, ActionListener<UnpairedPools> listener) {
-        if (fit.withPools() == false) {
+    /**
+     * Both pools, read from the store (only fits read them: they do not take room in the node cache); null without pools,
+     * and for {@code auto} when the models share enough anchors that core would not use the pools anyway.
+     */
+    private void loadPools(Fit fit, AnchorSet sourceAnchors, AnchorSet targetAnchors, ActionListener<UnpairedPools> listener) {
+        if (fit.withPools() == false || (fit.options().method() == null && autoMayUsePools(sourceAnchors, targetAnchors) == false)) {
             listener.onResponse(null);
             return;
         }
@@ -141,6 +144,17 @@ public final class TransportPutTranslatorAction extends LatentTransportAction<Pu
                 withPoolGenerations(report, f.pair());
                 storeChecked(f.pair(), Fitted.of(fit, chosen, report), STORE_ATTEMPTS, l);
             }));
+    }
+
+    /** Whether {@code auto} could fit from pools: core's rule, fewer shared anchors than {@link TranslatorFitter#poolPairLimit}. */
+    static boolean autoMayUsePools(AnchorSet source, AnchorSet target) {
+        int shared = 0;
+        for (String id : source.ids()) {
+            if (target.rowOf(id) >= 0) {
+                shared++;
+            }
+        }
+        return shared < TranslatorFitter.poolPairLimit(source.dims(), target.dims());
     }
 
     /** A pool fit's report names the pools' generations it was fitted on, so that GET shows what it learnt from. */

@@ -2,11 +2,13 @@ package org.latentbridge.plugin.action.translator;
 
 import org.elasticsearch.common.logging.LogConfigurator;
 import org.junit.jupiter.api.Test;
+import org.latentbridge.core.anchor.AnchorSet;
 import org.latentbridge.core.fit.FitResult;
 import org.latentbridge.core.translate.Method;
 import org.latentbridge.plugin.action.Reports;
 import org.latentbridge.plugin.store.ModelRecord;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +56,24 @@ class PoolFitWiringTests {
         assertEquals(9L, both.sourcePoolGeneration());
         assertEquals(9L, both.targetPoolGeneration());
         assertEquals(0L, pair(false, false).sourcePoolGeneration());
+    }
+
+    @Test
+    void autoReadsPoolsOnlyWhenTheSharedAnchorsAreFewerThanTheDimension() {
+        List<String> ids = new ArrayList<>();
+        List<float[]> vectors = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ids.add("a" + i);
+            float[] v = new float[4];
+            v[i % 4] = 1 + i;
+            vectors.add(v);
+        }
+        AnchorSet eight = AnchorSet.of(4, ids, vectors);
+        assertFalse(TransportPutTranslatorAction.autoMayUsePools(eight, eight), "8 shared anchors in 4 dimensions: Procrustes");
+        AnchorSet three = AnchorSet.of(4, ids.subList(0, 3), vectors.subList(0, 3));
+        assertTrue(TransportPutTranslatorAction.autoMayUsePools(three, eight), "3 shared anchors in 4 dimensions");
+        AnchorSet others = AnchorSet.of(4, List.of("x0", "x1", "x2", "x3", "x4", "x5"), vectors.subList(0, 6));
+        assertTrue(TransportPutTranslatorAction.autoMayUsePools(others, eight), "no shared ids at all");
     }
 
     @Test
