@@ -69,6 +69,52 @@ final class SyntheticAnchors {
     }
 
     /**
+     * Items with a neighbour graph that has shape, which fits from pools of unpaired vectors learn from (isotropic noise
+     * has none): {@code clusters} Gaussian centres, around each of them groups of close items, item {@code i} in group
+     * {@code i % groups}. Items of one group are each other's nearest neighbours, so a group of ten is the true top 10 of
+     * a query drawn from it.
+     */
+    static float[][] clustered(int n, int d, int clusters, int groups, Random random) {
+        double[][] centres = new double[clusters][d];
+        for (double[] centre : centres) {
+            for (int j = 0; j < d; j++) {
+                centre[j] = random.nextGaussian();
+            }
+        }
+        double[][] groupCentres = new double[groups][d];
+        for (int g = 0; g < groups; g++) {
+            for (int j = 0; j < d; j++) {
+                groupCentres[g][j] = centres[g % clusters][j] + 0.35 * random.nextGaussian();
+            }
+        }
+        float[][] items = new float[n][d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                items[i][j] = (float) (groupCentres[i % groups][j] + 0.08 * random.nextGaussian());
+            }
+        }
+        return items;
+    }
+
+    /** Each row rotated by {@code rotation}, plus Gaussian noise of {@code noise} times the row's root-mean-square component. */
+    static float[][] rotatedWithNoise(float[][] rows, double[][] rotation, double noise, Random random) {
+        float[][] out = new float[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            float[] y = rotate(rows[i], rotation, 1);
+            double squares = 0;
+            for (float v : rows[i]) {
+                squares += v * v;
+            }
+            double sd = noise * Math.sqrt(squares / y.length);
+            for (int j = 0; j < y.length; j++) {
+                y[j] += (float) (sd * random.nextGaussian());
+            }
+            out[i] = y;
+        }
+        return out;
+    }
+
+    /**
      * Registers models {@code s} and {@code t} ({@code dims} each) whose {@code n} anchors are a random point cloud and its
      * rotation, and fits the translator {@code s -> t} with {@code fitBody}. Returns the source anchors.
      */

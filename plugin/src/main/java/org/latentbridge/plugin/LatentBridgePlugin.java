@@ -13,8 +13,12 @@ import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.elasticsearch.threadpool.FixedExecutorBuilder;
 import org.latentbridge.plugin.action.LatentServices;
+import org.latentbridge.plugin.action.anchors.DeletePoolAction;
 import org.latentbridge.plugin.action.anchors.PutAnchorsAction;
+import org.latentbridge.plugin.action.anchors.PutPoolAction;
+import org.latentbridge.plugin.action.anchors.TransportDeletePoolAction;
 import org.latentbridge.plugin.action.anchors.TransportPutAnchorsAction;
+import org.latentbridge.plugin.action.anchors.TransportPutPoolAction;
 import org.latentbridge.plugin.action.cache.CacheStatsAction;
 import org.latentbridge.plugin.action.cache.InvalidateCacheAction;
 import org.latentbridge.plugin.action.cache.TransportCacheStatsAction;
@@ -39,11 +43,13 @@ import org.latentbridge.plugin.ingest.LatentRelativeProcessor;
 import org.latentbridge.plugin.ingest.LatentTranslateProcessor;
 import org.latentbridge.plugin.rest.RestCacheStatsAction;
 import org.latentbridge.plugin.rest.RestDeleteModelAction;
+import org.latentbridge.plugin.rest.RestDeletePoolAction;
 import org.latentbridge.plugin.rest.RestDeleteTranslatorAction;
 import org.latentbridge.plugin.rest.RestGetModelAction;
 import org.latentbridge.plugin.rest.RestGetTranslatorAction;
 import org.latentbridge.plugin.rest.RestPutAnchorsAction;
 import org.latentbridge.plugin.rest.RestPutModelAction;
+import org.latentbridge.plugin.rest.RestPutPoolAction;
 import org.latentbridge.plugin.rest.RestPutTranslatorAction;
 import org.latentbridge.plugin.rest.RestTranslateAction;
 import org.latentbridge.plugin.search.FieldModelCache;
@@ -132,6 +138,8 @@ public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin,
             new TransportActionSpec(GetModelAction.INSTANCE, TransportGetModelAction.class),
             new TransportActionSpec(DeleteModelAction.INSTANCE, TransportDeleteModelAction.class),
             new TransportActionSpec(PutAnchorsAction.INSTANCE, TransportPutAnchorsAction.class),
+            new TransportActionSpec(PutPoolAction.INSTANCE, TransportPutPoolAction.class),
+            new TransportActionSpec(DeletePoolAction.INSTANCE, TransportDeletePoolAction.class),
             new TransportActionSpec(PutTranslatorAction.INSTANCE, TransportPutTranslatorAction.class),
             new TransportActionSpec(GetTranslatorAction.INSTANCE, TransportGetTranslatorAction.class),
             new TransportActionSpec(DeleteTranslatorAction.INSTANCE, TransportDeleteTranslatorAction.class),
@@ -147,6 +155,8 @@ public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin,
             new RestGetModelAction(),
             new RestDeleteModelAction(),
             new RestPutAnchorsAction(),
+            new RestPutPoolAction(),
+            new RestDeletePoolAction(),
             new RestPutTranslatorAction(),
             new RestGetTranslatorAction(),
             new RestDeleteTranslatorAction(),

@@ -50,6 +50,13 @@ public final class LatentSettings {
     public static final Setting<Integer> MAX_ANCHORS_PER_REQUEST = Setting.intSetting("latent_bridge.anchors.max_per_request", 50_000,
         1, Property.NodeScope);
 
+    /**
+     * Vectors a model's pool of unpaired vectors may hold per role: a fit from pools holds both pools and works on their
+     * dense similarities, which grow with the square of this.
+     */
+    public static final Setting<Integer> MAX_POOL_VECTORS = Setting.intSetting("latent_bridge.pool.max_vectors", 20_000, 1,
+        Property.NodeScope);
+
     /** Vectors accepted in one _translate request. */
     public static final Setting<Integer> MAX_TRANSLATE_VECTORS = Setting.intSetting("latent_bridge.translate.max_vectors", 10_000, 1,
         Property.NodeScope);
@@ -87,7 +94,7 @@ public final class LatentSettings {
     }
 
     public static List<Setting<?>> all() {
-        return List.of(CACHE_SIZE, METADATA_TTL, MAX_ANCHORS_PER_REQUEST, MAX_TRANSLATE_VECTORS, MAX_RELATIVE_VALUES, FIT_THREADS,
-            FIT_PROCESSORS);
+        return List.of(CACHE_SIZE, METADATA_TTL, MAX_ANCHORS_PER_REQUEST, MAX_POOL_VECTORS, MAX_TRANSLATE_VECTORS, MAX_RELATIVE_VALUES,
+            FIT_THREADS, FIT_PROCESSORS);
     }
 }

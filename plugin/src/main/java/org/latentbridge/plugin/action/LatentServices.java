@@ -30,6 +30,7 @@ public final class LatentServices {
     private final LatentCache cache;
     private final ForkJoinPool fitProducts;
     private final int maxAnchorsPerRequest;
+    private final int maxPoolVectors;
     private final int maxTranslateVectors;
 
     public LatentServices(Client client, ThreadPool threadPool, ClusterService clusterService, Settings settings,
@@ -42,6 +43,7 @@ public final class LatentServices {
         this.cache = new LatentCache(store, threadPool.getThreadContext(), loadPool, LatentSettings.CACHE_SIZE.get(settings).getBytes(),
             LatentSettings.METADATA_TTL.get(settings));
         this.maxAnchorsPerRequest = LatentSettings.MAX_ANCHORS_PER_REQUEST.get(settings);
+        this.maxPoolVectors = LatentSettings.MAX_POOL_VECTORS.get(settings);
         this.maxTranslateVectors = LatentSettings.MAX_TRANSLATE_VECTORS.get(settings);
     }
 
@@ -72,6 +74,11 @@ public final class LatentServices {
 
     public int maxAnchorsPerRequest() {
         return maxAnchorsPerRequest;
+    }
+
+    /** The most vectors a model's pool may hold per role ({@code latent_bridge.pool.max_vectors}). */
+    public int maxPoolVectors() {
+        return maxPoolVectors;
     }
 
     public int maxTranslateVectors() {

@@ -93,6 +93,9 @@ public final class Reports {
         if (fit.contrastive() != null) {
             m.put("contrastive", contrastive(fit.contrastive()));
         }
+        if (fit.pools() != null) {
+            m.put("pools", pools(fit.pools()));
+        }
         if (fit.selection() != null) {
             m.put("selection", fit.selection());
         }
@@ -108,6 +111,23 @@ public final class Reports {
         m.put("preprocess", preprocessing(preprocessing));
         m.put("holdout", options.holdout());
         m.put("seed", options.seed());
+        return m;
+    }
+
+    /**
+     * What a fit from pools of unpaired vectors did: the pools' sizes, the cross-validated weight of the known pairs, the
+     * refinement rounds, the pairs recovered from the pools and the share of them that are mutual nearest neighbours
+     * (low when the recovery failed, which {@code recovered} and a warning say).
+     */
+    public static Map<String, Object> pools(FitResult.PoolRun run) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source_pool", run.sourcePool());
+        m.put("target_pool", run.targetPool());
+        m.put("pair_weight", run.pairWeight());
+        m.put("rounds", run.rounds());
+        m.put("recovered_pairs", run.recoveredPairs());
+        m.put("mutual_match_share", run.mutualMatchShare());
+        m.put("recovered", run.recovered());
         return m;
     }
 

@@ -137,8 +137,7 @@ public final class LatentStore {
             } else {
                 req.setIfSeqNo(record.seqNo()).setIfPrimaryTerm(record.primaryTerm());
             }
-            client.index(req, ActionListener.wrap(r -> l.onResponse(new ModelRecord(record.model(), record.dims(), record.description(),
-                record.roles(), record.version(), record.anchors(), record.createdMillis(), r.getSeqNo(), r.getPrimaryTerm())), e -> {
+            client.index(req, ActionListener.wrap(r -> l.onResponse(record.storedAt(r.getSeqNo(), r.getPrimaryTerm())), e -> {
                     if (ExceptionsHelper.unwrapCause(e) instanceof VersionConflictEngineException) {
                         l.onFailure(LatentExceptions.conflict("latent model [" + record.model() + "] " + (create ? "already exists"
                             : "was changed by another request; retry")));
@@ -161,17 +160,22 @@ public final class LatentStore {
      * a random segment id. Nothing refers to them until the model document lists the segment. Answers the segment.
      */
     public void writeSegment(String model, String role, AnchorSet rows, ActionListener<ModelRecord.Segment> listener) {
+        writeSegment(VectorKind.ANCHORS, model, role, rows, listener);
+    }
+
+    /** As {@link #writeSegment(String, String, AnchorSet, ActionListener)}, for vectors of {@code kind}. */
+    public void writeSegment(VectorKind kind, String model, String role, AnchorSet rows, ActionListener<ModelRecord.Segment> listener) {
         int perChunk = rowsPerChunk(rows.dims());
         int chunks = (rows.size() + perChunk - 1) / perChunk;
         // random, never reused: a failed or concurrent upload can never write over a segment that a model lists
         long segment = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
         ActionListener<Integer> written = listener.map(n -> new ModelRecord.Segment(segment, rows.size(), n));
-        stashed(l -> ensureIndex(ActionListener.wrap(ignored -> writeChunk(model, role, segment, rows, perChunk, 0, chunks, l),
+        stashed(l -> ensureIndex(ActionListener.wrap(ignored -> writeChunk(kind, model, role, segment, rows, perChunk, 0, chunks, l),
             l::onFailure)), written);
     }
 
-    private void writeChunk(String model, String role, long segment, AnchorSet anchors, int perChunk, int chunk, int chunks,
-                            ActionListener<Integer> listener) {
+    private void writeChunk(VectorKind kind, String model, String role, long segment, AnchorSet anchors, int perChunk, int chunk,
+                            int chunks, ActionListener<Integer> listener) {
         if (chunk == chunks) {
             listener.onResponse(chunks);
             return;
@@ -179,13 +183,13 @@ public final class LatentStore {
         int from = chunk * perChunk, to = Math.min(anchors.size(), from + perChunk), d = anchors.dims();
         String[] ids = anchors.ids().subList(from, to).toArray(String[]::new);
         byte[] blob = BinaryCodec.encode(AnchorSet.ofMatrix(d, ids, Arrays.copyOfRange(anchors.matrix(), from * d, to * d)));
-        IndexRequest req = new IndexRequest(LatentSystemIndex.NAME).id(LatentSystemIndex.chunkId(model, role, segment, chunk))
-            .source(Map.of("type", "anchors", "model", model, "role", role, "generation", segment, "chunk", chunk, "blob", blob,
+        IndexRequest req = new IndexRequest(LatentSystemIndex.NAME).id(LatentSystemIndex.chunkId(kind, model, role, segment, chunk))
+            .source(Map.of("type", kind.prefix(), "model", model, "role", role, "generation", segment, "chunk", chunk, "blob", blob,
                 "body", Map.of(StoredSource.FORMAT_VERSION_FIELD, CHUNK_FORMAT_VERSION)),
                 XContentType.JSON); // JSON: the reader takes the blob back as base64 text, whatever the client's default type
         client.index(req, ActionListener.wrap(
             r -> heavy.execute(ActionRunnable.wrap(listener,
-                l -> writeChunk(model, role, segment, anchors, perChunk, chunk + 1, chunks, l))),
+                l -> writeChunk(kind, model, role, segment, anchors, perChunk, chunk + 1, chunks, l))),
             listener::onFailure));
     }
 
@@ -194,39 +198,56 @@ public final class LatentStore {
      * (decoded off the network threads). Missing or damaged chunks are a 500 that names the model and role.
      */
     public void loadAnchors(ModelRecord model, String role, ActionListener<AnchorSet> listener) {
-        ModelRecord.RoleAnchors ra = model.anchorsOf(role);
+        loadVectors(VectorKind.ANCHORS, model, role, listener);
+    }
+
+    /**
+     * Reads the role's vectors of {@code kind} as {@link #loadAnchors} reads anchors. A role without them is a 400 (for a
+     * pool, saying how to upload one).
+     */
+    public void loadVectors(VectorKind kind, ModelRecord model, String role, ActionListener<AnchorSet> listener) {
+        ModelRecord.RoleAnchors ra = kind.of(model, role);
         if (ra == null || ra.count() == 0) {
-            listener.onFailure(LatentExceptions.badRequest("latent model [" + model.model() + "] has no anchors for role [" + role + "]"));
+            listener.onFailure(kind == VectorKind.ANCHORS
+                ? LatentExceptions.badRequest("latent model [" + model.model() + "] has no anchors for role [" + role + "]")
+                : noPool(model.model(), role));
             return;
         }
         List<String> chunkIds = new ArrayList<>(ra.chunks());
         for (ModelRecord.Segment segment : ra.segments()) {
             for (int c = 0; c < segment.chunks(); c++) {
-                chunkIds.add(LatentSystemIndex.chunkId(model.model(), role, segment.id(), c));
+                chunkIds.add(LatentSystemIndex.chunkId(kind, model.model(), role, segment.id(), c));
             }
         }
-        String named = "latent model [" + model.model() + "] role [" + role + "]";
+        String named = kind.named(model.model(), role);
+        String remedy = kind.remedy();
         List<AnchorSet> parts = new ArrayList<>(chunkIds.size());
-        this.<Void>stashed(l -> readChunk(named, model.dims(), chunkIds, 0, parts, l), ActionListener.wrap(ignored -> {
+        this.<Void>stashed(l -> readChunk(kind, named, model.dims(), chunkIds, 0, parts, l), ActionListener.wrap(ignored -> {
             AnchorSet merged;
             try {
                 merged = AnchorSet.mergeAll(parts);
             } catch (IllegalArgumentException e) {
-                throw StoredSource.damaged(named, "its chunks do not join: " + e.getMessage(), ANCHOR_REMEDY, e);
+                throw StoredSource.damaged(named, "its chunks do not join: " + e.getMessage(), remedy, e);
             }
             if (merged.size() != ra.count()) {
-                throw StoredSource.damaged(named, "its chunks hold [" + merged.size() + "] anchors where the model lists ["
-                    + ra.count() + "]", ANCHOR_REMEDY, null);
+                throw StoredSource.damaged(named, "its chunks hold [" + merged.size() + "] " + kind.noun() + " where the model lists ["
+                    + ra.count() + "]", remedy, null);
             }
             listener.onResponse(merged);
         }, listener::onFailure));
     }
 
-    /** What to do about damaged anchors. */
-    static final String ANCHOR_REMEDY = "upload the anchors of the role again (POST /_latent/model/{model}/_anchors with all of them), "
-        + "or delete and re-create the model";
+    /** A fit or a read that needs a pool the role lacks: a 400 naming the model and role, and how to upload one. */
+    public static RuntimeException noPool(String model, String role) {
+        return LatentExceptions.badRequest("latent model [" + model + "] has no pool of unpaired vectors for role [" + role
+            + "]; upload one with POST /_latent/model/" + model + "/_pool {\"role\": \"" + role + "\", ...}");
+    }
 
-    private void readChunk(String named, int dims, List<String> chunkIds, int chunk, List<AnchorSet> parts, ActionListener<Void> listener) {
+    /** What to do about damaged anchors. */
+    static final String ANCHOR_REMEDY = VectorKind.ANCHORS.remedy();
+
+    private void readChunk(VectorKind kind, String named, int dims, List<String> chunkIds, int chunk, List<AnchorSet> parts,
+                           ActionListener<Void> listener) {
         if (chunk == chunkIds.size()) {
             listener.onResponse(null);
             return;
@@ -235,17 +256,22 @@ public final class LatentStore {
         client.get(new GetRequest(LatentSystemIndex.NAME, id).realtime(true), ActionListener.wrap(r -> decoding.execute(
             ActionRunnable.wrap(listener, l -> {
                 if (r.isExists() == false) {
-                    throw StoredSource.damaged(named, "anchor chunk [" + id + "] is missing from [" + LatentSystemIndex.NAME + "]",
-                        ANCHOR_REMEDY, null);
+                    throw StoredSource.damaged(named, kind.chunkNoun() + " [" + id + "] is missing from [" + LatentSystemIndex.NAME
+                        + "]", kind.remedy(), null);
                 }
-                parts.add(decodeChunk(named, id, dims, r.getSourceAsMap()));
-                readChunk(named, dims, chunkIds, chunk + 1, parts, l);
+                parts.add(decodeChunk(kind, named, id, dims, r.getSourceAsMap()));
+                readChunk(kind, named, dims, chunkIds, chunk + 1, parts, l);
             })), listener::onFailure));
     }
 
     /** Decodes one stored chunk document; anything wrong with it is a 500 naming the model, role and chunk. */
     static AnchorSet decodeChunk(String named, String chunkId, int dims, Map<String, Object> source) {
-        StoredSource chunk = new StoredSource(source, named, ANCHOR_REMEDY);
+        return decodeChunk(VectorKind.ANCHORS, named, chunkId, dims, source);
+    }
+
+    private static AnchorSet decodeChunk(VectorKind kind, String named, String chunkId, int dims, Map<String, Object> source) {
+        String remedy = kind.remedy();
+        StoredSource chunk = new StoredSource(source, named, remedy);
         if (chunk.has("body")) {
             chunk.object("body").formatVersion(CHUNK_FORMAT_VERSION);
         }
@@ -253,21 +279,26 @@ public final class LatentStore {
         try {
             part = BinaryCodec.decodeAnchors(chunk.binary("blob"));
         } catch (IllegalArgumentException e) {
-            throw StoredSource.damaged(named, "anchor chunk [" + chunkId + "] does not decode: " + e.getMessage(), ANCHOR_REMEDY, e);
+            throw StoredSource.damaged(named, kind.chunkNoun() + " [" + chunkId + "] does not decode: " + e.getMessage(), remedy, e);
         }
         if (part.dims() != dims) {
-            throw StoredSource.damaged(named, "anchor chunk [" + chunkId + "] holds vectors of [" + part.dims()
-                + "] dimensions, the model [" + dims + "]", ANCHOR_REMEDY, null);
+            throw StoredSource.damaged(named, kind.chunkNoun() + " [" + chunkId + "] holds vectors of [" + part.dims()
+                + "] dimensions, the model [" + dims + "]", remedy, null);
         }
         return part;
     }
 
     /** Best effort: segments no model document lists are unreachable, so a failure here only wastes space. */
     public void deleteSegments(String model, String role, List<ModelRecord.Segment> segments) {
+        deleteSegments(VectorKind.ANCHORS, model, role, segments);
+    }
+
+    /** As {@link #deleteSegments(String, String, List)}, for segments of {@code kind}. */
+    public void deleteSegments(VectorKind kind, String model, String role, List<ModelRecord.Segment> segments) {
         BulkRequest bulk = new BulkRequest();
         for (ModelRecord.Segment segment : segments) {
             for (int c = 0; c < segment.chunks(); c++) {
-                bulk.add(new DeleteRequest(LatentSystemIndex.NAME, LatentSystemIndex.chunkId(model, role, segment.id(), c)));
+                bulk.add(new DeleteRequest(LatentSystemIndex.NAME, LatentSystemIndex.chunkId(kind, model, role, segment.id(), c)));
             }
         }
         if (bulk.numberOfActions() > 0) {

@@ -65,7 +65,12 @@ public final class LatentSystemIndex {
 
     /** A chunk of an anchor segment; a version-1 model's one generation is read as a segment of the same id. */
     static String chunkId(String model, String role, long segment, int chunk) {
-        return "anchors:" + model + ":" + role + ":" + segment + ":" + chunk;
+        return chunkId(VectorKind.ANCHORS, model, role, segment, chunk);
+    }
+
+    /** A chunk of a segment of {@code kind}: anchors and pools of one role differ in the prefix, so they never collide. */
+    static String chunkId(VectorKind kind, String model, String role, long segment, int chunk) {
+        return kind.prefix() + ":" + model + ":" + role + ":" + segment + ":" + chunk;
     }
 
     public static String translatorId(String key) {

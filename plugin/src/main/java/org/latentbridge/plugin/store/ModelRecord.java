@@ -10,14 +10,17 @@ import java.util.regex.Pattern;
 
 /**
  * A model as stored in the system index: its dimension, roles, version and, per role, where the current anchors are
- * (a generation of chunk documents) with their statistics and diagnostics. The version bumps on every change; a change
- * to the anchors becomes visible only when this document flips to the new generation.
+ * (a generation of chunk documents) with their statistics and diagnostics, and where its pool of unpaired vectors is,
+ * stored the same way. The version bumps on every change; a change to the anchors or a pool becomes visible only when
+ * this document flips to the new generation.
  *
+ * @param pools       per role, vectors of this model that pair with nothing (fits from a handful of anchors learn from
+ *                    them); empty for a model stored before pools existed
  * @param seqNo       sequence number of the document read, for optimistic concurrency on the next write
  * @param primaryTerm primary term of the document read
  */
 public record ModelRecord(String model, int dims, String description, List<String> roles, long version, Map<String, RoleAnchors> anchors,
-                          long createdMillis, long seqNo, long primaryTerm) {
+                          Map<String, RoleAnchors> pools, long createdMillis, long seqNo, long primaryTerm) {
 
     public static final String DOCUMENT_ROLE = "document";
     public static final String QUERY_ROLE = "query";
@@ -29,6 +32,15 @@ public record ModelRecord(String model, int dims, String description, List<Strin
      */
     static final int FORMAT_VERSION = 2;
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
+    /** Field of a stored role entry that holds its count: anchors count anchors, pools count vectors. */
+    private static final String ANCHORS_COUNT = "anchors";
+    private static final String POOL_COUNT = "vectors";
+
+    /** A model without pools. */
+    public ModelRecord(String model, int dims, String description, List<String> roles, long version, Map<String, RoleAnchors> anchors,
+                       long createdMillis, long seqNo, long primaryTerm) {
+        this(model, dims, description, roles, version, anchors, Map.of(), createdMillis, seqNo, primaryTerm);
+    }
 
     /**
      * Where one role's anchors live: a list of immutable segments of chunk documents, read in order with later wins
@@ -56,9 +68,9 @@ public record ModelRecord(String model, int dims, String description, List<Strin
             return segments.stream().mapToLong(Segment::rows).sum();
         }
 
-        Map<String, Object> toSource() {
+        Map<String, Object> toSource(String countField) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("anchors", count);
+            m.put(countField, count);
             m.put("generation", generation);
             m.put("chunks", chunks());
             m.put("segments", segments.stream().map(Segment::toSource).toList());
@@ -67,8 +79,8 @@ public record ModelRecord(String model, int dims, String description, List<Strin
             return m;
         }
 
-        static RoleAnchors fromSource(StoredSource m, int formatVersion) {
-            int count = m.nonNegativeInt("anchors");
+        static RoleAnchors fromSource(StoredSource m, int formatVersion, String countField) {
+            int count = m.nonNegativeInt(countField);
             long generation = m.longValue("generation");
             List<Segment> segments = new ArrayList<>();
             if (formatVersion == 1) {
@@ -88,7 +100,7 @@ public record ModelRecord(String model, int dims, String description, List<Strin
                 }
             }
             if (count > 0 && segments.isEmpty()) {
-                throw m.damaged("[" + count + "] anchors but no chunk documents", null);
+                throw m.damaged("[" + count + "] " + countField + " but no chunk documents", null);
             }
             return new RoleAnchors(count, generation, segments, m.optionalRawMap("statistics"), m.optionalRawMap("diagnostics"));
         }
@@ -144,15 +156,44 @@ public record ModelRecord(String model, int dims, String description, List<Strin
         return anchors.get(role);
     }
 
-    /** The next version of this record: same document, a changed body, version + 1. */
+    /** The role's pool of unpaired vectors; null when it has none. */
+    public RoleAnchors poolOf(String role) {
+        return pools.get(role);
+    }
+
+    /** Whether the role has a pool of at least one vector. */
+    public boolean hasPool(String role) {
+        RoleAnchors pool = pools.get(role);
+        return pool != null && pool.count() > 0;
+    }
+
+    /** The next version of this record: same document, a changed body, version + 1; pools of the kept roles stay. */
     public ModelRecord next(String newDescription, List<String> newRoles, Map<String, RoleAnchors> newAnchors) {
-        return new ModelRecord(model, dims, newDescription, newRoles, version + 1, newAnchors, createdMillis, seqNo, primaryTerm);
+        Map<String, RoleAnchors> kept = new LinkedHashMap<>(pools);
+        kept.keySet().retainAll(newRoles);
+        return new ModelRecord(model, dims, newDescription, newRoles, version + 1, newAnchors, kept, createdMillis, seqNo, primaryTerm);
     }
 
     public ModelRecord withRoleAnchors(String role, RoleAnchors roleAnchors) {
         Map<String, RoleAnchors> m = new LinkedHashMap<>(anchors);
         m.put(role, roleAnchors);
         return next(description, roles, m);
+    }
+
+    /** The next version with the role's pool replaced by {@code pool}, or dropped when it is null. */
+    public ModelRecord withRolePool(String role, RoleAnchors pool) {
+        Map<String, RoleAnchors> m = new LinkedHashMap<>(pools);
+        if (pool == null) {
+            m.remove(role);
+        } else {
+            m.put(role, pool);
+        }
+        return new ModelRecord(model, dims, description, roles, version + 1, anchors, m, createdMillis, seqNo, primaryTerm);
+    }
+
+    /** This record as stored again at {@code newSeqNo} and {@code newPrimaryTerm}. */
+    public ModelRecord storedAt(long newSeqNo, long newPrimaryTerm) {
+        return new ModelRecord(model, dims, description, roles, version, anchors, pools, createdMillis, newSeqNo, newPrimaryTerm);
     }
 
     public Map<String, Object> toSource() {
@@ -164,8 +205,13 @@ public record ModelRecord(String model, int dims, String description, List<Strin
         body.put("version", version);
         body.put("created_millis", createdMillis);
         Map<String, Object> a = new LinkedHashMap<>();
-        anchors.forEach((role, ra) -> a.put(role, ra.toSource()));
+        anchors.forEach((role, ra) -> a.put(role, ra.toSource(ANCHORS_COUNT)));
         body.put("anchors", a);
+        if (pools.isEmpty() == false) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            pools.forEach((role, pool) -> p.put(role, pool.toSource(POOL_COUNT)));
+            body.put("pools", p);
+        }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("type", "model");
         doc.put("model", model);
@@ -184,22 +230,31 @@ public record ModelRecord(String model, int dims, String description, List<Strin
         String model = source.string("model");
         StoredSource body = source.object("body");
         int formatVersion = body.formatVersion(FORMAT_VERSION);
-        Map<String, RoleAnchors> anchors = new LinkedHashMap<>();
-        body.optionalRawMap("anchors").forEach((role, m) -> {
-            if (m instanceof Map<?, ?> == false) {
-                throw body.damaged("[anchors][" + role + "] must be an object", null);
-            }
-            @SuppressWarnings("unchecked")
-            StoredSource roleSource = new StoredSource((Map<String, Object>) m, "latent model [" + model + "] role [" + role + "]",
-                "re-upload the anchors of the role");
-            anchors.put(role, RoleAnchors.fromSource(roleSource, formatVersion));
-        });
+        Map<String, RoleAnchors> anchors = roleEntries(body, model, "anchors", ANCHORS_COUNT, formatVersion);
+        // written only once a pool exists: a model stored before pools has none
+        Map<String, RoleAnchors> pools = roleEntries(body, model, "pools", POOL_COUNT, FORMAT_VERSION);
         int dims = body.intValue("dims");
         if (dims < 1) {
             throw body.damaged("[dims] must be positive, found [" + dims + "]", null);
         }
         return new ModelRecord(model, dims, body.optionalString("description"), body.strings("roles"), body.longValue("version"),
-            anchors, body.longValue("created_millis"), seqNo, primaryTerm);
+            anchors, pools, body.longValue("created_millis"), seqNo, primaryTerm);
+    }
+
+    private static Map<String, RoleAnchors> roleEntries(StoredSource body, String model, String field, String countField,
+                                                        int formatVersion) {
+        Map<String, RoleAnchors> entries = new LinkedHashMap<>();
+        body.optionalRawMap(field).forEach((role, m) -> {
+            if (m instanceof Map<?, ?> == false) {
+                throw body.damaged("[" + field + "][" + role + "] must be an object", null);
+            }
+            String what = "anchors".equals(field) ? "anchors" : "pool";
+            @SuppressWarnings("unchecked")
+            StoredSource roleSource = new StoredSource((Map<String, Object>) m, "latent model [" + model + "] role [" + role + "]"
+                + ("anchors".equals(field) ? "" : " pool"), "re-upload the " + what + " of the role");
+            entries.put(role, RoleAnchors.fromSource(roleSource, formatVersion, countField));
+        });
+        return entries;
     }
 
     /** The API form (GET model). */
@@ -219,6 +274,13 @@ public record ModelRecord(String model, int dims, String description, List<Strin
             if (ra != null) {
                 rm.put("statistics", ra.statistics());
                 rm.put("diagnostics", ra.diagnostics());
+            }
+            RoleAnchors pool = pools.get(role);
+            if (pool != null) {
+                Map<String, Object> pm = new LinkedHashMap<>();
+                pm.put("vectors", pool.count());
+                pm.put("generation", pool.generation());
+                rm.put("pool", pm);
             }
             r.put(role, rm);
         }

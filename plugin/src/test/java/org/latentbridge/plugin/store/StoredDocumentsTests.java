@@ -26,6 +26,7 @@ import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,6 +89,63 @@ class StoredDocumentsTests {
         assertEquals(List.of(), m.anchorsOf("query").segments());
         // written back, it is the current layout and reads the same
         assertEquals(m, ModelRecord.fromSource(stored(m.toSource()), 10, 2));
+    }
+
+    private static ModelRecord modelWithPool() {
+        ModelRecord.RoleAnchors pool = new ModelRecord.RoleAnchors(600, 91L, List.of(new ModelRecord.Segment(8L, 600, 1)),
+            Map.of("count", 600), Map.of("warnings", List.of()));
+        return model().withRolePool("query", pool);
+    }
+
+    @Test
+    void aModelWithAPoolRoundTripsAndShowsThePoolPerRole() throws IOException {
+        ModelRecord m = modelWithPool();
+        Map<String, Object> source = stored(m.toSource());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> pools = (Map<String, Object>) body(source).get("pools");
+        assertEquals(600, ((Map<?, ?>) pools.get("query")).get("vectors"), "a pool counts vectors, not anchors");
+        ModelRecord read = ModelRecord.fromSource(source, 3, 1);
+        assertEquals(m, read);
+        assertTrue(read.hasPool("query"));
+        assertFalse(read.hasPool("document"));
+        assertEquals(5, read.version(), "adding a pool is a new version of the model");
+        Map<?, ?> roles = (Map<?, ?>) read.toApi().get("roles");
+        assertEquals(Map.of("vectors", 600, "generation", 91L), ((Map<?, ?>) roles.get("query")).get("pool"));
+        assertFalse(((Map<?, ?>) roles.get("document")).containsKey("pool"), "a role without a pool shows none");
+        // the anchors' updates keep the pool; dropping it removes it; a role dropped from the model drops its pool
+        assertTrue(read.withRoleAnchors("document", read.anchorsOf("document")).hasPool("query"));
+        assertFalse(read.withRolePool("query", null).hasPool("query"));
+        assertFalse(read.next(null, List.of("document"), read.anchors()).hasPool("query"));
+        assertEquals(read.poolOf("query"), VectorKind.POOL.of(read, "query"));
+        assertEquals(read.anchorsOf("document"), VectorKind.ANCHORS.of(read, "document"));
+    }
+
+    /** A model stored before pools existed has no [pools] field: it reads with none, and is written back without one. */
+    @Test
+    void aModelStoredBeforePoolsReadsWithNone() throws IOException {
+        Map<String, Object> source = stored(model().toSource());
+        assertFalse(body(source).containsKey("pools"));
+        ModelRecord read = ModelRecord.fromSource(source, 3, 1);
+        assertEquals(Map.of(), read.pools());
+        assertEquals(model(), read);
+    }
+
+    @Test
+    void poolChunksNeverShareAnIdWithAnchorChunks() {
+        assertEquals("anchors:m:document:5:0", LatentSystemIndex.chunkId("m", "document", 5, 0));
+        assertEquals("anchors:m:document:5:0", LatentSystemIndex.chunkId(VectorKind.ANCHORS, "m", "document", 5, 0));
+        assertEquals("pool:m:document:5:0", LatentSystemIndex.chunkId(VectorKind.POOL, "m", "document", 5, 0));
+    }
+
+    @Test
+    void aDamagedPoolIsA500NamingThePool() throws IOException {
+        Map<String, Object> source = stored(modelWithPool().toSource());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> pool = (Map<String, Object>) ((Map<String, Object>) body(source).get("pools")).get("query");
+        pool.put("segments", List.of());
+        assertDamaged(source, "role [query] pool", "[600] vectors but no chunk documents", "re-upload the pool");
+        body(source).put("pools", Map.of("query", 5));
+        assertDamaged(source, "[pools][query] must be an object");
     }
 
     private static Map<String, Object> damagedModel(Consumer<Map<String, Object>> damage) throws IOException {

@@ -55,19 +55,25 @@ public final class PutAnchorsAction {
                          @Nullable Integer maxAnchors, @Nullable Long seed) implements Writeable {
         /** The document's own id as the anchor id, read from the hit rather than its source. */
         public static final String DOCUMENT_ID = "_id";
-        private static final ParseField MAX_ANCHORS = new ParseField("max_anchors");
+        /** The cap's field in an anchor import; a pool import names it {@code max_vectors}. */
+        static final String MAX_ANCHORS = "max_anchors";
+        static final String MAX_VECTORS = "max_vectors";
         private static final ParseField SEED = new ParseField("seed");
-        private static final ObjectParser<Source.Builder, Void> PARSER = new ObjectParser<>("source", false, Source.Builder::new);
+        private static final ObjectParser<Source.Builder, Void> PARSER = parser(MAX_ANCHORS);
+        private static final ObjectParser<Source.Builder, Void> POOL_PARSER = parser(MAX_VECTORS);
 
-        static {
-            PARSER.declareString((b, v) -> b.index = v, new ParseField("index"));
-            PARSER.declareString((b, v) -> b.field = v, new ParseField("field"));
-            PARSER.declareString((b, v) -> b.idField = v, new ParseField("id_field"));
-            PARSER.declareString((b, v) -> b.pairedField = v, new ParseField("paired_field"));
-            PARSER.declareField((b, v) -> b.maxAnchors = v, p -> namedNumber(MAX_ANCHORS, StrictXContent::intValue, p), MAX_ANCHORS,
+        private static ObjectParser<Source.Builder, Void> parser(String capField) {
+            ParseField cap = new ParseField(capField);
+            ObjectParser<Source.Builder, Void> parser = new ObjectParser<>("source", false, Source.Builder::new);
+            parser.declareString((b, v) -> b.index = v, new ParseField("index"));
+            parser.declareString((b, v) -> b.field = v, new ParseField("field"));
+            parser.declareString((b, v) -> b.idField = v, new ParseField("id_field"));
+            parser.declareString((b, v) -> b.pairedField = v, new ParseField("paired_field"));
+            parser.declareField((b, v) -> b.maxAnchors = v, p -> namedNumber(cap, StrictXContent::intValue, p), cap,
                 ObjectParser.ValueType.INT);
-            PARSER.declareField((b, v) -> b.seed = v, p -> namedNumber(SEED, StrictXContent::longValue, p), SEED,
+            parser.declareField((b, v) -> b.seed = v, p -> namedNumber(SEED, StrictXContent::longValue, p), SEED,
                 ObjectParser.ValueType.LONG);
+            return parser;
         }
 
         private static final class Builder {
@@ -81,8 +87,8 @@ public final class PutAnchorsAction {
             this(index, field, idField, null, null, null);
         }
 
-        static Source parse(XContentParser parser) {
-            Source.Builder b = PARSER.apply(parser, null);
+        static Source parse(XContentParser parser, String capField) {
+            Source.Builder b = (MAX_VECTORS.equals(capField) ? POOL_PARSER : PARSER).apply(parser, null);
             return new Source(b.index, b.field, b.idField, b.pairedField, b.maxAnchors, b.seed);
         }
 
@@ -117,6 +123,11 @@ public final class PutAnchorsAction {
 
         /** What is wrong with it, in the order a caller fixes it; empty when it can be imported from. */
         List<String> problems() {
+            return problems(MAX_ANCHORS);
+        }
+
+        /** As {@link #problems()}, with the cap under the name {@code capField}. */
+        List<String> problems(String capField) {
             List<String> problems = new ArrayList<>();
             if (index == null || index.isBlank()) {
                 problems.add("[source][index] is required");
@@ -142,10 +153,10 @@ public final class PutAnchorsAction {
                 }
             }
             if (maxAnchors != null && maxAnchors < 1) {
-                problems.add("[source][max_anchors] must be at least [1], got [" + maxAnchors + "]");
+                problems.add("[source][" + capField + "] must be at least [1], got [" + maxAnchors + "]");
             }
             if (seed != null && maxAnchors == null) {
-                problems.add("[source][seed] chooses which documents a capped import takes: it needs [source][max_anchors]");
+                problems.add("[source][seed] chooses which documents a capped import takes: it needs [source][" + capField + "]");
             }
             return problems;
         }
@@ -167,17 +178,20 @@ public final class PutAnchorsAction {
         private static final ParseField IDS = new ParseField("ids");
         private static final ParseField VECTORS = new ParseField("vectors");
         private static final ParseField SOURCE = new ParseField("source");
-        private static final ObjectParser<Body, Void> PARSER = new ObjectParser<>("put_anchors", false, Body::new);
+        private static final ObjectParser<Body, Void> PARSER = bodyParser("put_anchors", Source.MAX_ANCHORS);
 
-        static {
-            PARSER.declareString((b, v) -> b.role = v, ROLE);
-            PARSER.declareField((b, v) -> b.ids = v, Request::ids, IDS, ObjectParser.ValueType.STRING_ARRAY);
-            PARSER.declareField((b, v) -> b.vectors = v, Request::vectors, VECTORS, ObjectParser.ValueType.VALUE_ARRAY);
-            PARSER.declareObject((b, v) -> b.source = v, (p, c) -> Source.parse(p), SOURCE);
+        /** The parser of an upload's body, anchors' or a pool's: the same fields, the import's cap named {@code capField}. */
+        static ObjectParser<Body, Void> bodyParser(String name, String capField) {
+            ObjectParser<Body, Void> parser = new ObjectParser<>(name, false, Body::new);
+            parser.declareString((b, v) -> b.role = v, ROLE);
+            parser.declareField((b, v) -> b.ids = v, Request::ids, IDS, ObjectParser.ValueType.STRING_ARRAY);
+            parser.declareField((b, v) -> b.vectors = v, Request::vectors, VECTORS, ObjectParser.ValueType.VALUE_ARRAY);
+            parser.declareObject((b, v) -> b.source = v, (p, c) -> Source.parse(p, capField), SOURCE);
+            return parser;
         }
 
         /** The body's fields as parsed, each at its default until set. */
-        private static final class Body {
+        static final class Body {
             String role = ModelRecord.DOCUMENT_ROLE;
             List<String> ids;
             float[][] vectors;
@@ -242,18 +256,22 @@ public final class PutAnchorsAction {
          * error ("failed to parse field [vectors]") is taken off, the field's message already names its place.
          */
         public static Request parse(String model, XContentParser parser) {
-            Body b;
-            try {
-                b = PARSER.apply(parser, null);
-            } catch (XContentParseException e) {
-                throw asBadInput(e);
-            }
+            Body b = parseBody(PARSER, parser);
             Request request = new Request(model, b.role, b.ids, b.vectors, b.source);
             List<String> problems = request.formProblems();
             if (problems.isEmpty() == false) {
                 throw new IllegalArgumentException(problems.get(0));
             }
             return request;
+        }
+
+        /** A body as {@code parser} reads it, a refused one as bad input (see {@link #parse}). */
+        static Body parseBody(ObjectParser<Body, Void> parser, XContentParser content) {
+            try {
+                return parser.apply(content, null);
+            } catch (XContentParseException e) {
+                throw asBadInput(e);
+            }
         }
 
         /**
@@ -305,15 +323,21 @@ public final class PutAnchorsAction {
 
         /** What is wrong with the request's form, first the problem a caller fixes first; empty when it has none. */
         private List<String> formProblems() {
+            return formProblems(role, ids, vectors, source, "anchors", Source.MAX_ANCHORS);
+        }
+
+        /** The form's problems of an upload of {@code noun} (anchors, a pool), whose import's cap is named {@code capField}. */
+        static List<String> formProblems(String role, @Nullable List<String> ids, @Nullable float[][] vectors, @Nullable Source source,
+                                         String noun, String capField) {
             List<String> problems = new ArrayList<>();
             if (role.isBlank()) {
                 problems.add("[role] must not be blank");
             }
             if (source != null) {
                 if (ids != null || vectors != null) {
-                    problems.add("[source] imports anchors from an index: do not also send [ids] or [vectors]");
+                    problems.add("[source] imports " + noun + " from an index: do not also send [ids] or [vectors]");
                 }
-                problems.addAll(source.problems());
+                problems.addAll(source.problems(capField));
                 return problems;
             }
             if (ids == null) {

@@ -32,6 +32,7 @@ import org.latentbridge.plugin.action.Reports;
 import org.latentbridge.plugin.action.StrictXContent;
 import org.latentbridge.plugin.store.AnchorUpdates;
 import org.latentbridge.plugin.store.ModelRecord;
+import org.latentbridge.plugin.store.VectorKind;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,7 +46,8 @@ import java.util.stream.Stream;
  * written as a new segment of chunks (or, past a bound, the merged set as one compacted segment, see
  * {@link AnchorUpdates}); the model document then flips to list it (409 if the model changed meanwhile), so readers
  * never see half an upload. Everything after the model is read runs on the fit pool: building the anchors, their
- * statistics and diagnostics are heavy.
+ * statistics and diagnostics are heavy. Pools of unpaired vectors ({@link TransportPutPoolAction}) go through the same
+ * code, as segments of their own kind.
  */
 public final class TransportPutAnchorsAction extends LatentTransportAction<PutAnchorsAction.Request, PutAnchorsAction.Response> {
     /** An import reads one named index or alias: no wildcard expansion, and a missing index is an error, not nothing. */
@@ -61,20 +63,47 @@ public final class TransportPutAnchorsAction extends LatentTransportAction<PutAn
     @Override
     protected void perform(Task task, PutAnchorsAction.Request request, ActionListener<PutAnchorsAction.Response> listener) {
         services.store().getModel(request.model(), listener.delegateFailureAndWrap((l, model) -> services.fitPool().execute(
-            ActionRunnable.wrap(l, l2 -> upload(task, request, model, l2)))));
+            ActionRunnable.wrap(l, l2 -> upload(services, VectorKind.ANCHORS, task, model, request.role(), request.ids(),
+                request.vectors(), request.source(), l2.map(u -> new PutAnchorsAction.Response(model.model(), u.role(),
+                    u.stored().version(), u.count(), u.added(), u.replaced(), u.diagnostics())))))));
     }
 
-    private void upload(Task task, PutAnchorsAction.Request request, ModelRecord model,
-                        ActionListener<PutAnchorsAction.Response> listener) {
+    /**
+     * What an upload of anchors or of a pool did.
+     *
+     * @param stored the model document as stored after the upload
+     * @param count  the role's vectors of the kind after the upload
+     */
+    record Upload(ModelRecord stored, String role, int count, int added, int replaced, Map<String, Object> diagnostics) {}
+
+    /**
+     * Uploads the role's vectors of {@code kind}: the body's {@code ids} and {@code vectors}, or an import from
+     * {@code source}. Runs on the fit pool, with the model just read.
+     */
+    static void upload(LatentServices services, VectorKind kind, Task task, ModelRecord model, String requestedRole,
+                       @Nullable List<String> ids, @Nullable float[][] vectors, @Nullable PutAnchorsAction.Source source,
+                       ActionListener<Upload> listener) {
         checkCancelled(task);
-        String role = model.requireRole(request.role());
-        PutAnchorsAction.Source source = request.source();
+        String role = model.requireRole(requestedRole);
         if (source != null) {
-            importFromIndex(task, model, source, listener.delegateFailureAndWrap((l, update) -> merge(task, model, role, update, l)));
+            importFromIndex(services, kind, task, model, source, listener.delegateFailureAndWrap(
+                (l, update) -> merge(services, kind, task, model, role, update, l)));
         } else {
-            float[][] vectors = checkVectors(request.vectors(), model.dims(), services.maxAnchorsPerRequest());
-            merge(task, model, role, AnchorSet.of(model.dims(), request.ids(), Arrays.asList(vectors)), listener);
+            if (kind == VectorKind.POOL && vectors.length > services.maxPoolVectors()) {
+                ModelRecord.RoleAnchors current = model.poolOf(role);
+                throw overPoolCap(model.model(), role, services.maxPoolVectors(), current == null ? 0 : current.count(), vectors.length);
+            }
+            int limit = kind == VectorKind.POOL ? services.maxPoolVectors() : services.maxAnchorsPerRequest();
+            float[][] checked = checkVectors(vectors, model.dims(), limit);
+            merge(services, kind, task, model, role, AnchorSet.of(model.dims(), ids, Arrays.asList(checked)), listener);
         }
+    }
+
+    /** A pool upload that would hold more than the node's cap: names the cap, what the pool holds and what was sent. */
+    static RuntimeException overPoolCap(String model, String role, int cap, int current, int sent) {
+        return LatentExceptions.badRequest("the pool of latent model [" + model + "] role [" + role + "] may hold at most [" + cap
+            + "] vectors ([" + LatentSettings.MAX_POOL_VECTORS.getKey() + "]); it holds [" + current + "] and the request sent ["
+            + sent + "]; delete the pool (DELETE /_latent/model/" + model + "/_pool?role=" + role + ") or send fewer vectors");
     }
 
     /**
@@ -93,39 +122,49 @@ public final class TransportPutAnchorsAction extends LatentTransportAction<PutAn
     }
 
     /**
-     * Applies {@code update} to the role's anchors, always on the fit pool: an import completes on the thread that
-     * delivered its last page, and the statistics, diagnostics and encoding below are heavy.
+     * Applies {@code update} to the role's vectors of {@code kind}, always on the fit pool: an import completes on the
+     * thread that delivered its last page, and the statistics, diagnostics and encoding below are heavy. Anchors already
+     * stored come through the node cache (searches read them too); a pool is only read by fits and uploads, so straight
+     * from the store.
      */
-    private void merge(Task task, ModelRecord model, String role, AnchorSet update, ActionListener<PutAnchorsAction.Response> listener) {
-        ModelRecord.RoleAnchors current = model.anchorsOf(role);
+    private static void merge(LatentServices services, VectorKind kind, Task task, ModelRecord model, String role, AnchorSet update,
+                              ActionListener<Upload> listener) {
+        ModelRecord.RoleAnchors current = kind.of(model, role);
         if (current == null || current.count() == 0) {
-            services.fitPool().execute(ActionRunnable.wrap(listener, l -> write(task, model, role, null, update, l)));
+            services.fitPool().execute(ActionRunnable.wrap(listener, l -> write(services, kind, task, model, role, null, update, l)));
         } else {
-            services.cache().anchors(model, role, listener.delegateFailureAndWrap((l, existing) -> services.fitPool().execute(
-                ActionRunnable.wrap(l, l2 -> write(task, model, role, existing, update, l2)))));
+            ActionListener<AnchorSet> then = listener.delegateFailureAndWrap((l, existing) -> services.fitPool().execute(
+                ActionRunnable.wrap(l, l2 -> write(services, kind, task, model, role, existing, update, l2))));
+            if (kind == VectorKind.ANCHORS) {
+                services.cache().anchors(model, role, then);
+            } else {
+                services.store().loadVectors(kind, model, role, then);
+            }
         }
     }
 
-    private void write(Task task, ModelRecord model, String role, AnchorSet existing, AnchorSet update,
-                       ActionListener<PutAnchorsAction.Response> listener) {
+    private static void write(LatentServices services, VectorKind kind, Task task, ModelRecord model, String role, AnchorSet existing,
+                              AnchorSet update, ActionListener<Upload> listener) {
         checkCancelled(task);
-        ModelRecord.RoleAnchors previous = model.anchorsOf(role);
+        ModelRecord.RoleAnchors previous = kind.of(model, role);
         AnchorUpdates.Plan plan = AnchorUpdates.plan(previous, existing, update);
         AnchorSet merged = plan.merged();
+        if (kind == VectorKind.POOL && merged.size() > services.maxPoolVectors()) {
+            throw overPoolCap(model.model(), role, services.maxPoolVectors(), existing == null ? 0 : existing.size(), update.size());
+        }
         Map<String, Object> statistics = Reports.statistics(AnchorStatistics.of(merged));
         Map<String, Object> diagnostics = Reports.diagnostics(AnchorDiagnostics.of(merged, services.fitProducts()));
         checkCancelled(task);
-        services.store().writeSegment(model.model(), role, plan.rows(), listener.delegateFailureAndWrap((l, segment) -> {
+        services.store().writeSegment(kind, model.model(), role, plan.rows(), listener.delegateFailureAndWrap((l, segment) -> {
             // random, never reused: caches key anchors by generation, and model versions restart when a model is re-created
             long generation = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
             ModelRecord.RoleAnchors next = AnchorUpdates.flipped(previous, plan, segment, generation, statistics, diagnostics);
-            services.store().putModel(model.withRoleAnchors(role, next), false, ActionListener.wrap(stored -> {
-                services.store().deleteSegments(model.model(), role, AnchorUpdates.unreferenced(previous, next));
-                PutAnchorsAction.Response response = new PutAnchorsAction.Response(model.model(), role, stored.version(), merged.size(),
-                    plan.added(), plan.replaced(), diagnostics);
-                services.invalidateThen(List.of(model.model()), response, l);
+            services.store().putModel(kind.with(model, role, next), false, ActionListener.wrap(stored -> {
+                services.store().deleteSegments(kind, model.model(), role, AnchorUpdates.unreferenced(previous, next));
+                Upload upload = new Upload(stored, role, merged.size(), plan.added(), plan.replaced(), diagnostics);
+                services.invalidateThen(List.of(model.model()), upload, l);
             }, e -> {
-                services.store().deleteSegments(model.model(), role, List.of(segment)); // never listed: clean up
+                services.store().deleteSegments(kind, model.model(), role, List.of(segment)); // never listed: clean up
                 l.onFailure(e);
             }));
         }));
@@ -135,10 +174,16 @@ public final class TransportPutAnchorsAction extends LatentTransportAction<PutAn
      * Reads ids and vectors from the source index with the caller's own rights (no stashed context here): every document,
      * or with a paired field only those that have both fields; with a cap, the documents {@link AnchorSample} chooses.
      */
-    private void importFromIndex(Task task, ModelRecord model, PutAnchorsAction.Source source, ActionListener<AnchorSet> listener) {
+    private static void importFromIndex(LatentServices services, VectorKind kind, Task task, ModelRecord model,
+                                        PutAnchorsAction.Source source, ActionListener<AnchorSet> listener) {
         String index = source.index(), field = source.field(), idField = source.idField();
-        int limit = services.maxAnchorsPerRequest();
-        checkCap(source.maxAnchors(), limit);
+        boolean pool = kind == VectorKind.POOL;
+        int limit = pool ? services.maxPoolVectors() : services.maxAnchorsPerRequest();
+        if (pool) {
+            checkPoolImportCap(source.maxAnchors(), limit);
+        } else {
+            checkCap(source.maxAnchors(), limit);
+        }
         AnchorSample sample = source.maxAnchors() == null ? null : new AnchorSample(source.seedOrDefault(), source.maxAnchors());
         boolean byDocumentId = PutAnchorsAction.Source.DOCUMENT_ID.equals(idField);
         SearchSourceBuilder query = new SearchSourceBuilder().size(IMPORT_BATCH).sort("_doc")
@@ -175,12 +220,16 @@ public final class TransportPutAnchorsAction extends LatentTransportAction<PutAn
                         }
                     }
                     if (ids.size() > limit) {
-                        throw LatentExceptions.badRequest("[source] index [" + index + "] holds more than [" + limit
-                            + "] anchors, the limit of [" + LatentSettings.MAX_ANCHORS_PER_REQUEST.getKey()
-                            + "]; import through a filtered alias in parts, pass [source][max_anchors], or raise the setting");
+                        throw LatentExceptions.badRequest(pool
+                            ? "[source] index [" + index + "] holds more than [" + limit + "] vectors, the cap of a pool ["
+                                + LatentSettings.MAX_POOL_VECTORS.getKey() + "]; pass [source][" + PutAnchorsAction.Source.MAX_VECTORS
+                                + "] to import a sample, or raise the setting"
+                            : "[source] index [" + index + "] holds more than [" + limit
+                                + "] anchors, the limit of [" + LatentSettings.MAX_ANCHORS_PER_REQUEST.getKey()
+                                + "]; import through a filtered alias in parts, pass [source][max_anchors], or raise the setting");
                     }
                     if (hits.length == 0) {
-                        clear(scrollId);
+                        clear(services, scrollId);
                         if (sample != null) {
                             for (AnchorSample.Candidate chosen : sample.chosen()) {
                                 ids.add(chosen.anchorId());
@@ -198,7 +247,7 @@ public final class TransportPutAnchorsAction extends LatentTransportAction<PutAn
                         services.client().searchScroll(new SearchScrollRequest(scrollId).scroll(SCROLL_KEEP_ALIVE), this);
                     }
                 } catch (Exception e) {
-                    clear(scrollId);
+                    clear(services, scrollId);
                     listener.onFailure(e);
                 }
             }
@@ -208,6 +257,14 @@ public final class TransportPutAnchorsAction extends LatentTransportAction<PutAn
                 listener.onFailure(e);
             }
         });
+    }
+
+    /** A pool import's cap above the pool's cap is refused before the index is read. */
+    static void checkPoolImportCap(Integer maxVectors, int cap) {
+        if (maxVectors != null && maxVectors > cap) {
+            throw LatentExceptions.badRequest("[source][" + PutAnchorsAction.Source.MAX_VECTORS + "] is [" + maxVectors
+                + "], more than a pool may hold, [" + cap + "] vectors ([" + LatentSettings.MAX_POOL_VECTORS.getKey() + "])");
+        }
     }
 
     /** A cap above the node's limit is refused before the index is read: the limit bounds an import as it bounds a body. */
@@ -280,7 +337,7 @@ public final class TransportPutAnchorsAction extends LatentTransportAction<PutAn
         return vector;
     }
 
-    private void clear(String scrollId) {
+    private static void clear(LatentServices services, String scrollId) {
         if (scrollId != null) {
             ClearScrollRequest clear = new ClearScrollRequest();
             clear.addScrollId(scrollId);

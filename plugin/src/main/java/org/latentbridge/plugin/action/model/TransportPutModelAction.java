@@ -37,6 +37,12 @@ public final class TransportPutModelAction extends LatentTransportAction<PutMode
                         + "], which [roles] drops");
                 }
             }
+            for (String role : existing.pools().keySet()) {
+                if (request.roles().contains(role) == false) {
+                    throw LatentExceptions.conflict("latent model [" + model + "] has a pool of unpaired vectors for role [" + role
+                        + "], which [roles] drops; delete the pool first (DELETE /_latent/model/" + model + "/_pool?role=" + role + ")");
+                }
+            }
             String description = request.description() == null ? existing.description() : request.description();
             ModelRecord updated = existing.next(description, request.roles(), existing.anchors());
             services.store().putModel(updated, false, respond(updated, false, listener));

@@ -27,6 +27,18 @@ public record TranslatorPair(ModelRecord source, String sourceRole, ModelRecord 
         return a == null ? 0 : a.generation();
     }
 
+    /** The generation of the source role's pool of unpaired vectors; 0 when it has none. */
+    public long sourcePoolGeneration() {
+        ModelRecord.RoleAnchors p = source.poolOf(sourceRole);
+        return p == null ? 0 : p.generation();
+    }
+
+    /** The generation of the target role's pool of unpaired vectors; 0 when it has none. */
+    public long targetPoolGeneration() {
+        ModelRecord.RoleAnchors p = target.poolOf(targetRole);
+        return p == null ? 0 : p.generation();
+    }
+
     public long targetGeneration() {
         ModelRecord.RoleAnchors a = target.anchorsOf(targetRole);
         return a == null ? 0 : a.generation();
