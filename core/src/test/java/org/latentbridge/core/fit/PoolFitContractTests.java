@@ -7,12 +7,12 @@ import org.latentbridge.core.translate.Translator;
 import java.util.Random;
 
 /**
- * The translator contract for [functional_map]: the anchors are the pairs, and each side's pool is six jittered copies of
- * its own anchors (1 % relative noise per component, seeded), so that every shape has a pool of at least 200 vectors
- * whose scale follows the anchors'.
+ * The translator contract for [functional_map]: the anchors are the pairs, and each side's pool is jittered copies of its
+ * own anchors (1 % relative noise per component, seeded), as many copies as make at least {@link #POOL} vectors, so that
+ * every shape has a pool of the least size a fit takes, whose scale follows the anchors'.
  */
 class PoolFitContractTests extends TranslatorContract {
-    static final int COPIES = 6;
+    static final int POOL = PoolFit.MIN_POOL + 50;
 
     @Override
     Translator build(AnchorSet source, AnchorSet target, long seed) {
@@ -22,10 +22,10 @@ class PoolFitContractTests extends TranslatorContract {
 
     static AnchorSet jittered(AnchorSet anchors, String prefix, long seed) {
         Random random = new Random(seed);
-        int n = anchors.size(), d = anchors.dims();
-        float[] m = new float[COPIES * n * d];
-        String[] ids = new String[COPIES * n];
-        for (int c = 0; c < COPIES; c++) {
+        int n = anchors.size(), d = anchors.dims(), copies = (POOL + n - 1) / n;
+        float[] m = new float[copies * n * d];
+        String[] ids = new String[copies * n];
+        for (int c = 0; c < copies; c++) {
             for (int i = 0; i < n; i++) {
                 int row = c * n + i;
                 ids[row] = prefix + c + "-" + i;
