@@ -375,21 +375,23 @@ public final class PoolFit {
             float[] mapped = mapRows(p.xPool, us, ds, w, dt, par);
             Neighbours.Top top = Neighbours.top(mapped, p.yPool, dt, m, false, par);
             Arrays.fill(soft, 0);
-            for (int i = 0; i < us; i++) {
-                double max = top.score()[i * m], z = 0;
+            Neighbours.inParallel(us, par, (from, to) -> {
                 double[] e = new double[m];
-                for (int j = 0; j < m; j++) {
-                    e[j] = Math.exp((top.score()[i * m + j] - max) / TEMPERATURE);
-                    z += e[j];
-                }
-                for (int j = 0; j < m; j++) {
-                    float weight = (float) (e[j] / z * (1 - pairWeight) / us);
-                    int t = top.index()[i * m + j];
-                    for (int c = 0; c < dt; c++) {
-                        soft[i * dt + c] += weight * p.yPool[t * dt + c];
+                for (int i = from; i < to; i++) {
+                    double max = top.score()[i * m], z = 0;
+                    for (int j = 0; j < m; j++) {
+                        e[j] = Math.exp((top.score()[i * m + j] - max) / TEMPERATURE);
+                        z += e[j];
+                    }
+                    for (int j = 0; j < m; j++) {
+                        float weight = (float) (e[j] / z * (1 - pairWeight) / us);
+                        int t = top.index()[i * m + j];
+                        for (int c = 0; c < dt; c++) {
+                            soft[i * dt + c] += weight * p.yPool[t * dt + c];
+                        }
                     }
                 }
-            }
+            });
             double[] cross = new double[ds * dt];
             MatrixKernels.transposeProduct(p.xPool, ds, soft, dt, 0, us, cross, par);
             addPairs(p, train, pairWeight, cross);

@@ -2,7 +2,10 @@ package org.latentbridge.core.match;
 
 import org.latentbridge.core.linalg.MatrixKernels;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ForkJoinTask;
 
 /**
  * Nearest rows between two row-major float matrices by inner product, computed block by block through the dense
@@ -57,12 +60,43 @@ public final class Neighbours {
         int nq = queries.length / d;
         int[] index = new int[nq * k];
         double[] score = new double[nq * k];
-        scores(queries, candidates, d, null, parallelism, (from, to, block, nc) -> {
-            for (int i = from; i < to; i++) {
-                selectTop(block, (i - from) * nc, nc, skipSelf ? i : -1, k, index, score, i * k);
-            }
-        });
+        // the selection costs about as much as the product: each task scores and selects its own rows, one product thread each
+        inParallel(nq, parallelism, (rowFrom, rowTo) -> scores(Arrays.copyOfRange(queries, rowFrom * d, rowTo * d), candidates, d, null,
+            1, (from, to, block, nc) -> {
+                for (int r = from; r < to; r++) {
+                    int i = rowFrom + r;
+                    selectTop(block, (r - from) * nc, nc, skipSelf ? i : -1, k, index, score, i * k);
+                }
+            }));
         return new Top(index, score, k);
+    }
+
+    /** Receives a range of rows. */
+    @FunctionalInterface
+    public interface RowRange {
+        void accept(int from, int to);
+    }
+
+    /**
+     * Splits rows {@code 0..n} into up to {@code parallelism} contiguous ranges and runs them as tasks of the caller's
+     * fork-join pool (the common pool outside one); each range's work must write only its own rows. Ranges start at
+     * multiples of {@link #BLOCK_ROWS}, so the blocks {@link #scores} forms are the same rows at any parallelism, and so
+     * are their sums.
+     */
+    public static void inParallel(int n, int parallelism, RowRange work) {
+        int tasks = Math.max(1, Math.min(parallelism, n / BLOCK_ROWS));
+        if (tasks == 1) {
+            work.accept(0, n);
+            return;
+        }
+        List<ForkJoinTask<?>> running = new ArrayList<>(tasks);
+        for (int t = 0; t < tasks; t++) {
+            int from = aligned(n, tasks, t), to = aligned(n, tasks, t + 1);
+            running.add(ForkJoinTask.adapt(() -> work.accept(from, to)).fork());
+        }
+        for (ForkJoinTask<?> task : running) {
+            task.join();
+        }
     }
 
     /** The nearest candidate of every query in Euclidean distance. */
@@ -90,6 +124,10 @@ public final class Neighbours {
             }
         });
         return nearest;
+    }
+
+    private static int aligned(int n, int tasks, int t) {
+        return t == tasks ? n : (int) ((long) n * t / tasks) / BLOCK_ROWS * BLOCK_ROWS;
     }
 
     /** The k best of each query: {@code index[i * k + r]} and {@code score[i * k + r]} for rank {@code r}. */
