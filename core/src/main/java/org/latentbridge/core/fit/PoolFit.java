@@ -24,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 
 /**
  * Fits one matrix from a handful of paired anchors plus pools of unpaired vectors on each side
@@ -118,7 +117,7 @@ public final class PoolFit {
         Problem p = prepare(source, target, pools, options, assignment ? MAX_ASSIGNMENT_POOL : MAX_WORK_POOL);
         int k = p.pairs();
 
-        checkCancelled(options);
+        TranslatorFitter.checkCancelled(options);
         options.progress().phase("method " + method.apiName() + ": cross-validation", 1, total);
         Spectra spectra = assignment ? null : Spectra.of(p, options);
         int[] fold = new int[k];
@@ -129,7 +128,7 @@ public final class PoolFit {
         float[][] heldOutTranslations = new float[weights.length][k * p.dt];
         Problem cvProblem = assignment ? p.sample(CV_POOL / 2, options.seed() + 1) : p.sample(CV_POOL, options.seed() + 1);
         for (int f = 0; f < Math.min(FOLDS, k); f++) {
-            checkCancelled(options);
+            TranslatorFitter.checkCancelled(options);
             options.progress().phase("method " + method.apiName() + ": cross-validation fold " + (f + 1) + " of " + Math.min(FOLDS, k),
                 1, total);
             boolean[] train = new boolean[k];
@@ -159,9 +158,9 @@ public final class PoolFit {
             }
         }
         double pairWeight = weights[best];
-        checkQuality(options, method, cv[best]);
+        TranslatorFitter.checkQuality(options, method, Map.of(method, cv[best]));
 
-        checkCancelled(options);
+        TranslatorFitter.checkCancelled(options);
         boolean[] all = new boolean[k];
         Arrays.fill(all, true);
         double[] w;
@@ -368,7 +367,7 @@ public final class PoolFit {
         double[] w = start;
         float[] soft = new float[us * dt];
         for (int r = 0; r < rounds; r++) {
-            checkCancelled(options);
+            TranslatorFitter.checkCancelled(options);
             if (listener != null) {
                 listener.round(r + 1);
             }
@@ -419,7 +418,7 @@ public final class PoolFit {
         int[] match = solve(sourceRows ? profileS : profileT, sourceRows ? profileT : profileS, q, par);
         double[] m = null;
         for (int r = 0; r < ASSIGNMENT_ROUNDS; r++) {
-            checkCancelled(options);
+            TranslatorFitter.checkCancelled(options);
             if (listener != null) {
                 listener.round(r + 1);
             }
@@ -542,20 +541,6 @@ public final class PoolFit {
         return out;
     }
 
-    private static void checkQuality(FitOptions options, Method method, HeldOutMetrics m) {
-        List<String> failures = new ArrayList<>();
-        for (Map.Entry<String, Double> floor : options.minQuality().entrySet()) {
-            double value = m.get(floor.getKey());
-            if (value < floor.getValue()) {
-                failures.add(String.format(Locale.ROOT, "%s %.4f < %.4f", floor.getKey(), value, floor.getValue()));
-            }
-        }
-        if (failures.isEmpty() == false) {
-            throw new QualityGateException("translator refused by [min_quality]: method [" + method.apiName() + "] held-out "
-                + String.join(", ", failures) + "; metrics " + m.asMap(), method, Map.of(method, m));
-        }
-    }
-
     /** A seeded random {@code ds x dt} map with orthonormal rows or columns. */
     private static double[] randomOrthogonal(int ds, int dt, long seed) {
         Random random = new Random(seed);
@@ -651,12 +636,6 @@ public final class PoolFit {
     private static void scale(double[] m, double s) {
         for (int i = 0; i < m.length; i++) {
             m[i] *= s;
-        }
-    }
-
-    private static void checkCancelled(FitOptions options) {
-        if (options.cancelled().getAsBoolean()) {
-            throw new CancellationException("the fit was cancelled");
         }
     }
 }

@@ -652,7 +652,7 @@ public final class TranslatorFitter {
         return out;
     }
 
-    private static void checkQuality(FitOptions options, Method chosen, Map<Method, HeldOutMetrics> metrics) {
+    static void checkQuality(FitOptions options, Method chosen, Map<Method, HeldOutMetrics> metrics) {
         HeldOutMetrics m = metrics.get(chosen);
         List<String> failures = new ArrayList<>();
         for (Map.Entry<String, Double> floor : options.minQuality().entrySet()) {
@@ -716,7 +716,7 @@ public final class TranslatorFitter {
         return AnchorSet.ofMatrix(d, ids.toArray(String[]::new), m);
     }
 
-    private static void checkCancelled(FitOptions options) {
+    static void checkCancelled(FitOptions options) {
         if (options.cancelled().getAsBoolean()) {
             throw new CancellationException("the fit was cancelled");
         }
