@@ -22,14 +22,18 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * Fits from a handful of pairs plus unpaired pools, on real encoders and the large corpus: recall@10 ratio to native of
- * {@code functional_map}, {@code gromov_wasserstein} (same items only) and Procrustes on the pairs alone.
+ * Fits from a handful of pairs plus unpaired pools, on real encoders and the large corpus (10,426 documents): recall@10
+ * ratio to native of {@code functional_map}, {@code gromov_wasserstein} (same items only) and Procrustes on the pairs
+ * alone (from 10 pairs), per pair of encoders, pool size {@code U} and pair count {@code k}. Prints a Markdown table and
+ * renders one chart per setting and pool size under {@code latent.results.dir} (each beside its CSV).
  *
- * <p>Arguments: {@code [pairs=bge-small:minilm] [k=5,20,100] [u=2000] [settings=different,same] [methods=functional_map]}.
- * The corpus is shuffled (seed 0); the last 1,000 documents are the evaluation queries and the index. With {@code same},
- * both pools hold the first {@code u} documents (pairing hidden); with {@code different}, the source pool holds the first
- * {@code u} and the target pool the index plus the documents after the first {@code u}, so no item is in both pools. The
- * {@code k} pairs are the first {@code k} documents.
+ * <p>Arguments: {@code [pairs=<all six ordered pairs>] [k=5,20,50,100,250,1000] [u=2000,5000] [k@5000=20,100]
+ * [settings=different,same] [methods=functional_map,gromov_wasserstein]}. The corpus is shuffled (seed 0); the last 1,000
+ * documents are the evaluation queries (their summaries, source model, query role) and the index (their descriptions,
+ * target model, document role). Source vectors are in the query role, target vectors in the document role. With
+ * {@code same}, both pools hold the first {@code U} documents (the pairing hidden: the pools' ids differ); with
+ * {@code different}, the source pool holds the first {@code U} and the target pool the index plus the documents from
+ * {@code U} on, so that no item is in both pools. The {@code k} pairs are the first {@code k} documents.
  */
 public final class PoolFitQuality {
     private static final int EVAL = 1000;

@@ -51,11 +51,11 @@ public record FitResult(SpaceTranslator translator, Method method, Map<Method, H
      * @param recoveredPairs   pool vectors whose translation and nearest target are each other's nearest neighbours under
      *                         the final map: correspondences the pools agree on
      * @param mutualMatchShare {@code recoveredPairs} over the smaller pool
-     * @param chanceMatchShare the same share under a random rotation: mutual neighbours that hubs make by chance
-     * @param recovered        whether those shares say the pools were aligned; when false the report warns
+     * @param recovered        whether the pools agree (a mutual-match share of at least {@link PoolFit#RECOVERED_SHARE}) and
+     *                         the held-out pairs were found well above chance; when false the report warns
      */
     public record PoolRun(int sourcePool, int targetPool, double pairWeight, int rounds, int recoveredPairs, double mutualMatchShare,
-                          double chanceMatchShare, boolean recovered) {}
+                          boolean recovered) {}
 
     /** The kernel correction's settings, chosen on the validation split. */
     public record KernelSettings(double temperature, double lambda, int centres) {}

@@ -116,8 +116,8 @@ public final class Reports {
 
     /**
      * What a fit from pools of unpaired vectors did: the pools' sizes, the cross-validated weight of the known pairs, the
-     * refinement rounds, the pairs recovered from the pools, their share of the smaller pool and the same share under a
-     * random rotation (the chance level; {@code recovered} and a warning say when the share is not well above it).
+     * refinement rounds, the pairs recovered from the pools and their share of the smaller pool, and whether the recovery
+     * held ({@code recovered}; a warning says why not).
      */
     public static Map<String, Object> pools(FitResult.PoolRun run) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -127,7 +127,6 @@ public final class Reports {
         m.put("rounds", run.rounds());
         m.put("recovered_pairs", run.recoveredPairs());
         m.put("mutual_match_share", run.mutualMatchShare());
-        m.put("chance_match_share", run.chanceMatchShare());
         m.put("recovered", run.recovered());
         return m;
     }
