@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.IntFunction;
 
+import static org.latentbridge.it.bench.NodeBenchmarks.say;
+
 /**
  * Search through a migration: an index of all-MiniLM-L6-v2 vectors ({@code emb}) whose documents are re-embedded by
  * a new model into a second field ({@code emb_bge}, {@code emb_e5}) a part at a time, searched with the new model's
@@ -96,11 +98,7 @@ public final class MixedCoverageBenchmark {
     private MixedCoverageBenchmark(ManPageCorpus corpus, Map<String, String> options) {
         this.pages = corpus.pages();
         // the demo's split, so that its embeddings are shared through the cache
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < pages.size(); i++) {
-            order.add(i);
-        }
-        Collections.shuffle(order, new Random(0));
+        List<Integer> order = NodeBenchmarks.shuffledRows(pages.size(), 0);
         anchorRows = List.copyOf(order.subList(0, ANCHORS));
         newRows = List.copyOf(order.subList(ANCHORS, ANCHORS + NEW_DOCS));
         List<Integer> indexed = new ArrayList<>(order);
@@ -133,13 +131,8 @@ public final class MixedCoverageBenchmark {
      * {@code latency_rounds=400}, {@code latency_warmup=100}, {@code latency_level=50} (the coverage it is measured at).
      */
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (String arg : args) {
-            String[] kv = arg.split("=", 2);
-            options.put(kv[0], kv.length > 1 ? kv[1] : "");
-        }
         long start = System.nanoTime();
-        MixedCoverageBenchmark bench = new MixedCoverageBenchmark(ManPageCorpus.large(), options);
+        MixedCoverageBenchmark bench = new MixedCoverageBenchmark(ManPageCorpus.large(), NodeBenchmarks.options(args));
         bench.embed();
         try (ElasticsearchCluster cluster = ElasticsearchCluster.builder("mixed-coverage").nodes(1).heap("2g").build()) {
             cluster.start();
@@ -210,9 +203,9 @@ public final class MixedCoverageBenchmark {
 
     private void createIndex() throws Exception {
         Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("emb", vectorField(MINILM));
+        properties.put("emb", NodeBenchmarks.vectorField(DIMS, MINILM));
         for (Pair pair : pairs) {
-            properties.put(pair.field(), vectorField(pair.model()));
+            properties.put(pair.field(), NodeBenchmarks.vectorField(DIMS, pair.model()));
         }
         es.put(INDEX, Map.of("settings", Map.of("number_of_shards", 1, "number_of_replicas", 0), "mappings", Map.of(
             "properties", properties))).ok();
@@ -220,11 +213,6 @@ public final class MixedCoverageBenchmark {
         KnnEvaluation.bulkIndex(es, INDEX, indexedRows.size(), i -> id(indexedRows.get(i)), i -> Map.of("emb",
             minilmDocs[indexedRows.get(i)]), null, 1000, done -> {});
         say("indexed %,d MiniLM vectors in %.1f s", indexedRows.size(), (System.nanoTime() - t0) / 1e9);
-    }
-
-    private static Map<String, Object> vectorField(String model) {
-        return Map.of("type", "dense_vector", "dims", DIMS, "similarity", "cosine", "index_options", Map.of("type", "hnsw"),
-            "meta", Map.of("latent_model", model));
     }
 
     /** The models and their original anchors (the demo's 4,000), and the translators fitted on them alone. */
@@ -611,9 +599,5 @@ public final class MixedCoverageBenchmark {
     private static String firstLine(String s) {
         String line = s == null ? "" : s.lines().findFirst().orElse("");
         return line.length() > 240 ? line.substring(0, 240) + "..." : line;
-    }
-
-    private static void say(String format, Object... args) {
-        System.out.println(String.format(Locale.ROOT, format, args));
     }
 }

@@ -15,13 +15,11 @@ import org.latentbridge.testing.Role;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
+
+import static org.latentbridge.it.bench.NodeBenchmarks.say;
 
 /**
  * Recall@10 of {@code latent_knn} and of native {@code knn} per {@code index_options} type: {@link #TYPES} and the
@@ -62,13 +60,8 @@ public final class QuantizedRecallBenchmark {
 
     /** Arguments ({@code -Dlatent.args="..."}): {@code oversamples=0,5}, the query-time oversamples measured per quantized type. */
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (String arg : args) {
-            String[] kv = arg.split("=", 2);
-            options.put(kv[0], kv.length > 1 ? kv[1] : "");
-        }
         long start = System.nanoTime();
-        QuantizedRecallBenchmark bench = new QuantizedRecallBenchmark(options);
+        QuantizedRecallBenchmark bench = new QuantizedRecallBenchmark(NodeBenchmarks.options(args));
         bench.embed();
         try (ElasticsearchCluster cluster = ElasticsearchCluster.builder("quantized-recall").nodes(1).heap("2g").build()) {
             cluster.start();
@@ -81,12 +74,8 @@ public final class QuantizedRecallBenchmark {
     private void embed() {
         ManPageCorpus corpus = ManPageCorpus.load().withFoldoc(FOLDOC_TERMS);
         pages = corpus.pages();
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < pages.size(); i++) {
-            order.add(i);
-        }
         // CrossModelSearchIT's split, so that its embeddings are shared through the cache
-        Collections.shuffle(order, new Random(0));
+        List<Integer> order = NodeBenchmarks.shuffledRows(pages.size(), 0);
         anchorRows = List.copyOf(order.subList(0, ANCHORS));
         queryRows = List.copyOf(order.subList(ANCHORS, ANCHORS + QUERIES));
         EmbeddingCache cache = EmbeddingCache.shared();
@@ -181,9 +170,5 @@ public final class QuantizedRecallBenchmark {
         say("");
         say("recall@10 as fractions of %d queries; ratios %s", QUERIES, Arrays.toString(rows.stream().mapToDouble(r ->
             Math.round(1000 * r.latentKnn().recall() / r.nativeKnn().recall()) / 1000.0).toArray()));
-    }
-
-    private static void say(String format, Object... args) {
-        System.out.println(String.format(Locale.ROOT, format, args));
     }
 }
