@@ -47,10 +47,9 @@ import org.latentbridge.plugin.rest.RestDeletePoolAction;
 import org.latentbridge.plugin.rest.RestDeleteTranslatorAction;
 import org.latentbridge.plugin.rest.RestGetModelAction;
 import org.latentbridge.plugin.rest.RestGetTranslatorAction;
-import org.latentbridge.plugin.rest.RestPutAnchorsAction;
 import org.latentbridge.plugin.rest.RestPutModelAction;
-import org.latentbridge.plugin.rest.RestPutPoolAction;
 import org.latentbridge.plugin.rest.RestPutTranslatorAction;
+import org.latentbridge.plugin.rest.RestPutVectorsAction;
 import org.latentbridge.plugin.rest.RestTranslateAction;
 import org.latentbridge.plugin.search.FieldModelCache;
 import org.latentbridge.plugin.search.LatentKnnQueryBuilder;
@@ -154,8 +153,8 @@ public class LatentBridgePlugin extends LinePlugin implements SystemIndexPlugin,
             new RestPutModelAction(),
             new RestGetModelAction(),
             new RestDeleteModelAction(),
-            new RestPutAnchorsAction(),
-            new RestPutPoolAction(),
+            RestPutVectorsAction.anchors(),
+            RestPutVectorsAction.pool(),
             new RestDeletePoolAction(),
             new RestPutTranslatorAction(),
             new RestGetTranslatorAction(),

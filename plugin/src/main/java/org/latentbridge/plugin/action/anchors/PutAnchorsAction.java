@@ -1,7 +1,5 @@
 package org.latentbridge.plugin.action.anchors;
 
-import org.elasticsearch.action.ActionRequest;
-import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
@@ -9,26 +7,19 @@ import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.core.CheckedFunction;
 import org.elasticsearch.core.Nullable;
-import org.elasticsearch.tasks.CancellableTask;
-import org.elasticsearch.tasks.Task;
-import org.elasticsearch.tasks.TaskId;
 import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
-import org.elasticsearch.xcontent.XContentParseException;
 import org.elasticsearch.xcontent.XContentParser;
 import org.latentbridge.plugin.action.StrictXContent;
-import org.latentbridge.plugin.store.ModelRecord;
+import org.latentbridge.plugin.store.VectorKind;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
-import static org.elasticsearch.action.ValidateActions.addValidationError;
 
 /**
  * {@code POST|PUT /_latent/model/{model}/_anchors}: appends anchors to a role of a model, or replaces them by id, from
@@ -168,53 +159,15 @@ public final class PutAnchorsAction {
         }
     }
 
-    /**
-     * The upload: a role, and either {@code ids} with as many {@code vectors}, or a {@code source} to import from. The
-     * vectors' count against the node's limit and their dimension against the model's are the transport action's, once
-     * the model is read, so that an unknown model answers 404 whatever the vectors.
-     */
-    public static final class Request extends ActionRequest {
-        private static final ParseField ROLE = new ParseField("role");
-        private static final ParseField IDS = new ParseField("ids");
-        private static final ParseField VECTORS = new ParseField("vectors");
-        private static final ParseField SOURCE = new ParseField("source");
-        private static final ObjectParser<Body, Void> PARSER = bodyParser("put_anchors", Source.MAX_ANCHORS);
-
-        /** The parser of an upload's body, anchors' or a pool's: the same fields, the import's cap named {@code capField}. */
-        static ObjectParser<Body, Void> bodyParser(String name, String capField) {
-            ObjectParser<Body, Void> parser = new ObjectParser<>(name, false, Body::new);
-            parser.declareString((b, v) -> b.role = v, ROLE);
-            parser.declareField((b, v) -> b.ids = v, Request::ids, IDS, ObjectParser.ValueType.STRING_ARRAY);
-            parser.declareField((b, v) -> b.vectors = v, Request::vectors, VECTORS, ObjectParser.ValueType.VALUE_ARRAY);
-            parser.declareObject((b, v) -> b.source = v, (p, c) -> Source.parse(p, capField), SOURCE);
-            return parser;
-        }
-
-        /** The body's fields as parsed, each at its default until set. */
-        static final class Body {
-            String role = ModelRecord.DOCUMENT_ROLE;
-            List<String> ids;
-            float[][] vectors;
-            Source source;
-        }
-
-        private final String model;
-        private final String role;
-        private final List<String> ids;
-        private final float[][] vectors;
-        private final Source source;
-
+    /** The upload: a role, and either {@code ids} with as many {@code vectors}, or a {@code source} to import from. */
+    public static final class Request extends VectorUploadRequest {
         /**
          * @param ids     the anchors' ids, with {@code vectors}; null for an import
          * @param vectors the anchors' vectors, as they are (not copied), row {@code i} for {@code ids[i]}; null for an import
          * @param source  the index to import from; null for an upload of {@code ids} and {@code vectors}
          */
         public Request(String model, String role, @Nullable List<String> ids, @Nullable float[][] vectors, @Nullable Source source) {
-            this.model = Objects.requireNonNull(model, "model");
-            this.role = Objects.requireNonNull(role, "role");
-            this.ids = ids == null ? null : List.copyOf(ids);
-            this.vectors = vectors;
-            this.source = source;
+            super(VectorKind.ANCHORS, model, role, ids, vectors, source);
         }
 
         /** An upload of {@code ids} and {@code vectors}. */
@@ -228,194 +181,12 @@ public final class PutAnchorsAction {
         }
 
         public Request(StreamInput in) throws IOException {
-            super(in);
-            model = in.readString();
-            role = in.readString();
-            ids = in.readOptionalStringCollectionAsList();
-            vectors = in.readOptionalArray(StreamInput::readFloatArray, float[][]::new);
-            source = in.readOptionalWriteable(Source::read);
+            super(VectorKind.ANCHORS, in);
         }
 
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeString(model);
-            out.writeString(role);
-            out.writeOptionalStringCollection(ids);
-            out.writeOptionalArray(StreamOutput::writeFloatArray, vectors);
-            out.writeOptionalWriteable(source);
-        }
-
-        /**
-         * The request a body asks for. A body of the wrong form (both forms or neither, a required field missing, counts
-         * that differ) is refused here as bad input, as a value of the wrong type is; {@link #validate} checks the same for
-         * a request built in code.
-         *
-         * <p>The endpoint answers every refused body with an {@code illegal_argument_exception} whose reason names the
-         * field, e.g. {@code [vectors][3][17] must be a number, got the string [x]}: the parser's own wrapping of a field's
-         * error ("failed to parse field [vectors]") is taken off, the field's message already names its place.
-         */
+        /** The request a body asks for; see {@link VectorUploadRequest#parse} for what is refused and how. */
         public static Request parse(String model, XContentParser parser) {
-            Body b = parseBody(PARSER, parser);
-            Request request = new Request(model, b.role, b.ids, b.vectors, b.source);
-            List<String> problems = request.formProblems();
-            if (problems.isEmpty() == false) {
-                throw new IllegalArgumentException(problems.get(0));
-            }
-            return request;
-        }
-
-        /** A body as {@code parser} reads it, a refused one as bad input (see {@link #parse}). */
-        static Body parseBody(ObjectParser<Body, Void> parser, XContentParser content) {
-            try {
-                return parser.apply(content, null);
-            } catch (XContentParseException e) {
-                throw asBadInput(e);
-            }
-        }
-
-        /**
-         * A parse failure as an {@link IllegalArgumentException} with the message that names the problem: a field
-         * reader's own (it names the field and the position), else the innermost parser's (an unknown field, a value
-         * of a type the field does not take, JSON that does not parse).
-         */
-        private static IllegalArgumentException asBadInput(XContentParseException e) {
-            Throwable innermostParseError = e;
-            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-                if (t instanceof XContentParseException) {
-                    innermostParseError = t;
-                } else if (t instanceof IllegalArgumentException) {
-                    return new IllegalArgumentException(t.getMessage(), e);
-                }
-            }
-            return new IllegalArgumentException(innermostParseError.getMessage(), e);
-        }
-
-        private static List<String> ids(XContentParser p) throws IOException {
-            try {
-                return StrictXContent.stringList(p);
-            } catch (IllegalArgumentException e) {
-                throw named(IDS, e);
-            }
-        }
-
-        /** Vectors, each read by {@link StrictXContent#vector} straight into a {@code float[]}; an error names the position. */
-        private static float[][] vectors(XContentParser p) throws IOException {
-            if (p.currentToken() != XContentParser.Token.START_ARRAY) {
-                throw new IllegalArgumentException("[vectors] must be an array of vectors, got [" + p.currentToken() + "]");
-            }
-            List<float[]> out = new ArrayList<>();
-            while (p.nextToken() != XContentParser.Token.END_ARRAY) {
-                try {
-                    out.add(StrictXContent.vector(p));
-                } catch (IllegalArgumentException e) {
-                    throw named(new ParseField(VECTORS.getPreferredName() + "][" + out.size()), e);
-                }
-            }
-            return out.toArray(float[][]::new);
-        }
-
-        /** {@code e}'s message under the field's name: {@code [ids][2] must be a string}, {@code [ids] must be an array}. */
-        private static IllegalArgumentException named(ParseField field, IllegalArgumentException e) {
-            String why = e.getMessage();
-            return new IllegalArgumentException("[" + field.getPreferredName() + "]" + (why.startsWith("[") ? "" : " ") + why, e);
-        }
-
-        /** What is wrong with the request's form, first the problem a caller fixes first; empty when it has none. */
-        private List<String> formProblems() {
-            return formProblems(role, ids, vectors, source, "anchors", Source.MAX_ANCHORS);
-        }
-
-        /** The form's problems of an upload of {@code noun} (anchors, a pool), whose import's cap is named {@code capField}. */
-        static List<String> formProblems(String role, @Nullable List<String> ids, @Nullable float[][] vectors, @Nullable Source source,
-                                         String noun, String capField) {
-            List<String> problems = new ArrayList<>();
-            if (role.isBlank()) {
-                problems.add("[role] must not be blank");
-            }
-            if (source != null) {
-                if (ids != null || vectors != null) {
-                    problems.add("[source] imports " + noun + " from an index: do not also send [ids] or [vectors]");
-                }
-                problems.addAll(source.problems(capField));
-                return problems;
-            }
-            if (ids == null) {
-                problems.add("[ids] is required (or [source] to import from an index)");
-            } else if (ids.isEmpty()) {
-                problems.add("[ids] must not be empty");
-            }
-            if (vectors == null) {
-                problems.add("[vectors] is required");
-            } else if (vectors.length == 0) {
-                problems.add("[vectors] must not be empty");
-            } else if (ids != null && ids.isEmpty() == false && ids.size() != vectors.length) {
-                problems.add("[ids] and [vectors] must have the same length, got [" + ids.size() + "] ids and [" + vectors.length
-                    + "] vectors");
-            }
-            return problems;
-        }
-
-        /**
-         * What can be checked without the model: one form or the other, complete, with as many ids as vectors, and one
-         * index to import from. Ids themselves (blank, too long, duplicated) are checked with the vectors, when the anchors
-         * are built.
-         */
-        @Override
-        public ActionRequestValidationException validate() {
-            ActionRequestValidationException e = null;
-            for (String problem : formProblems()) {
-                e = addValidationError(problem, e);
-            }
-            return e;
-        }
-
-        /** An import reads an index for minutes: it can be cancelled through the task API or by closing the connection. */
-        @Override
-        public Task createTask(long id, String type, String action, TaskId parentTaskId, Map<String, String> headers) {
-            return new CancellableTask(id, type, action, getDescription(), parentTaskId, headers);
-        }
-
-        @Override
-        public String getDescription() {
-            return source != null
-                ? "latent anchors [" + model + "][" + role + "] from [" + source.index() + "]"
-                : "latent anchors [" + model + "][" + role + "], [" + (ids == null ? 0 : ids.size()) + "] anchors";
-        }
-
-        public String model() {
-            return model;
-        }
-
-        public String role() {
-            return role;
-        }
-
-        @Nullable
-        public List<String> ids() {
-            return ids;
-        }
-
-        /** The vectors themselves, not a copy. */
-        @Nullable
-        public float[][] vectors() {
-            return vectors;
-        }
-
-        @Nullable
-        public Source source() {
-            return source;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Request r && model.equals(r.model) && role.equals(r.role) && Objects.equals(ids, r.ids)
-                && Arrays.deepEquals(vectors, r.vectors) && Objects.equals(source, r.source);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(model, role, ids, Arrays.deepHashCode(vectors), source);
+            return parse(VectorKind.ANCHORS, parser, (role, ids, vectors, source) -> new Request(model, role, ids, vectors, source));
         }
     }
 

@@ -1,28 +1,21 @@
 package org.latentbridge.plugin.action.anchors;
 
-import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.core.Nullable;
-import org.elasticsearch.tasks.CancellableTask;
-import org.elasticsearch.tasks.Task;
-import org.elasticsearch.tasks.TaskId;
-import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
 import org.latentbridge.plugin.action.Names;
+import org.latentbridge.plugin.store.VectorKind;
 
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
-import static org.elasticsearch.action.ValidateActions.addValidationError;
 
 /**
  * {@code POST|PUT /_latent/model/{model}/_pool}: appends vectors to the pool of unpaired vectors of a role of a model, or
@@ -37,16 +30,7 @@ public final class PutPoolAction {
     private PutPoolAction() {}
 
     /** The upload: a role, and either {@code ids} with as many {@code vectors}, or a {@code source} to import from. */
-    public static final class Request extends ActionRequest {
-        private static final ObjectParser<PutAnchorsAction.Request.Body, Void> PARSER =
-            PutAnchorsAction.Request.bodyParser("put_pool", PutAnchorsAction.Source.MAX_VECTORS);
-
-        private final String model;
-        private final String role;
-        private final List<String> ids;
-        private final float[][] vectors;
-        private final PutAnchorsAction.Source source;
-
+    public static final class Request extends VectorUploadRequest {
         /**
          * @param ids     the vectors' ids, with {@code vectors}; null for an import
          * @param vectors the vectors, as they are (not copied), row {@code i} for {@code ids[i]}; null for an import
@@ -54,106 +38,25 @@ public final class PutPoolAction {
          */
         public Request(String model, String role, @Nullable List<String> ids, @Nullable float[][] vectors,
                        @Nullable PutAnchorsAction.Source source) {
-            this.model = Objects.requireNonNull(model, "model");
-            this.role = Objects.requireNonNull(role, "role");
-            this.ids = ids == null ? null : List.copyOf(ids);
-            this.vectors = vectors;
-            this.source = source;
+            super(VectorKind.POOL, model, role, ids, vectors, source);
         }
 
         public Request(StreamInput in) throws IOException {
-            super(in);
-            model = in.readString();
-            role = in.readString();
-            ids = in.readOptionalStringCollectionAsList();
-            vectors = in.readOptionalArray(StreamInput::readFloatArray, float[][]::new);
-            source = in.readOptionalWriteable(PutAnchorsAction.Source::read);
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeString(model);
-            out.writeString(role);
-            out.writeOptionalStringCollection(ids);
-            out.writeOptionalArray(StreamOutput::writeFloatArray, vectors);
-            out.writeOptionalWriteable(source);
+            super(VectorKind.POOL, in);
         }
 
         /** The request a body asks for; a body of the wrong form is refused as bad input, as {@code _anchors} refuses it. */
         public static Request parse(String model, XContentParser parser) {
-            PutAnchorsAction.Request.Body b = PutAnchorsAction.Request.parseBody(PARSER, parser);
-            Request request = new Request(model, b.role, b.ids, b.vectors, b.source);
-            List<String> problems = request.formProblems();
-            if (problems.isEmpty() == false) {
-                throw new IllegalArgumentException(problems.get(0));
-            }
-            return request;
-        }
-
-        private List<String> formProblems() {
-            return PutAnchorsAction.Request.formProblems(role, ids, vectors, source, "pool vectors", PutAnchorsAction.Source.MAX_VECTORS);
+            return parse(VectorKind.POOL, parser, (role, ids, vectors, source) -> new Request(model, role, ids, vectors, source));
         }
 
         /**
-         * What can be checked without the model: the names, one form or the other, complete, with as many ids as vectors.
-         * The count against the pool's cap and the dimension are checked once the model is read (an unknown model is 404).
+         * What can be checked without the model: the model's name, then the form. The count against the pool's cap and the
+         * dimension are checked once the model is read (an unknown model is 404).
          */
         @Override
         public ActionRequestValidationException validate() {
-            ActionRequestValidationException e = Names.check("model", model, null);
-            for (String problem : formProblems()) {
-                e = addValidationError(problem, e);
-            }
-            return e;
-        }
-
-        /** An import reads an index for minutes: it can be cancelled through the task API or by closing the connection. */
-        @Override
-        public Task createTask(long id, String type, String action, TaskId parentTaskId, Map<String, String> headers) {
-            return new CancellableTask(id, type, action, getDescription(), parentTaskId, headers);
-        }
-
-        @Override
-        public String getDescription() {
-            return source != null
-                ? "latent pool [" + model + "][" + role + "] from [" + source.index() + "]"
-                : "latent pool [" + model + "][" + role + "], [" + (ids == null ? 0 : ids.size()) + "] vectors";
-        }
-
-        public String model() {
-            return model;
-        }
-
-        public String role() {
-            return role;
-        }
-
-        @Nullable
-        public List<String> ids() {
-            return ids;
-        }
-
-        /** The vectors themselves, not a copy. */
-        @Nullable
-        public float[][] vectors() {
-            return vectors;
-        }
-
-        @Nullable
-        public PutAnchorsAction.Source source() {
-            return source;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Request r && model.equals(r.model) && role.equals(r.role) && Objects.equals(ids, r.ids)
-                && Arrays.deepEquals(vectors, r.vectors) && Objects.equals(source, r.source);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(model, role, ids, Arrays.deepHashCode(vectors), source);
+            return addFormProblems(Names.check("model", model(), null));
         }
     }
 

@@ -4,7 +4,6 @@ import org.elasticsearch.action.ActionRequestValidationException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,6 @@ import static org.latentbridge.plugin.action.WireTesting.assertRoundTrip;
 import static org.latentbridge.plugin.action.WireTesting.json;
 import static org.latentbridge.plugin.action.WireTesting.messages;
 import static org.latentbridge.plugin.action.WireTesting.parse;
-import static org.latentbridge.plugin.action.WireTesting.randomVectors;
 
 /** The pool upload's and delete's requests and responses: parsing, form checks, the cap's messages, round trips, equality, JSON. */
 class PoolWireTypesTests {
@@ -33,18 +31,9 @@ class PoolWireTypesTests {
     }
 
     private PutPoolAction.Request randomRequest() {
-        String role = random.nextBoolean() ? "query" : "document";
-        if (random.nextInt(3) == 0) {
-            PutAnchorsAction.Source source = new PutAnchorsAction.Source("docs" + random.nextInt(3), "emb",
-                random.nextBoolean() ? "title" : "_id", null, random.nextBoolean() ? 1 + random.nextInt(1000) : null, null);
-            return new PutPoolAction.Request("m" + random.nextInt(5), role, null, null, source);
-        }
-        int n = 1 + random.nextInt(5);
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            ids.add("p" + random.nextInt(1000));
-        }
-        return new PutPoolAction.Request("m" + random.nextInt(5), role, ids, randomVectors(random, n, 1 + random.nextInt(8)), null);
+        return UploadRequests.randomRequest(random, () -> new PutAnchorsAction.Source("docs" + random.nextInt(3), "emb",
+            random.nextBoolean() ? "title" : "_id", null, random.nextBoolean() ? 1 + random.nextInt(1000) : null, null), 1, "p",
+            PutPoolAction.Request::new);
     }
 
     @Test
@@ -133,6 +122,20 @@ class PoolWireTypesTests {
         }
         assertNotEquals(new DeletePoolAction.Request("m", "query"), new DeletePoolAction.Request("m", "document"));
         assertNotEquals(new DeletePoolAction.Request("m", "query"), new DeletePoolAction.Request("n", "query"));
+    }
+
+    @Test
+    void anAnchorUploadAndAPoolUploadOfTheSameFieldsDifferAndEachNamesItsKind() {
+        float[][] vectors = {{1, 2}};
+        PutPoolAction.Request pool = new PutPoolAction.Request("m", "query", List.of("a"), vectors, null);
+        PutAnchorsAction.Request anchors = new PutAnchorsAction.Request("m", "query", List.of("a"), vectors, null);
+        assertNotEquals(pool, anchors);
+        assertNotEquals(anchors, pool);
+        assertEquals("latent pool [m][query], [1] vectors", pool.getDescription());
+        assertEquals("latent anchors [m][query], [1] anchors", anchors.getDescription());
+        PutAnchorsAction.Source source = new PutAnchorsAction.Source("docs", "emb", "_id");
+        assertEquals("latent pool [m][query] from [docs]", new PutPoolAction.Request("m", "query", null, null, source).getDescription());
+        assertEquals("latent anchors [m][query] from [docs]", PutAnchorsAction.Request.importFrom("m", "query", source).getDescription());
     }
 
     private static Map<String, Object> diagnostics(double condition) {

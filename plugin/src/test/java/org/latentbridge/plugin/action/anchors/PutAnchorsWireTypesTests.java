@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +29,6 @@ import static org.latentbridge.plugin.action.WireTesting.assertRoundTrip;
 import static org.latentbridge.plugin.action.WireTesting.json;
 import static org.latentbridge.plugin.action.WireTesting.messages;
 import static org.latentbridge.plugin.action.WireTesting.parse;
-import static org.latentbridge.plugin.action.WireTesting.randomVectors;
 
 /** The anchor upload's request and response: parsing, the form checks, the vector checks, wire round trips, equality and JSON. */
 class PutAnchorsWireTypesTests {
@@ -41,19 +39,10 @@ class PutAnchorsWireTypesTests {
     }
 
     private PutAnchorsAction.Request randomRequest() {
-        String role = random.nextBoolean() ? "query" : "document";
-        if (random.nextInt(3) == 0) {
-            PutAnchorsAction.Source source = new PutAnchorsAction.Source("docs" + random.nextInt(3), random.nextBoolean() ? "emb" : null,
-                random.nextBoolean() ? "title" : null, random.nextBoolean() ? "emb_b" : null,
-                random.nextBoolean() ? random.nextInt(1000) - 10 : null, random.nextBoolean() ? random.nextLong() : null);
-            return PutAnchorsAction.Request.importFrom("m" + random.nextInt(5), role, source);
-        }
-        int n = random.nextInt(5);
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            ids.add("a" + random.nextInt(1000));
-        }
-        return PutAnchorsAction.Request.upload("m" + random.nextInt(5), role, ids, randomVectors(random, n, 1 + random.nextInt(8)));
+        return UploadRequests.randomRequest(random, () -> new PutAnchorsAction.Source("docs" + random.nextInt(3),
+            random.nextBoolean() ? "emb" : null, random.nextBoolean() ? "title" : null, random.nextBoolean() ? "emb_b" : null,
+            random.nextBoolean() ? random.nextInt(1000) - 10 : null, random.nextBoolean() ? random.nextLong() : null), 0, "a",
+            PutAnchorsAction.Request::new);
     }
 
     private static String base64(float... values) {
