@@ -97,9 +97,9 @@ public final class PoolFitQuality {
                             series(lines, m.apiName(), kAtU.length)[c] = ratio;
                             line.append(String.format(Locale.ROOT, " %.3f |", ratio));
                             details.append(String.format(Locale.ROOT, "%s%.1f", details.isEmpty() ? "" : " / ", f.tookMillis() / 1000.0));
-                            if (m == Method.FUNCTIONAL_MAP || same == false) {
-                                details.append(String.format(Locale.ROOT, "|%.2f|%.2f", f.pools().mutualMatchShare(),
-                                    f.pools().pairWeight()));
+                            if (details.indexOf("|") < 0) { // the share and weight of the first method run
+                                details.append(String.format(Locale.ROOT, "|%.2f%s|%.2f", f.pools().mutualMatchShare(),
+                                    f.pools().recovered() ? "" : " (not recovered)", f.pools().pairWeight()));
                             }
                         }
                         String[] d = details.toString().split("\\|", -1);

@@ -54,7 +54,10 @@ public final class PoolFit {
     public static final int MIN_POOL = 200;
     /** Pool vectors per side the refinement rounds use (a seeded sample beyond this): each round costs a pool-by-pool product. */
     public static final int MAX_WORK_POOL = 5_000;
-    /** Pool vectors per side the assignment route uses: each round solves a dense assignment problem of this size. */
+    /**
+     * Pool vectors per side the assignment route uses: each round solves a dense assignment problem of this size. Beyond it
+     * each side is sampled on its own, and two samples of pools of the same items are no longer the same items.
+     */
     public static final int MAX_ASSIGNMENT_POOL = 3_000;
     /** Share of the dimensions a pool's vectors must span. */
     public static final double MIN_RANK_SHARE = 0.5;
